@@ -1,0 +1,3 @@
+import { notImplemented, runAction } from '@moam/core';
+
+await runAction('merge-manifest', async () => notImplemented('merge-manifest'));

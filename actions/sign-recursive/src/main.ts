@@ -1,0 +1,3 @@
+import { notImplemented, runAction } from '@moam/core';
+
+await runAction('sign-recursive', async () => notImplemented('sign-recursive'));

@@ -1,0 +1,3 @@
+import { notImplemented, runAction } from '@moam/core';
+
+await runAction('verify', async () => notImplemented('verify'));

@@ -1,0 +1,3 @@
+export * from './action.ts';
+export * from './errors.ts';
+export * from './exec.ts';

@@ -1,0 +1,66 @@
+// Bundles each action into actions/<name>/dist/index.js (ESM, runs with plain node, no node_modules)
+// plus dist/licenses.txt and a dist/package.json marking the bundle as ESM.
+import { build } from 'esbuild';
+import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const actions = (await readdir(path.join(root, 'actions'), { withFileTypes: true }))
+  .filter((d) => d.isDirectory() && existsSync(path.join(root, 'actions', d.name, 'action.yml')))
+  .map((d) => d.name)
+  .filter((name) => only.length === 0 || only.includes(name))
+  .sort();
+
+// ESM-only @actions/* packages still reach CommonJS code (Azure SDK) that calls require().
+const banner = [
+  "import { createRequire as __moamCreateRequire } from 'node:module';",
+  'const require = __moamCreateRequire(import.meta.url);',
+].join('\n');
+
+for (const name of actions) {
+  const dir = path.join(root, 'actions', name);
+  const dist = path.join(dir, 'dist');
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(dist, { recursive: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [path.join(dir, 'src', 'main.ts')],
+    outfile: path.join(dist, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: banner },
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    sourcemap: false,
+  });
+  await writeFile(path.join(dist, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
+  await writeFile(path.join(dist, 'licenses.txt'), await licenses(result.metafile));
+  const size = (await readFile(path.join(dist, 'index.js'))).length;
+  console.log(`built actions/${name}/dist/index.js (${(size / 1024).toFixed(0)} KiB)`);
+}
+
+// One entry per third-party package that ended up in the bundle, with its license text.
+async function licenses(metafile) {
+  const packages = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
+    if (!m || packages.has(m[1])) continue;
+    packages.set(m[1], null);
+  }
+  const entries = [];
+  for (const pkgDir of [...packages.keys()]) {
+    const manifest = JSON.parse(await readFile(path.join(root, pkgDir, 'package.json'), 'utf8'));
+    const files = existsSync(path.join(root, pkgDir)) ? await readdir(path.join(root, pkgDir)) : [];
+    const licenseFile = files.find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = licenseFile ? (await readFile(path.join(root, pkgDir, licenseFile), 'utf8')).trim() : '(no license file shipped)';
+    entries.push({ id: `${manifest.name}@${manifest.version}`, license: manifest.license ?? 'UNKNOWN', text });
+  }
+  const unique = [...new Map(entries.map((e) => [e.id, e])).values()].sort((a, b) => a.id.localeCompare(b.id));
+  return unique.map((e) => `${e.id}\n${e.license}\n${e.text}\n`).join('\n-----\n\n');
+}
