@@ -1,0 +1,86 @@
+import type { ImageName } from '../image.ts';
+import { type Platform, formatPlatform } from '../platform.ts';
+import type { BuilderInfo } from './builder.ts';
+
+export interface BuildSecret {
+  id: string;
+  /** Name of the environment variable that carries the value into buildx: values never go on argv. */
+  env: string;
+}
+
+export interface BuildRequest {
+  images: readonly ImageName[];
+  platform: Platform;
+  context: string;
+  file: string;
+  buildArgs: ReadonlyArray<readonly [string, string]>;
+  target?: string;
+  labels: Readonly<Record<string, string>>;
+  /** Already level-prefixed (manifest:k=v, index:k=v). */
+  annotations: readonly string[];
+  secrets: readonly BuildSecret[];
+  /** mode=max | mode=min | false (anything else is passed as provenance attestation options). */
+  provenance: string;
+  sbom: boolean;
+  sbomGenerator?: string;
+  cacheFrom: readonly string[];
+  cacheTo: readonly string[];
+  push: boolean;
+  metadataFile: string;
+  /** Where the docker driver exports its OCI layout. */
+  ociLayoutDir: string;
+}
+
+/** The image output: push-by-digest for BuildKit builders; an OCI layout the core pushes itself for the docker driver. */
+export function outputArg(req: BuildRequest, builder: BuilderInfo): string {
+  if (!builder.canPushByDigest) return `type=oci,tar=false,dest=${req.ociLayoutDir}`;
+  const names = req.images.map((i) => i.name).join(',');
+  return [`type=image`, `"name=${names}"`, 'push-by-digest=true', 'name-canonical=true', `push=${req.push}`, 'oci-mediatypes=true'].join(',');
+}
+
+export function provenanceArgs(provenance: string): string[] {
+  const p = provenance.trim();
+  if (p === 'false') return ['--provenance=false'];
+  if (p === 'true') return ['--attest=type=provenance,mode=min'];
+  return [`--attest=type=provenance,${p}`];
+}
+
+export function sbomArgs(sbom: boolean, generator?: string): string[] {
+  if (!sbom) return ['--sbom=false'];
+  return [generator ? `--attest=type=sbom,generator=${generator}` : '--attest=type=sbom'];
+}
+
+/** `docker buildx build` argv. Every value goes in --flag=value form so no input can become a flag. */
+export function buildArgs(req: BuildRequest, builder: BuilderInfo): string[] {
+  const args = ['buildx', 'build', `--builder=${builder.name}`, `--platform=${formatPlatform(req.platform)}`, `--file=${req.file}`];
+  if (req.target) args.push(`--target=${req.target}`);
+  for (const [k, v] of req.buildArgs) args.push(`--build-arg=${k}=${v}`);
+  for (const [k, v] of Object.entries(req.labels)) args.push(`--label=${k}=${v}`);
+  for (const a of req.annotations) args.push(`--annotation=${a}`);
+  for (const s of req.secrets) args.push(`--secret=id=${s.id},env=${s.env}`);
+  args.push(...provenanceArgs(req.provenance), ...sbomArgs(req.sbom, req.sbomGenerator));
+  for (const c of req.cacheFrom) args.push(`--cache-from=${c}`);
+  if (builder.canExportCache) for (const c of req.cacheTo) args.push(`--cache-to=${c}`);
+  args.push(`--output=${outputArg(req, builder)}`, `--metadata-file=${req.metadataFile}`, '--', req.context);
+  return args;
+}
+
+/** Per-image, per-platform gha cache scope so amd64 and arm64 legs never evict each other. */
+export function defaultCacheScope(image: ImageName, platform: Platform): string {
+  return `${image.repository.replace(/[^a-z0-9]+/g, '-')}-${formatPlatform(platform).replace(/\//g, '-')}`;
+}
+
+export function defaultCache(
+  images: readonly ImageName[],
+  platform: Platform,
+  opts: { onGitHub: boolean; builder: BuilderInfo },
+): { cacheFrom: string[]; cacheTo: string[]; note?: string } {
+  if (!opts.onGitHub) return { cacheFrom: [], cacheTo: [] };
+  if (!opts.builder.canExportCache) {
+    return { cacheFrom: [], cacheTo: [], note: `Build cache: the "${opts.builder.driver}" driver of builder "${opts.builder.name}" cannot export cache; building without the default gha cache (use docker/setup-buildx-action for a docker-container builder to enable it).` };
+  }
+  const first = images[0];
+  if (!first) return { cacheFrom: [], cacheTo: [] };
+  const scope = defaultCacheScope(first, platform);
+  return { cacheFrom: [`type=gha,scope=${scope}`], cacheTo: [`type=gha,scope=${scope},mode=max`] };
+}

@@ -1,0 +1,93 @@
+import { mkdir, readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface StoredFile {
+  name: string;
+  content: string;
+}
+
+/** Where build legs leave their digest records and the merge job finds them. */
+export interface HandoffStore {
+  /** One line for the log: which store, and why it was chosen. */
+  readonly description: string;
+  put(artifact: string, file: StoredFile): Promise<void>;
+  /** Names of the artifacts starting with prefix + '-'. */
+  list(prefix: string): Promise<string[]>;
+  get(artifact: string): Promise<StoredFile[]>;
+}
+
+/** Outside GitHub Actions: a directory, one sub-directory per artifact. */
+export function localStore(dir: string, why: string): HandoffStore {
+  return {
+    description: `local directory ${dir} (${why}; set MOAM_HANDOFF_DIR to choose another)`,
+    async put(artifact, file) {
+      const d = path.join(dir, artifact);
+      await mkdir(d, { recursive: true });
+      await writeFile(path.join(d, file.name), file.content);
+    },
+    async list(prefix) {
+      if (!existsSync(dir)) return [];
+      const entries = await readdir(dir, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory() && e.name.startsWith(`${prefix}-`)).map((e) => e.name).sort();
+    },
+    async get(artifact) {
+      const d = path.join(dir, artifact);
+      const names = (await readdir(d)).sort();
+      return Promise.all(names.map(async (name) => ({ name, content: await readFile(path.join(d, name), 'utf8') })));
+    },
+  };
+}
+
+interface ArtifactModule {
+  DefaultArtifactClient: new () => {
+    uploadArtifact(name: string, files: string[], root: string, opts?: { retentionDays?: number }): Promise<{ id?: number }>;
+    listArtifacts(opts?: { latest?: boolean }): Promise<{ artifacts: Array<{ name: string; id: number }> }>;
+    downloadArtifact(id: number, opts?: { path?: string }): Promise<{ downloadPath?: string }>;
+  };
+}
+
+/** On GitHub: the real @actions/artifact client, loaded only when used (it costs ~200 ms of start-up). */
+export function githubArtifactStore(opts: { tmpDir: string; retentionDays?: number; load?: () => Promise<ArtifactModule> }): HandoffStore {
+  const load = opts.load ?? (() => import('@actions/artifact') as unknown as Promise<ArtifactModule>);
+  const client = async () => new (await load()).DefaultArtifactClient();
+  return {
+    description: 'GitHub Actions artifacts (this run)',
+    async put(artifact, file) {
+      const dir = await mkdtemp(path.join(opts.tmpDir, 'moam-upload-'));
+      try {
+        await writeFile(path.join(dir, file.name), file.content);
+        await (await client()).uploadArtifact(artifact, [path.join(dir, file.name)], dir, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    async list(prefix) {
+      const { artifacts } = await (await client()).listArtifacts({ latest: true });
+      return artifacts.filter((a) => a.name.startsWith(`${prefix}-`)).map((a) => a.name).sort();
+    },
+    async get(artifact) {
+      const c = await client();
+      const { artifacts } = await c.listArtifacts({ latest: true });
+      const found = artifacts.find((a) => a.name === artifact);
+      if (!found) throw new Error(`artifact ${artifact} not found in this run`);
+      const dir = await mkdtemp(path.join(opts.tmpDir, 'moam-download-'));
+      try {
+        await c.downloadArtifact(found.id, { path: dir });
+        const names = (await readdir(dir)).sort();
+        return await Promise.all(names.map(async (name) => ({ name, content: await readFile(path.join(dir, name), 'utf8') })));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** GitHub's artifact service when the runtime token is there; otherwise a local directory, said plainly. */
+export function chooseHandoffStore(env: NodeJS.ProcessEnv): HandoffStore {
+  const tmpDir = env.RUNNER_TEMP || os.tmpdir();
+  if (env.MOAM_HANDOFF_DIR) return localStore(env.MOAM_HANDOFF_DIR, 'MOAM_HANDOFF_DIR is set');
+  if (env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL) return githubArtifactStore({ tmpDir, retentionDays: 1 });
+  return localStore(path.join(tmpDir, 'moam-handoff'), 'not running in GitHub Actions: ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL not set');
+}

@@ -1,0 +1,32 @@
+/** Markdown pieces for job summaries; pure so they are tested as strings and reused by the local release. */
+
+function cell(value: string): string {
+  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
+export function mdTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function mdCode(value: string): string {
+  return `\`${value.replace(/`/g, "'")}\``;
+}
+
+export function mdBlock(lang: string, body: string): string {
+  return `\`\`\`${lang}\n${body}\n\`\`\``;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function shortDigest(digest: string): string {
+  return digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1…');
+}
