@@ -235,7 +235,7 @@ install_prefix() {
 	local stamp="$PREFIX/.moam-testbed-packages"
 	if [[ -x $DOCKERD && -x $DOCKER && -x $CONTAINERD && -x $BUILDX && -x $COSIGN && -f $stamp ]] &&
 		[[ "$(cat "$stamp")" == "$(prefix_stamp)" ]]; then
-		log "prefix $PREFIX: installed ($(head -n1 "$PREFIX/.moam-testbed-versions" 2>/dev/null || echo '?'))"
+		log "prefix $PREFIX: installed"
 	else
 		log "prefix $PREFIX: installing ${PREFIX_PACKAGES[*]} from trixie"
 		private_apt trixie trixie amd64
@@ -246,7 +246,8 @@ install_prefix() {
 			dpkg -x "$deb" "$PREFIX"
 		done
 		(cd "$STATE/apt/trixie/debs" && for deb in *.deb; do
-			dpkg-deb -f "$deb" Package Version | paste -sd' '
+			# shellcheck disable=SC2016 # dpkg-deb expands ${Package}
+			dpkg-deb --show --showformat='${Package} ${Version}\n' "$deb"
 		done) >"$PREFIX/.moam-testbed-versions"
 		prefix_stamp >"$stamp"
 	fi
@@ -268,20 +269,26 @@ install_prefix() {
 
 install_busybox() {
 	local dir="$STATE/busybox"
-	if [[ -x $dir/amd64/busybox && -x $dir/arm64/busybox ]]; then
+	if [[ -x $dir/amd64/busybox && -x $dir/arm64/busybox ]] &&
+		[[ "$(od -An -N4 -c "$dir/amd64/busybox" | tr -d ' ')" == '177ELF' ]] &&
+		[[ "$(od -An -N4 -c "$dir/arm64/busybox" | tr -d ' ')" == '177ELF' ]]; then
 		log "busybox-static: present"
 		return 0
 	fi
 	log "busybox-static: downloading amd64 + arm64"
 	private_apt bookworm bookworm amd64 arm64
 	private_download bookworm busybox-static:amd64 busybox-static:arm64
-	local arch deb tmp
+	local arch deb tmp bin
 	for arch in amd64 arm64; do
 		deb=$(ls "$STATE/apt/bookworm/debs"/busybox-static_*_"$arch".deb)
 		tmp=$(mktemp -d)
 		dpkg -x "$deb" "$tmp"
 		mkdir -p "$dir/$arch"
-		install -m 755 "$(find "$tmp" -name busybox -type f | head -n1)" "$dir/$arch/busybox"
+		for bin in "$tmp/bin/busybox" "$tmp/usr/bin/busybox" ""; do
+			[[ -f $bin ]] && break
+		done
+		[[ -n $bin ]] || die "no bin/busybox in $deb"
+		install -m 755 "$bin" "$dir/$arch/busybox"
 		rm -rf "$tmp"
 	done
 }
@@ -315,6 +322,25 @@ EOF
 		htpasswd -Bbn "$TLS_USER" "$(cat "$d/password")" >"$d/htpasswd"
 	fi
 	chmod 644 "$d/ca.crt"
+	# Go clients (buildx imagetools, cosign) verify with SSL_CERT_FILE: the
+	# system bundle plus the test CA (exported as SSL_CERT_FILE by `env`).
+	cat /etc/ssl/certs/ca-certificates.crt "$d/ca.crt" 2>/dev/null | write_if_changed "$d/ca-bundle.crt" || true
+	chmod 644 "$d/ca-bundle.crt"
+	# buildx's own registry client (imagetools) treats localhost:* as plain
+	# HTTP unless a builder's buildkitd config says `http = false`; use with
+	#   docker buildx create --name moam-tls --driver docker-container \
+	#     --config "$MOAM_TLS_BUILDKITD_CONFIG"   (never booted)
+	#   docker buildx imagetools inspect --builder moam-tls localhost:5443/...
+	write_if_changed "$d/buildkitd.toml" <<EOF || true
+[registry."localhost:5443"]
+  http = false
+  ca = ["$d/ca.crt"]
+
+[registry."127.0.0.1:5443"]
+  http = false
+  ca = ["$d/ca.crt"]
+EOF
+	chmod 644 "$d/buildkitd.toml"
 	local h
 	for h in localhost:5443 127.0.0.1:5443; do
 		mkdir -p "/etc/docker/certs.d/$h"
@@ -348,9 +374,18 @@ daemon_pid() {
 	[[ -s $f ]] || return 1
 	pid=$(<"$f")
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
+	pid_running "$pid" || return 1
 	[[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -f "$exe")" ]] || return 1
 	printf '%s\n' "$pid"
+}
+
+# pid_running PID: the process exists and is not a zombie (PID 1 of a
+# sandbox may reap orphans late).
+pid_running() {
+	kill -0 "$1" 2>/dev/null || return 1
+	local st
+	st=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[[ $st != Z && $st != X ]]
 }
 
 # start_daemon NAME EXE ARGS...: start EXE detached (own session, no stdin,
@@ -362,6 +397,7 @@ start_daemon() {
 	printf '\n=== %s: starting %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$exe" "$*" >>"$logf"
 	(
 		cd /
+		exec 9>&- # never hand the `up`/`down` lock to a daemon
 		exec setsid "$exe" "$@" </dev/null >>"$logf" 2>&1
 	) &
 	local pid=$!
@@ -376,16 +412,16 @@ stop_daemon() {
 	if pid=$(daemon_pid "$name" "$exe"); then
 		log "$name: stopping pid $pid"
 		kill -TERM "$pid" 2>/dev/null || true
-		for ((i = 0; i < 60; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.5
+		for ((i = 0; i < 300; i++)); do
+			pid_running "$pid" || break
+			sleep 0.1
 		done
-		if kill -0 "$pid" 2>/dev/null; then
+		if pid_running "$pid"; then
 			log "$name: still running after 30s, sending KILL"
 			kill -KILL "$pid" 2>/dev/null || true
-			for ((i = 0; i < 20; i++)); do
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.5
+			for ((i = 0; i < 100; i++)); do
+				pid_running "$pid" || break
+				sleep 0.1
 			done
 		fi
 	else
@@ -475,6 +511,7 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 EOF
+	return 0
 }
 
 http_code() {
@@ -555,6 +592,10 @@ start_all() {
 	fi
 	ensure_daemon containerd "$CONTAINERD" "$CHANGED_CONTAINERD" check_containerd 60 \
 		--config "$STATE/containerd/config.toml"
+	# A stale dockerd pidfile (daemon killed, PID reused) makes dockerd refuse to start.
+	if ! daemon_pid dockerd "$DOCKERD" >/dev/null; then
+		rm -f "$RUNTIME_DIR/dockerd.pid"
+	fi
 	ensure_daemon dockerd "$DOCKERD" "$CHANGED_DOCKERD" check_dockerd 120 \
 		--config-file "$STATE/docker/daemon.json"
 	ensure_daemon registry-plain "$REGISTRY_BIN" "$CHANGED_REG_PLAIN" check_registry_plain 60 \
@@ -635,6 +676,9 @@ env_lines() {
 		"MOAM_TLS_USER=$TLS_USER"
 		"MOAM_TLS_PASSWORD=$pw"
 		"MOAM_TLS_CA=$STATE/tls/ca.crt"
+		"MOAM_TLS_CA_BUNDLE=$STATE/tls/ca-bundle.crt"
+		"SSL_CERT_FILE=$STATE/tls/ca-bundle.crt"
+		"MOAM_TLS_BUILDKITD_CONFIG=$STATE/tls/buildkitd.toml"
 		"MOAM_SBOM_GENERATOR=$SBOM_GENERATOR"
 		"MOAM_BUSYBOX_IMAGE=$BUSYBOX_IMAGE"
 		"MOAM_COSIGN=$COSIGN"
@@ -661,7 +705,7 @@ status_report() {
 	}
 	pidof_() { daemon_pid "$1" "$2" 2>/dev/null || echo -; }
 	echo "moam test bed ($STATE, prefix $PREFIX):"
-	report prefix "$(head -n1 "$PREFIX/.moam-testbed-versions" 2>/dev/null | cut -c1-60)" \
+	report prefix "$(grep -E '^(docker.io|containerd|docker-buildx|cosign) ' "$PREFIX/.moam-testbed-versions" 2>/dev/null | sed -E 's/ ([0-9.]+)[^ ]*$/ \1/' | paste -sd, -)" \
 		test -x "$DOCKERD" -a -x "$DOCKER" -a -x "$BUILDX" -a -x "$COSIGN"
 	report binfmt "qemu-aarch64" check_binfmt
 	report containerd "pid $(pidof_ containerd "$CONTAINERD") $CONTAINERD_SOCK" check_containerd
@@ -677,8 +721,18 @@ status_report() {
 ########################################################################
 # commands
 
+# take_lock: serialize concurrent `up`/`down` runs (fd 9, released on exit).
+take_lock() {
+	mkdir -p "$STATE"
+	exec 9>"$STATE/.lock"
+	if ! flock -w 900 9; then
+		die "another scripts/testbed.sh up/down holds $STATE/.lock"
+	fi
+}
+
 cmd_up() {
 	[[ $EUID -eq 0 ]] || die "must run as root"
+	take_lock
 	mkdir -p "$STATE" "$RUN_DIR" "$LOG_DIR" "$RUNTIME_DIR"
 	install_host_packages
 	install_prefix
@@ -698,12 +752,26 @@ cmd_up() {
 	fi
 }
 
+# unmount_leftovers: dockerd leaves its data-root bind mount (and, if killed,
+# overlay mounts) behind; unmount what lies under our own dirs, deepest first.
+unmount_leftovers() {
+	local mp
+	awk '{print $5}' /proc/self/mountinfo | {
+		grep -E "^($STATE/docker/|$STATE/containerd/|$RUNTIME_DIR/)|^$STATE/docker\$" || true
+	} | sort -r | while IFS= read -r mp; do
+		umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || log "cannot unmount $mp"
+	done
+	return 0
+}
+
 cmd_down() {
+	take_lock
 	mkdir -p "$RUN_DIR"
 	stop_daemon registry-tls "$REGISTRY_BIN"
 	stop_daemon registry-plain "$REGISTRY_BIN"
 	stop_daemon dockerd "$DOCKERD"
 	stop_daemon containerd "$CONTAINERD"
+	unmount_leftovers
 	echo "moam test bed: DOWN"
 }
 

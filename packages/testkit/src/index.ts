@@ -1,1 +1,2 @@
 export * from './run-action.ts';
+export * from './testbed.ts';
