@@ -1,0 +1,18 @@
+import type { Digest } from '../digest.ts';
+import { type ImageName, byDigest } from '../image.ts';
+
+/** `docker buildx imagetools create` argv: every tag, index annotations, sources by digest (never by tag). */
+export function imagetoolsCreateArgs(opts: { image: ImageName; tags: readonly string[]; annotations: Readonly<Record<string, string>>; sources: readonly Digest[]; dryRun?: boolean; builder?: string }): string[] {
+  const args = ['buildx', 'imagetools', 'create'];
+  if (opts.builder) args.push(`--builder=${opts.builder}`);
+  if (opts.dryRun) args.push('--dry-run');
+  for (const t of opts.tags) args.push(`--tag=${opts.image.name}:${t}`);
+  for (const [k, v] of Object.entries(opts.annotations).sort(([a], [b]) => a.localeCompare(b))) args.push(`--annotation=index:${k}=${v}`);
+  args.push(...opts.sources.map((d) => byDigest(opts.image, d)));
+  return args;
+}
+
+/** Registry trouble that a retry can cure, recognised in buildx's last error line. */
+export function isTransientRegistryFailure(line: string): boolean {
+  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|TLS handshake/i.test(line);
+}

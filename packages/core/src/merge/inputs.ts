@@ -1,0 +1,50 @@
+import { InputError, Problems } from '../errors.ts';
+import { type ImageName, parseImageNames } from '../image.ts';
+import { type InputReader, parseBoolean, parseKeyValues, parseList, requireInput } from '../inputs.ts';
+import { type Platform, parsePlatforms } from '../platform.ts';
+import { type LatestMode, parseLatest } from '../tags.ts';
+import { ARTIFACT_PREFIX } from '../build/inputs.ts';
+
+export interface MergeInputs {
+  images: ImageName[];
+  platforms: Platform[];
+  artifactPrefix: string;
+  version?: string;
+  latest: LatestMode;
+  extraTags: string[];
+  annotations: Array<[string, string]>;
+  dryRun: boolean;
+}
+
+export function readMergeInputs(read: InputReader): MergeInputs {
+  const p = new Problems();
+  const images = p.collect(() => parseImageNames(parseList(requireInput(read, 'images', 'ghcr.io/owner/app'))));
+  const platforms = p.collect(() => parsePlatforms(parseList(requireInput(read, 'platforms', 'linux/amd64,linux/arm64'))));
+  const artifactPrefix = p.collect(() => {
+    const a = read('artifact-prefix') || 'digests';
+    if (!ARTIFACT_PREFIX.test(a)) throw new InputError('artifact-prefix', `"${a}" is not usable in an artifact name`, 'use letters, digits, . _ - (e.g. digests)');
+    return a;
+  });
+  const latest = p.collect(() => parseLatest(read('latest')));
+  const extraTags = p.collect(() => parseList(read('tags')));
+  const annotations = p.collect(() =>
+    parseKeyValues(read('annotations'), 'annotations').map(([k, v]): [string, string] => {
+      const key = k.replace(/^index:/, '');
+      if (/^[a-z-]+(\[[^\]]*\])?:/.test(key)) throw new InputError('annotations', `"${k}" has a level other than index:`, 'merge-manifest sets index-level annotations only: give KEY=VALUE or index:KEY=VALUE');
+      return [key, v];
+    }),
+  );
+  const dryRun = p.collect(() => parseBoolean(read('dry-run'), 'dry-run', false));
+  p.throwIfAny('merge-manifest: invalid inputs');
+  const version = read('version');
+  return {
+    images: images!,
+    platforms: platforms!,
+    artifactPrefix: artifactPrefix!,
+    ...(version ? { version } : {}),
+    latest: latest!,
+    extraTags: extraTags!,
+    annotations: annotations!,
+    dryRun: dryRun!,
+  };
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkRecordSet } from '../src/merge/records.ts';
+import { checkIndex, type OciIndex } from '../src/merge/index-check.ts';
+import { imagetoolsCreateArgs, isTransientRegistryFailure } from '../src/merge/imagetools.ts';
+import { readMergeInputs } from '../src/merge/inputs.ts';
+import { makeRecord } from '../src/handoff/record.ts';
+import { parseImageName, parseImageNames } from '../src/image.ts';
+import { parsePlatform, parsePlatforms } from '../src/platform.ts';
+import { parseDigest } from '../src/digest.ts';
+
+const d = (c: string) => parseDigest(`sha256:${c.repeat(64)}`);
+const images = parseImageNames(['localhost:5000/o/app', 'ghcr.io/o/app']);
+const rec = (platform: string, digest = d(platform.endsWith('arm64') ? 'b' : 'a'), imgs = images.map((i) => i.name)) =>
+  JSON.stringify(makeRecord({ platform: parsePlatform(platform), digest, mediaType: 'application/vnd.oci.image.index.v1+json', size: 100, images: imgs, run: {} }));
+const both = parsePlatforms(['linux/amd64', 'linux/arm64']);
+
+describe('checkRecordSet', () => {
+  it('accepts one record per expected platform', () => {
+    const r = checkRecordSet([{ source: 'digests-linux-arm64/x.json', text: rec('linux/arm64') }, { source: 'digests-linux-amd64/x.json', text: rec('linux/amd64') }], both, images, 'digests');
+    expect(r.problems).toEqual([]);
+    expect(r.records.map((x) => x.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+  });
+  it.each<[string, Array<{ source: string; text: string }>, RegExp[]]>([
+    ['missing arm64', [{ source: 'a', text: rec('linux/amd64') }], [/missing platform linux\/arm64/]],
+    ['nothing at all', [], [/missing platform linux\/amd64/, /missing platform linux\/arm64/, /no "digests-\*" digest artifacts found/]],
+    ['an extra platform', [{ source: 'a', text: rec('linux/amd64') }, { source: 'b', text: rec('linux/arm64') }, { source: 'c', text: rec('linux/s390x', d('c')) }], [/extra platform linux\/s390x/]],
+    ['a duplicate platform with different digests', [{ source: 'a', text: rec('linux/amd64') }, { source: 'a2', text: rec('linux/amd64', d('e')) }, { source: 'b', text: rec('linux/arm64') }], [/duplicate platform linux\/amd64: 2 records/]],
+    ['a truncated record', [{ source: 'a', text: rec('linux/amd64').slice(0, 30) }, { source: 'b', text: rec('linux/arm64') }], [/a: not valid JSON/, /missing platform linux\/amd64/]],
+    ['an empty artifact', [{ source: 'digests-linux-amd64', text: '' }, { source: 'b', text: rec('linux/arm64') }], [/holds no digest record/]],
+    ['a leg that skipped an image', [{ source: 'a', text: rec('linux/amd64', d('a'), ['localhost:5000/o/app']) }, { source: 'b', text: rec('linux/arm64') }], [/linux\/amd64: its build leg did not push to ghcr.io\/o\/app/]],
+  ])('refuses %s and names every problem', (_name, loaded, whys) => {
+    const r = checkRecordSet(loaded, both, images, 'digests');
+    for (const why of whys) expect(r.problems.join('\n')).toMatch(why);
+  });
+  it('tolerates the same record twice (a re-run leg)', () => {
+    const r = checkRecordSet([{ source: 'a', text: rec('linux/amd64') }, { source: 'a2', text: rec('linux/amd64') }, { source: 'b', text: rec('linux/arm64') }], both, images, 'digests');
+    expect(r.problems).toEqual([]);
+  });
+});
+
+describe('checkIndex (captured index)', () => {
+  const index = JSON.parse(readFileSync(new URL('./fixtures/buildx/imagetools-inspect.raw.json', import.meta.url), 'utf8')) as OciIndex;
+  it('finds both platforms with their attestation manifests', () => {
+    const r = checkIndex(index, both, { requireAttestations: true });
+    expect(r.problems).toEqual([]);
+    expect(r.entries.map((e) => [e.platform, Boolean(e.attestation)])).toEqual([['linux/amd64', true], ['linux/arm64', true]]);
+  });
+  it('names a missing platform, an unexpected one and a missing attestation', () => {
+    const stripped = { ...index, manifests: index.manifests.filter((m) => m.platform?.architecture !== 'unknown') };
+    expect(checkIndex(stripped, parsePlatforms(['linux/amd64', 'linux/riscv64']), { requireAttestations: true }).problems).toEqual([
+      'the index has no linux/riscv64 manifest',
+      expect.stringMatching(/^linux\/amd64 \(sha256:.*\) has no attestation manifest/),
+      expect.stringMatching(/^the index has an unexpected linux\/arm64 manifest/),
+    ]);
+  });
+});
+
+describe('imagetoolsCreateArgs', () => {
+  it('tags every tag, annotates at index level, sources by digest', () => {
+    expect(imagetoolsCreateArgs({ image: parseImageName('ghcr.io/o/app'), tags: ['1.2.3', 'latest'], annotations: { 'org.opencontainers.image.version': '1.2.3', a: 'b' }, sources: [d('a'), d('b')] })).toEqual([
+      'buildx', 'imagetools', 'create', '--tag=ghcr.io/o/app:1.2.3', '--tag=ghcr.io/o/app:latest', '--annotation=index:a=b', '--annotation=index:org.opencontainers.image.version=1.2.3',
+      `ghcr.io/o/app@${d('a')}`, `ghcr.io/o/app@${d('b')}`,
+    ]);
+  });
+  it.each([
+    ['failed commit on ref "index-sha256:...": unexpected status from PUT request to http://x/v2/a/manifests/1: 503 Service Unavailable', true],
+    ['unexpected status from HEAD request: 429 Too Many Requests', true],
+    ['read tcp 127.0.0.1:1->127.0.0.1:5000: read: connection reset by peer', true],
+    ['unexpected status from PUT request: 400 Bad Request', false],
+    ['unexpected status: 401 Unauthorized', false],
+    ['not found', false],
+  ])('transient? %s', (line, transient) => {
+    expect(isTransientRegistryFailure(line)).toBe(transient);
+  });
+});
+
+describe('readMergeInputs', () => {
+  const reader = (m: Record<string, string>) => (k: string) => m[k] ?? '';
+  it('reads and defaults', () => {
+    expect(readMergeInputs(reader({ images: 'ghcr.io/o/app', platforms: 'linux/amd64,linux/arm64/v8' }))).toMatchObject({ artifactPrefix: 'digests', latest: 'auto', dryRun: false, platforms: [{ architecture: 'amd64' }, { architecture: 'arm64' }] });
+  });
+  it('reports every bad input at once', () => {
+    expect(() => readMergeInputs(reader({ images: 'ghcr.io/O/app:1', platforms: 'linux/amd64,linux/amd64', latest: 'maybe', 'dry-run': 'perhaps', annotations: 'manifest:a=b' }))).toThrow(
+      /5 problems[\s\S]*Input "images"[\s\S]*Input "platforms"[\s\S]*Input "latest"[\s\S]*Input "annotations"[\s\S]*Input "dry-run"/,
+    );
+  });
+});
