@@ -114,7 +114,7 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
       try {
         await exec('docker', args, { env: buildEnv, cwd: deps.workspace, stream: true, secrets: inputs.secrets.map((s) => s.value) });
       } catch (error) {
-        if (error instanceof ToolError) throw new Error(`docker buildx build for ${formatPlatform(inputs.platform)} failed: ${error.lastLine}. Nothing was pushed and no digest artifact was uploaded.`);
+        if (error instanceof ToolError) throw new Error(`docker buildx build for ${formatPlatform(inputs.platform)} failed: ${error.lastLine}. Nothing was pushed and no digest artifact was uploaded.`, { cause: error });
         throw error;
       }
     });
