@@ -1,3 +1,35 @@
-import { notImplemented, runAction } from '@moam/core';
+import * as core from '@actions/core';
+import {
+  actionLogger, chooseHandoffStore, readGitHubContext, createExec, createRegistryClient, envInputs, mergeManifest, mergeUserMetadata, readMergeInputs,
+  releaseMetadata, renderMergeSummary, runAction, sleep, tagPlanFor, writeSummary,
+} from '@moam/core';
 
-await runAction('merge-manifest', async () => notImplemented('merge-manifest'));
+await runAction('merge-manifest', async () => {
+  const env = process.env;
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const exec = createExec({ log: core.info });
+
+  // 1. Inputs and the tag plan (a non-SemVer git tag fails here, before anything is read or pushed).
+  const inputs = readMergeInputs(envInputs(env));
+  const plan = tagPlanFor(env, readGitHubContext(env), inputs);
+  const metadata = await releaseMetadata({ env, exec, workspace, version: plan.version });
+  for (const note of metadata.meta.notes) core.info(note);
+  const annotations = mergeUserMetadata(metadata.meta.annotations, inputs.annotations);
+
+  // 2. Validate the records and the registry, then create, push and inspect the index.
+  const registry = createRegistryClient({ env, exec, log: core.info });
+  try {
+    const result = await mergeManifest(inputs, plan, annotations, { exec, env, log: actionLogger, registry, store: chooseHandoffStore(env), sleep, clock: Date.now });
+
+    // 3. Outputs and summary.
+    core.setOutput('digest', result.digest ?? '');
+    core.setOutput('version', plan.version);
+    core.setOutput('tags', plan.tags.join(','));
+    core.setOutput('refs', result.refs.join(','));
+    core.setOutput('platforms', result.entries.map((e) => e.platform).join(','));
+    core.setOutput('manifest', JSON.stringify(result.index ?? {}));
+    await writeSummary(renderMergeSummary(result, inputs.images.map((i) => i.name)));
+  } finally {
+    registry.close();
+  }
+});

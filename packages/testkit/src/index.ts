@@ -1,2 +1,3 @@
 export * from './run-action.ts';
 export * from './testbed.ts';
+export * from './pipeline.ts';

@@ -95,7 +95,7 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
     if (!ARTIFACT_PREFIX.test(a)) throw new InputError('artifact-prefix', `"${a}" is not usable in an artifact name`, 'use letters, digits, . _ - (e.g. digests)');
     return a;
   });
-  p.throwIfAny('build-by-digest: invalid inputs');
+  p.throwIfAny('invalid inputs');
   return {
     images: images!,
     platform: platform!,

@@ -35,7 +35,7 @@ export function readMergeInputs(read: InputReader): MergeInputs {
     }),
   );
   const dryRun = p.collect(() => parseBoolean(read('dry-run'), 'dry-run', false));
-  p.throwIfAny('merge-manifest: invalid inputs');
+  p.throwIfAny('invalid inputs');
   const version = read('version');
   return {
     images: images!,

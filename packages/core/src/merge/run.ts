@@ -105,9 +105,9 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
 
   const loaded = await loadRecords(deps.store, inputs.artifactPrefix);
   const set = checkRecordSet(loaded, inputs.platforms, inputs.images, inputs.artifactPrefix);
-  if (set.problems.length > 0) throw new ProblemsError('merge-manifest: the digest records do not make a complete release; nothing was tagged or pushed', set.problems);
+  if (set.problems.length > 0) throw new ProblemsError('the digest records do not make a complete release; nothing was tagged or pushed', set.problems);
   const registryProblems = await checkRecordsInRegistry(set.records, inputs.images, deps.registry);
-  if (registryProblems.length > 0) throw new ProblemsError('merge-manifest: the registry does not hold what the records claim; nothing was tagged or pushed', registryProblems);
+  if (registryProblems.length > 0) throw new ProblemsError('the registry does not hold what the records claim; nothing was tagged or pushed', registryProblems);
 
   const sources = set.records.map((r) => r.digest);
   const refs = inputs.images.flatMap((i) => plan.tags.map((t) => `${i.name}:${t}`));
@@ -142,11 +142,11 @@ export async function assertPublished(inputs: Pick<MergeInputs, 'images' | 'plat
     }
   if (digests.size > 1) problems.push(`the tags resolve to ${digests.size} different digests: ${[...digests].join(', ')}`);
   const digest = [...digests][0];
-  if (!digest || problems.length > 0) throw new ProblemsError('merge-manifest: the published index is not what was asked for', problems);
+  if (!digest || problems.length > 0) throw new ProblemsError('the published index is not what was asked for', problems);
   const first = inputs.images[0] as ImageName;
   const manifest = await deps.registry.getManifest(first, digest);
   const index = manifest.json as OciIndex;
   const checked = checkIndex(index, inputs.platforms as Platform[], { requireAttestations });
-  if (checked.problems.length > 0) throw new ProblemsError(`merge-manifest: the published index ${digest} is wrong`, checked.problems);
+  if (checked.problems.length > 0) throw new ProblemsError(`the published index ${digest} is wrong`, checked.problems);
   return { digest: digest as Digest, index, entries: checked.entries };
 }
