@@ -26,3 +26,4 @@ export * from './merge/run.ts';
 export * from './merge/summary.ts';
 export { createRegistryClient, RegistryClient } from './registry/client.ts';
 export { RegistryError } from './registry/errors.ts';
+export * from './cosign/index.ts';
