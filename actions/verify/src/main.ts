@@ -1,3 +1,31 @@
-import { notImplemented, runAction } from '@moam/core';
+import * as core from '@actions/core';
+import { createExec, createRegistryClient, defaultInstallDeps, envInputs, readVerifyInputs, renderVerifySummary, runAction, setupCosign, verifyImage, writeSummary } from '@moam/core';
 
-await runAction('verify', async () => notImplemented('verify'));
+await runAction('verify', async () => {
+  const env = process.env;
+  const exec = createExec({ log: core.info });
+
+  // 1. Inputs: the expected signer is anchored (^...$) and pinned to the repository.
+  const inputs = readVerifyInputs(envInputs(env), env);
+  const expected = inputs.key ? 'the given public key' : `identity ${inputs.identity ?? inputs.identityRegexp}, issuer ${inputs.issuer}${inputs.repository ? `, repository ${inputs.repository}` : ''}`;
+  core.info(`Expected signer: ${expected}`);
+
+  // 2. cosign, verified before it runs.
+  const cosign = await setupCosign(inputs.cosign, { exec, install: defaultInstallDeps(), log: core.info });
+
+  // 3. Verify the index and every platform manifest concurrently, by digest; check attestations.
+  const registry = createRegistryClient({ env, exec, log: core.info });
+  try {
+    const report = await verifyImage(inputs, cosign, { exec, env, registry });
+
+    // 4. Outputs, summary; any failure fails the step listing every failing digest.
+    core.setOutput('digest', report.digest);
+    core.setOutput('verified', String(report.verified));
+    core.setOutput('report', JSON.stringify(report));
+    await writeSummary(renderVerifySummary(report, expected));
+    if (!report.verified) throw new Error(`${report.image} (${report.digest}) failed verification:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`);
+    core.info(`Verified ${report.digests.length} digests of ${report.image} (${report.digest})`);
+  } finally {
+    registry.close();
+  }
+});

@@ -5,8 +5,9 @@ export class InputError extends Error {
     readonly input: string,
     readonly problem: string,
     readonly fix: string,
+    options?: { cause?: unknown },
   ) {
-    super(`Input "${input}": ${problem}. Fix: ${fix}`);
+    super(`Input "${input}": ${problem}. Fix: ${fix}`, options);
   }
 }
 

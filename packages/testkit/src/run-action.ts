@@ -59,6 +59,8 @@ export async function runBundledAction(name: string, opts: RunOptions): Promise<
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: path.join(dir, 'runner_temp'),
     GITHUB_WORKSPACE: opts.cwd ?? repoRoot,
+    // One tool cache per test process, like a runner's: the second install of cosign is a cache hit.
+    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE ?? path.join(os.tmpdir(), `moam-tool-cache-${process.pid}`),
   });
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];

@@ -1,0 +1,72 @@
+// Public API of the core's OCI distribution registry client.
+export { RegistryError, OciLayoutError, parseRegistryErrorBody, summariseRegistryErrors, type RegistryErrorInit, type RegistryErrorEntry } from './errors.ts';
+export {
+  RegistryClient,
+  createRegistryClient,
+  nextLink,
+  type RegistryClientDeps,
+  type TraceEvent,
+  type FetchedManifest,
+  type ManifestDescriptor,
+  type BlobSource,
+  type BlobPushOutcome,
+} from './client.ts';
+export {
+  pushOciLayout,
+  readOciLayoutGraph,
+  openVerifiedBlob,
+  type PushOciLayoutOptions,
+  type PushOciLayoutResult,
+  type PushedImage,
+  type LayoutGraph,
+  type LayoutManifest,
+  type LayoutBlob,
+} from './oci-layout.ts';
+export {
+  parseWwwAuthenticate,
+  pickChallenge,
+  repositoryScope,
+  mergeScopes,
+  buildTokenRequest,
+  parseTokenResponse,
+  basicAuthorization,
+  type AuthChallenge,
+  type Action as RegistryAction,
+  type TokenRequest,
+} from './auth.ts';
+export {
+  resolveDockerCredentials,
+  dockerConfigPath,
+  configKeyFor,
+  hostOfConfigKey,
+  DOCKER_HUB_CONFIG_KEY,
+  type RegistryCredentials,
+  type ResolvedCredentials,
+  type DockerConfigFile,
+  type DockerConfigDeps,
+} from './docker-config.ts';
+export {
+  retryDecision,
+  parseRetryAfter,
+  backoffDelay,
+  isRetryableFailure,
+  withRetry,
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_STATUSES,
+  type RetryPolicy,
+  type RetryDecision,
+  type Failure as RetryFailure,
+} from './retry.ts';
+export { isLoopbackHost, schemesFor, registryEndpointHost, DEFAULT_CERTS_DIR, type Scheme } from './transport.ts';
+export {
+  MEDIA_TYPE,
+  MANIFEST_MEDIA_TYPES,
+  INDEX_MEDIA_TYPES,
+  IMAGE_MANIFEST_MEDIA_TYPES,
+  isNonDistributable,
+  sha256Digest,
+  parseManifestJson,
+  type OciDescriptor,
+  type OciManifestJson,
+  type OciPlatformJson,
+} from './media.ts';

@@ -1,0 +1,69 @@
+import { InputError, Problems } from '../errors.ts';
+import type { Digest } from '../digest.ts';
+import { parseDigest } from '../digest.ts';
+import { type ImageName, parseImageNames } from '../image.ts';
+import { type InputReader, parseBoolean, parseKeyValues, parseList, requireInput } from '../inputs.ts';
+import type { SignatureFormat } from '../cosign/args.ts';
+import { type CosignInstallInputs, readCosignInstallInputs } from './cosign-setup.ts';
+
+export interface SignInputs {
+  images: ImageName[];
+  digest: Digest;
+  keyless: boolean;
+  key?: string;
+  keyPassword?: string;
+  recursive: boolean;
+  signatureFormat: SignatureFormat;
+  tlogUpload: boolean;
+  fulcioUrl?: string;
+  rekorUrl?: string;
+  annotations: Array<[string, string]>;
+  cosign: CosignInstallInputs;
+}
+
+function url(read: InputReader, name: string): string | undefined {
+  const v = read(name);
+  if (v && !/^https?:\/\/\S+$/.test(v)) throw new InputError(name, `"${v}" is not an http(s) URL`, 'give the base URL of your Sigstore service, or leave it empty for the public instance');
+  return v || undefined;
+}
+
+export function readSignInputs(read: InputReader): SignInputs {
+  const p = new Problems();
+  const images = p.collect(() => parseImageNames(parseList(requireInput(read, 'images', 'ghcr.io/owner/app'))));
+  const digest = p.collect(() => {
+    const d = requireInput(read, 'digest', 'sha256:<64 hex> (the digest output of merge-manifest)');
+    if (!d.startsWith('sha') && /^[\w][\w.-]*$/.test(d)) throw new InputError('digest', `"${d}" looks like a tag; signing is by digest only`, 'pass the index digest, e.g. digest: ${{ needs.merge.outputs.digest }}');
+    return parseDigest(d, 'digest');
+  });
+  const key = read('key');
+  const keyless = p.collect(() => parseBoolean(read('keyless'), 'keyless', true));
+  if (keyless === true && key) p.add('Input "key": is set while keyless is true; these conflict. Fix: set keyless: false to sign with the key, or remove key to sign keyless');
+  if (keyless === false && !key) p.add('Input "key": keyless is false but no key is given. Fix: set key (and key-password) or keyless: true');
+  const recursive = p.collect(() => parseBoolean(read('recursive'), 'recursive', true));
+  const signatureFormat = p.collect((): SignatureFormat => {
+    const f = (read('signature-format') || 'legacy').toLowerCase();
+    if (f !== 'legacy' && f !== 'bundle') throw new InputError('signature-format', `"${f}" is not a signature format`, 'use legacy (.sig tags; Kyverno, podman) or bundle (Sigstore bundle, cosign 3)');
+    return f;
+  });
+  const tlogUpload = p.collect(() => parseBoolean(read('tlog-upload'), 'tlog-upload', true));
+  const fulcioUrl = p.collect(() => url(read, 'fulcio-url'));
+  const rekorUrl = p.collect(() => url(read, 'rekor-url'));
+  const annotations = p.collect(() => parseKeyValues(read('annotations'), 'annotations'));
+  const cosign = p.collect(() => readCosignInstallInputs(read));
+  p.throwIfAny('invalid inputs');
+  const keyPassword = read('key-password');
+  return {
+    images: images!,
+    digest: digest!,
+    keyless: keyless!,
+    ...(key ? { key } : {}),
+    ...(keyPassword ? { keyPassword } : {}),
+    recursive: recursive!,
+    signatureFormat: signatureFormat!,
+    tlogUpload: tlogUpload!,
+    ...(fulcioUrl ? { fulcioUrl } : {}),
+    ...(rekorUrl ? { rekorUrl } : {}),
+    annotations: annotations!,
+    cosign: cosign!,
+  };
+}

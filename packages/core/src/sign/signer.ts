@@ -1,0 +1,51 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Exec } from '../exec.ts';
+import { ToolError } from '../exec.ts';
+import { InputError } from '../errors.ts';
+import { cosignEnv } from '../cosign/args.ts';
+import { type Cosign, materialiseKey } from './cosign-setup.ts';
+import type { SignInputs } from './inputs.ts';
+import type { SignerCheck } from './run.ts';
+import { keylessIdentity, tokenClaims } from './targets.ts';
+
+export interface SignerDeps {
+  exec: Exec;
+  env: NodeJS.ProcessEnv;
+  tmpDir: string;
+  getIdToken: (audience: string) => Promise<string>;
+  setSecret: (value: string) => void;
+}
+
+const ID_TOKEN_FIX = 'add "permissions: id-token: write" to this job (and keep contents: read); for a pull request from a fork, sign in a later workflow instead';
+
+export async function prepareSigner(inputs: SignInputs, cosign: Cosign, deps: SignerDeps): Promise<SignerCheck> {
+  if (inputs.keyless) {
+    if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      throw new InputError('keyless', 'no GitHub OIDC token can be requested: the job lacks the id-token: write permission (ACTIONS_ID_TOKEN_REQUEST_URL is not set)', ID_TOKEN_FIX);
+    }
+    let token: string;
+    try {
+      token = await deps.getIdToken('sigstore');
+    } catch (error) {
+      throw new InputError('keyless', `the GitHub OIDC token request failed (${error instanceof Error ? error.message : String(error)})`, ID_TOKEN_FIX);
+    }
+    deps.setSecret(token);
+    const { identity, issuer } = keylessIdentity(tokenClaims(token), deps.env.GITHUB_SERVER_URL);
+    return { kind: 'keyless', identity, issuer, token };
+  }
+  const key = await materialiseKey(inputs.key as string, deps.tmpDir, 'cosign.key');
+  if (inputs.key?.includes('-----BEGIN')) deps.setSecret(inputs.key);
+  if (inputs.keyPassword) deps.setSecret(inputs.keyPassword);
+  const { env, secrets } = cosignEnv({ keyPassword: inputs.keyPassword ?? '' });
+  let pub: string;
+  try {
+    pub = (await deps.exec(cosign.path, ['public-key', `--key=${key}`], { env: { ...deps.env, ...env }, secrets })).stdout;
+  } catch (error) {
+    if (error instanceof ToolError) throw new InputError('key', `cosign cannot read the key (${error.lastLine})`, 'give the PEM private key from cosign generate-key-pair (or a path / KMS URI) and its key-password', { cause: error });
+    throw error;
+  }
+  const publicKey = path.join(await mkdtemp(path.join(deps.tmpDir, 'moam-pub-')), 'cosign.pub');
+  await writeFile(publicKey, pub);
+  return { kind: 'key', key, publicKey, ...(inputs.keyPassword !== undefined ? { password: inputs.keyPassword } : { password: '' }) };
+}

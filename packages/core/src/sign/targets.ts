@@ -1,0 +1,55 @@
+import type { Digest } from '../digest.ts';
+import { type OciIndex, INDEX_MEDIA_TYPES, isAttestation } from '../merge/index-check.ts';
+import { formatPlatform, platformFromOci } from '../platform.ts';
+
+export type TargetKind = 'index' | 'platform' | 'attestation' | 'manifest';
+
+export interface SignTarget {
+  digest: Digest;
+  kind: TargetKind;
+  /** The platform of a platform manifest, or the platform an attestation manifest describes. */
+  platform?: string;
+}
+
+/** What `cosign sign --recursive` covers: the index, every platform manifest and every attestation manifest. */
+export function signTargets(root: Digest, mediaType: string, json: unknown, recursive: boolean): SignTarget[] {
+  if (!INDEX_MEDIA_TYPES.includes(mediaType)) return [{ digest: root, kind: 'manifest' }];
+  const targets: SignTarget[] = [{ digest: root, kind: 'index' }];
+  if (!recursive) return targets;
+  const index = json as OciIndex;
+  const platformOf = new Map<string, string>();
+  for (const m of index.manifests) {
+    const p = platformFromOci(m.platform);
+    if (!isAttestation(m) && p) platformOf.set(m.digest, formatPlatform(p));
+  }
+  for (const m of index.manifests) {
+    if (isAttestation(m)) {
+      const of = platformOf.get(m.annotations?.['vnd.docker.reference.digest'] ?? '');
+      targets.push({ digest: m.digest as Digest, kind: 'attestation', ...(of ? { platform: of } : {}) });
+    } else {
+      const p = platformOf.get(m.digest);
+      targets.push({ digest: m.digest as Digest, kind: 'platform', ...(p ? { platform: p } : {}) });
+    }
+  }
+  return targets;
+}
+
+/** The tag cosign stores a legacy signature under. */
+export function signatureTag(digest: string): string {
+  return `${digest.replace(':', '-')}.sig`;
+}
+
+/** Decodes (without verifying: cosign and Fulcio do that) the claims of the OIDC token we were given. */
+export function tokenClaims(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (!payload) throw new Error('the OIDC token is not a JWT');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The certificate identity Fulcio issues for a GitHub Actions token: the job's workflow at its ref. */
+export function keylessIdentity(claims: Record<string, unknown>, serverUrl = 'https://github.com'): { identity: string; issuer: string } {
+  const ref = claims.job_workflow_ref;
+  const iss = claims.iss;
+  if (typeof ref !== 'string' || typeof iss !== 'string') throw new Error('the OIDC token has no job_workflow_ref/iss claims; is it a GitHub Actions token?');
+  return { identity: `${serverUrl.replace(/\/$/, '')}/${ref}`, issuer: iss };
+}

@@ -1,0 +1,26 @@
+import { mdCode, mdTable, shortDigest } from '../summary.ts';
+import type { VerifyReport } from './run.ts';
+
+export function renderVerifySummary(report: VerifyReport, expected: string): string {
+  const yes = (b: boolean | undefined) => (b === undefined ? '–' : b ? 'yes' : '**no**');
+  const rows = report.digests.map((d) => [
+    d.platform ? `${d.kind} ${mdCode(d.platform)}` : d.kind,
+    mdCode(shortDigest(d.digest)),
+    d.verified ? 'verified' : `**failed**: ${d.reason ?? ''}`,
+    d.identity ? mdCode(d.identity) : '–',
+    d.issuer ?? '–',
+    d.workflowRef ?? '–',
+    d.attestations ? `provenance ${yes(d.attestations.provenance)}, SBOM ${yes(d.attestations.sbom)}` : '–',
+  ]);
+  return [
+    `### verify: ${report.verified ? 'verified' : 'FAILED'}`,
+    '',
+    `${mdCode(report.image)} → ${mdCode(report.digest)}`,
+    '',
+    `Expected signer: ${expected}`,
+    '',
+    mdTable(['Manifest', 'Digest', 'Signature', 'Identity', 'Issuer', 'Workflow ref', 'Attestations'], rows),
+    '',
+    ...(report.problems.length > 0 ? ['**Problems**', '', ...report.problems.map((p) => `- ${p}`), ''] : []),
+  ].join('\n');
+}
