@@ -51,7 +51,7 @@ REGISTRY_BIN="/usr/bin/docker-registry"
 
 # Debian packages for the host (bookworm) and for the prefix (trixie).
 HOST_PACKAGES=(docker.io docker-registry qemu-user-static binfmt-support
-	apache2-utils openssl curl jq ca-certificates iptables tini runc)
+	apache2-utils openssl curl jq ca-certificates iptables tini runc shellcheck)
 PREFIX_PACKAGES=(docker.io docker-cli containerd docker-buildx cosign)
 
 export DOCKER_HOST="unix://$DOCKER_SOCK"

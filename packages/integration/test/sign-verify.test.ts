@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLegs, githubTagEnv, merge, registryTags, runBundledAction, startCosignMirror, testbed, uniqueName } from '@moam/testkit';
+import { execFile } from 'node:child_process';
+import { buildLegs, githubTagEnv, merge, registryTags, repoRoot, runBundledAction, startCosignMirror, testbed, uniqueName } from '@moam/testkit';
 import { startOidcService, type OidcService } from '../../testkit/src/oidc-service.ts';
 import { startFulcio, type FulcioStandIn } from '../../testkit/src/fulcio.ts';
 
@@ -78,6 +79,21 @@ describe('sign-recursive + verify, keyless, through the bundled actions', () => 
     expect(report.digests.every((d) => d.identity === 'https://github.com/moam/app/.github/workflows/release.yml@refs/tags/v1.0.0' && d.workflowRepository === 'moam/app')).toBe(true);
     expect(report.digests.filter((d) => d.attestations).every((d) => d.attestations?.provenance && d.attestations.sbom)).toBe(true);
     expect(byTag.summary).toContain('verify: verified');
+  });
+
+  it('scripts/verify-signature.sh verifies the index and each platform, and refuses another repository', async () => {
+    const script = (env: Record<string, string>) =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        execFile('bash', [path.join(repoRoot, 'scripts/verify-signature.sh'), '1.0.0'], { env: { ...process.env, ...cosignEnv, IMAGE: image, REPOSITORY: 'moam/app', COSIGN_FLAGS: '--insecure-ignore-tlog=true', ...env } }, (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+        );
+      });
+    const ok = await script({});
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out.match(/^ok {4}/gm)).toHaveLength(3);
+    const wrong = await script({ REPOSITORY: 'moam/other' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.out.match(/^FAIL {2}/gm)).toHaveLength(3);
   });
 
   it('a re-run of sign adds no signature', async () => {
