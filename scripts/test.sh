@@ -15,6 +15,7 @@ source <(bash scripts/testbed.sh env)
 npm run -s typecheck
 npm run -s lint
 bash scripts/check-dist.sh
+node scripts/readme-actions.mjs --check
 
 results=$(mktemp -d)
 status=0
