@@ -23929,6 +23929,102 @@ async function withTransientRetries(what, fn, deps, attempts = 5) {
   }
 }
 
+// packages/core/src/registry/errors.ts
+var RegistryError = class _RegistryError extends Error {
+  constructor(init) {
+    super(formatRegistryError(init), init.cause === void 0 ? void 0 : { cause: init.cause });
+    this.init = init;
+    this.registry = init.registry;
+    this.repository = init.repository;
+    this.operation = init.operation;
+    this.status = init.status;
+    this.code = init.code;
+    this.detail = init.detail;
+    this.fix = init.fix;
+    this.retryAfter = init.retryAfter;
+    this.attempts = init.attempts;
+  }
+  init;
+  name = "RegistryError";
+  registry;
+  repository;
+  operation;
+  status;
+  code;
+  detail;
+  fix;
+  retryAfter;
+  attempts;
+  /** `registry/repository` (or just the registry). */
+  get where() {
+    return this.repository ? `${this.registry}/${this.repository}` : this.registry;
+  }
+  /** The same error, noting how many attempts were made. */
+  withAttempts(attempts) {
+    return new _RegistryError({ ...this.init, attempts, cause: this.init.cause ?? this });
+  }
+};
+function formatRegistryError(e) {
+  const where2 = e.repository ? `${e.registry}/${e.repository}` : e.registry;
+  const what = [e.status, e.code].filter((x) => x !== void 0 && x !== "").join(" ");
+  const detail = e.detail ? what ? ` (${e.detail})` : e.detail : "";
+  const attempts = e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : "";
+  const fix = e.fix ? `. Fix: ${e.fix}` : "";
+  return `${where2}: ${e.operation} failed${attempts}: ${what}${detail}${fix}`;
+}
+var OciLayoutError = class extends Error {
+  constructor(layoutDir, problem) {
+    super(`OCI layout ${layoutDir}: ${problem}`);
+    this.layoutDir = layoutDir;
+    this.problem = problem;
+  }
+  layoutDir;
+  problem;
+  name = "OciLayoutError";
+};
+function parseRegistryErrorBody(body) {
+  if (body === void 0 || body.length === 0) return [];
+  const text = typeof body === "string" ? body : body.toString("utf8");
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const line = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+    return line ? [{ message: line }] : [];
+  }
+  const list = json && typeof json === "object" && Array.isArray(json.errors) ? json.errors : [];
+  const out = [];
+  for (const e of list) {
+    if (!e || typeof e !== "object") continue;
+    const { code, message, detail } = e;
+    out.push({
+      ...typeof code === "string" && code ? { code } : {},
+      ...typeof message === "string" && message ? { message } : {},
+      ...renderDetail(detail) ? { detail: renderDetail(detail) } : {}
+    });
+  }
+  if (out.length === 0 && json && typeof json === "object") {
+    const { message, error: error2 } = json;
+    const m = typeof message === "string" ? message : typeof error2 === "string" ? error2 : void 0;
+    if (m) out.push({ message: m.slice(0, 300) });
+  }
+  return out;
+}
+function renderDetail(detail) {
+  if (detail === void 0 || detail === null) return void 0;
+  if (typeof detail === "string") return detail.slice(0, 300) || void 0;
+  if (typeof detail === "object" && Object.keys(detail).length === 0) return void 0;
+  const s = JSON.stringify(detail);
+  return s.length > 300 ? `${s.slice(0, 297)}...` : s;
+}
+function summariseRegistryErrors(entries) {
+  const [first, ...rest] = entries;
+  if (!first) return {};
+  const text = (e) => [e.message, e.detail].filter(Boolean).join(": ");
+  const detail = [text(first), ...rest.map((e) => [e.code, text(e)].filter(Boolean).join(" "))].filter(Boolean).join("; ");
+  return { ...first.code ? { code: first.code } : {}, ...detail ? { detail } : {} };
+}
+
 // packages/core/src/registry/auth.ts
 var TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
 var TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*/;
@@ -24072,104 +24168,6 @@ function parseTokenResponse(body) {
 // packages/core/src/registry/docker-config.ts
 import { readFile } from "node:fs/promises";
 import path4 from "node:path";
-
-// packages/core/src/registry/errors.ts
-var RegistryError = class _RegistryError extends Error {
-  constructor(init) {
-    super(formatRegistryError(init), init.cause === void 0 ? void 0 : { cause: init.cause });
-    this.init = init;
-    this.registry = init.registry;
-    this.repository = init.repository;
-    this.operation = init.operation;
-    this.status = init.status;
-    this.code = init.code;
-    this.detail = init.detail;
-    this.fix = init.fix;
-    this.retryAfter = init.retryAfter;
-    this.attempts = init.attempts;
-  }
-  init;
-  name = "RegistryError";
-  registry;
-  repository;
-  operation;
-  status;
-  code;
-  detail;
-  fix;
-  retryAfter;
-  attempts;
-  /** `registry/repository` (or just the registry). */
-  get where() {
-    return this.repository ? `${this.registry}/${this.repository}` : this.registry;
-  }
-  /** The same error, noting how many attempts were made. */
-  withAttempts(attempts) {
-    return new _RegistryError({ ...this.init, attempts, cause: this.init.cause ?? this });
-  }
-};
-function formatRegistryError(e) {
-  const where2 = e.repository ? `${e.registry}/${e.repository}` : e.registry;
-  const what = [e.status, e.code].filter((x) => x !== void 0 && x !== "").join(" ");
-  const detail = e.detail ? what ? ` (${e.detail})` : e.detail : "";
-  const attempts = e.attempts && e.attempts > 1 ? ` after ${e.attempts} attempts` : "";
-  const fix = e.fix ? `. Fix: ${e.fix}` : "";
-  return `${where2}: ${e.operation} failed${attempts}: ${what}${detail}${fix}`;
-}
-var OciLayoutError = class extends Error {
-  constructor(layoutDir, problem) {
-    super(`OCI layout ${layoutDir}: ${problem}`);
-    this.layoutDir = layoutDir;
-    this.problem = problem;
-  }
-  layoutDir;
-  problem;
-  name = "OciLayoutError";
-};
-function parseRegistryErrorBody(body) {
-  if (body === void 0 || body.length === 0) return [];
-  const text = typeof body === "string" ? body : body.toString("utf8");
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    const line = text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
-    return line ? [{ message: line }] : [];
-  }
-  const list = json && typeof json === "object" && Array.isArray(json.errors) ? json.errors : [];
-  const out = [];
-  for (const e of list) {
-    if (!e || typeof e !== "object") continue;
-    const { code, message, detail } = e;
-    out.push({
-      ...typeof code === "string" && code ? { code } : {},
-      ...typeof message === "string" && message ? { message } : {},
-      ...renderDetail(detail) ? { detail: renderDetail(detail) } : {}
-    });
-  }
-  if (out.length === 0 && json && typeof json === "object") {
-    const { message, error: error2 } = json;
-    const m = typeof message === "string" ? message : typeof error2 === "string" ? error2 : void 0;
-    if (m) out.push({ message: m.slice(0, 300) });
-  }
-  return out;
-}
-function renderDetail(detail) {
-  if (detail === void 0 || detail === null) return void 0;
-  if (typeof detail === "string") return detail.slice(0, 300) || void 0;
-  if (typeof detail === "object" && Object.keys(detail).length === 0) return void 0;
-  const s = JSON.stringify(detail);
-  return s.length > 300 ? `${s.slice(0, 297)}...` : s;
-}
-function summariseRegistryErrors(entries) {
-  const [first, ...rest] = entries;
-  if (!first) return {};
-  const text = (e) => [e.message, e.detail].filter(Boolean).join(": ");
-  const detail = [text(first), ...rest.map((e) => [e.code, text(e)].filter(Boolean).join(" "))].filter(Boolean).join("; ");
-  return { ...first.code ? { code: first.code } : {}, ...detail ? { detail } : {} };
-}
-
-// packages/core/src/registry/docker-config.ts
 var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
   if (env.DOCKER_CONFIG) return path4.join(env.DOCKER_CONFIG, "config.json");
@@ -24310,8 +24308,8 @@ var MEDIA_TYPE = {
   ociLayout: "application/vnd.oci.layout.header.v1+json"
 };
 var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
-var INDEX_MEDIA_TYPES2 = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
-var IMAGE_MANIFEST_MEDIA_TYPES = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
+var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
 function isNonDistributable(mediaType) {
   return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
 }
@@ -24320,8 +24318,8 @@ function sha256Digest(bytes) {
 }
 function isIndex(json, mediaType) {
   const mt = json.mediaType ?? mediaType;
-  if (mt !== void 0 && INDEX_MEDIA_TYPES2.has(mt)) return true;
-  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPES.has(mt)) return false;
+  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
+  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
   return Array.isArray(json.manifests) && json.config === void 0;
 }
 function manifestMediaType(json, descriptorMediaType) {
@@ -24432,7 +24430,7 @@ async function withRetry(fn, deps) {
     try {
       return await fn(attempt);
     } catch (error2) {
-      if (!(error2 instanceof RegistryError)) throw error2;
+      if (!(error2 instanceof RegistryError) || error2.attempts !== void 0) throw error2;
       const failure = { status: error2.status, code: error2.status === void 0 ? error2.code : void 0, message: error2.detail, retryAfter: error2.retryAfter };
       const decision = retryDecision(failure, { attempt, waitedMs, policy: deps.policy, random: deps.random, now: deps.now() });
       if (!decision.retry) throw attempt > 1 ? error2.withAttempts(attempt) : error2;
@@ -24544,7 +24542,8 @@ var AgentPool = class {
         agent = new http2.Agent({ keepAlive: true, maxSockets: 8 });
       } else {
         const material = loadTlsMaterial(url2.host, this.deps, () => this.systemCa ??= systemTrust(this.deps));
-        agent = new https2.Agent({ keepAlive: true, maxSockets: 8, ca: material.ca, ...material.cert ? { cert: material.cert, key: material.key } : {} });
+        const secureContext = tls.createSecureContext({ ca: material.ca, ...material.cert ? { cert: material.cert, key: material.key } : {} });
+        agent = new https2.Agent({ keepAlive: true, maxSockets: 8, secureContext });
       }
       this.agents.set(key, agent);
     }
@@ -24892,7 +24891,7 @@ var RegistryClient = class {
       throw fail(`the manifest is not usable: ${e.message}`);
     }
     const contentType = (header(res, "content-type") ?? "").split(";")[0]?.trim() ?? "";
-    const mediaType = json.mediaType ?? (contentType || (isIndex(json) ? MANIFEST_MEDIA_TYPES[0] : MANIFEST_MEDIA_TYPES[1]) || "");
+    const mediaType = json.mediaType || (MANIFEST_MEDIA_TYPES.includes(contentType) ? contentType : manifestMediaType(json));
     return { digest, mediaType, size: bytes.length, bytes, json };
   }
   /** HEAD a manifest: its descriptor, or undefined when the registry says 404. */
@@ -24930,17 +24929,25 @@ var RegistryClient = class {
     if (isDigest(reference) && reference !== digest) {
       throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `the manifest's bytes hash to ${digest}, not ${reference}` });
     }
-    const res = await this.call({
-      image: img,
-      operation: op,
-      method: "PUT",
-      target: `/v2/${img.repository}/manifests/${reference}`,
-      scopes: [repositoryScope(img.repository, PUSH)],
-      headers: { "Content-Type": mediaType },
-      body: bytes,
-      ok: [200, 201, 202],
-      maxResponseBytes: MAX_SMALL_RESPONSE
-    });
+    let res;
+    try {
+      res = await this.call({
+        image: img,
+        operation: op,
+        method: "PUT",
+        target: `/v2/${img.repository}/manifests/${reference}`,
+        scopes: [repositoryScope(img.repository, PUSH)],
+        headers: { "Content-Type": mediaType },
+        body: bytes,
+        ok: [200, 201, 202],
+        maxResponseBytes: MAX_SMALL_RESPONSE
+      });
+    } catch (e) {
+      if (e instanceof RegistryError && e.code === "MANIFEST_INVALID") {
+        throw new RegistryError({ ...e.init, detail: `${e.detail ?? "manifest invalid"}; sent as Content-Type ${mediaType}`, cause: e });
+      }
+      throw e;
+    }
     const served = header(res, "docker-content-digest");
     if (served && served.startsWith("sha256:") && served !== digest) {
       throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `the registry stored it as ${served}, but the bytes hash to ${digest}` });
@@ -25090,7 +25097,7 @@ var RegistryClient = class {
     const img = toImage(image);
     const m = await this.getManifest(img, digest);
     const op = `read platform of ${digest}`;
-    if (!IMAGE_MANIFEST_MEDIA_TYPES.has(m.mediaType) || !m.json.config) {
+    if (isIndex(m.json, m.mediaType) || !m.json.config) {
       throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `${m.mediaType} is not an image manifest; pick one of its manifests' digests` });
     }
     const config = await this.getBlob(img, m.json.config.digest, 16 * 1024 * 1024);

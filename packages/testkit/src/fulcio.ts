@@ -88,7 +88,6 @@ interface Ca {
   name: Buffer;
   certDer: Buffer;
   pem: string;
-  hash: 'sha256' | 'sha384';
 }
 
 const nameOf = (cn: string): Buffer =>
@@ -103,7 +102,6 @@ const serial = (): Buffer => {
 
 interface TbsInput {
   serial: Buffer;
-  issuer: Ca | null; // null: self-signed with `self`
   subject: Buffer;
   spki: Buffer;
   notBefore: Date;
@@ -140,11 +138,11 @@ function makeCa(cn: string, parent: Ca | null, lifetimeDays: number, pathLen?: n
     ...(parent ? [{ oid: OID.authorityKeyId, value: seq(tlv(0x80, keyId(parent.spki))) }] : []),
   ];
   const tbs = tbsCertificate(
-    { serial: serial(), issuer: parent, subject: name, spki, notBefore: new Date(now - 3600_000), notAfter: new Date(now + lifetimeDays * 86400_000), extensions, hash: 'sha384' },
+    { serial: serial(), subject: name, spki, notBefore: new Date(now - 3600_000), notAfter: new Date(now + lifetimeDays * 86400_000), extensions, hash: 'sha384' },
     parent ? parent.name : name,
   );
   const certDer = signCert(tbs, parent ? parent.key : privateKey, 'sha384');
-  return { key: privateKey, spki, name, certDer, pem: toPem(certDer), hash: 'sha384' };
+  return { key: privateKey, spki, name, certDer, pem: toPem(certDer) };
 }
 
 // ------------------------------------------------------------------------------- SCT (RFC 6962 §3.2, 3.3)
@@ -180,7 +178,8 @@ function precertSct(log: CtLog, issuerSpki: Buffer, precertTbs: Buffer, timestam
 /** Fulcio's certificate extensions for a GitHub Actions token (fulcio docs/oid-info.md). */
 export function githubFulcioExtensions(claims: Record<string, unknown>): { san: string; extensions: Array<{ oid: string; value: string; raw: boolean }> } {
   const c = (k: string): string => (typeof claims[k] === 'string' ? (claims[k] as string) : '');
-  const gh = 'https://github.com/';
+  // https://github.com/ + the claims' values, or '' when one is missing
+  const gh = (...keys: string[]): string => (keys.every((k) => c(k) !== '') ? `https://github.com/${keys.map(c).join('')}` : '');
   const exts: Array<[number, string]> = [
     [1, c('iss')],
     [2, c('event_name')],
@@ -189,25 +188,25 @@ export function githubFulcioExtensions(claims: Record<string, unknown>): { san: 
     [5, c('repository')],
     [6, c('ref')],
     [8, c('iss')],
-    [9, gh + c('job_workflow_ref')],
+    [9, gh('job_workflow_ref')],
     [10, c('job_workflow_sha')],
     [11, c('runner_environment')],
-    [12, gh + c('repository')],
+    [12, gh('repository')],
     [13, c('sha')],
     [14, c('ref')],
     [15, c('repository_id')],
-    [16, gh + c('repository_owner')],
+    [16, gh('repository_owner')],
     [17, c('repository_owner_id')],
-    [18, gh + c('workflow_ref')],
+    [18, gh('workflow_ref')],
     [19, c('workflow_sha')],
     [20, c('event_name')],
-    [21, `${gh}${c('repository')}/actions/runs/${c('run_id')}/attempts/${c('run_attempt')}`],
+    [21, gh('repository', 'run_id', 'run_attempt') && `https://github.com/${c('repository')}/actions/runs/${c('run_id')}/attempts/${c('run_attempt')}`],
     [22, c('repository_visibility')],
   ];
   return {
-    san: gh + c('job_workflow_ref'),
+    san: gh('job_workflow_ref'),
     // .1 to .6 are the deprecated raw-string extensions; .8 on are DER UTF8String. Empty values are omitted.
-    extensions: exts.filter(([, v]) => v !== '' && !v.endsWith('/')).map(([n, value]) => ({ oid: `${OID.fulcio}.${n}`, value, raw: n <= 6 })),
+    extensions: exts.filter(([, v]) => v !== '').map(([n, value]) => ({ oid: `${OID.fulcio}.${n}`, value, raw: n <= 6 })),
   };
 }
 
@@ -325,7 +324,6 @@ export async function startFulcio(options: FulcioOptions): Promise<FulcioStandIn
     const now = Date.now();
     const input: TbsInput = {
       serial: serial(),
-      issuer: intermediate,
       subject: seq(), // empty: the identity is the critical SAN
       spki,
       notBefore: new Date(now),

@@ -6,7 +6,7 @@ import { type Platform, platformFromOci } from '../platform.ts';
 import { type Action, type AuthChallenge, basicAuthorization, buildTokenRequest, challengeScopes, mergeScopes, parseTokenResponse, parseWwwAuthenticate, pickChallenge, repositoryScope } from './auth.ts';
 import { type RegistryCredentials, type ResolvedCredentials, resolveDockerCredentials } from './docker-config.ts';
 import { OciLayoutError, RegistryError, parseRegistryErrorBody, summariseRegistryErrors } from './errors.ts';
-import { IMAGE_MANIFEST_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, type OciManifestJson, isIndex, parseManifestJson, sha256Digest } from './media.ts';
+import { MANIFEST_MEDIA_TYPES, type OciManifestJson, isIndex, manifestMediaType, parseManifestJson, sha256Digest } from './media.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.ts';
 import {
   AgentPool,
@@ -201,7 +201,7 @@ export class RegistryClient {
       throw fail(`the manifest is not usable: ${(e as Error).message}`);
     }
     const contentType = (header(res, 'content-type') ?? '').split(';')[0]?.trim() ?? '';
-    const mediaType = json.mediaType ?? (contentType || (isIndex(json) ? MANIFEST_MEDIA_TYPES[0] : MANIFEST_MEDIA_TYPES[1]) || '');
+    const mediaType = json.mediaType || (MANIFEST_MEDIA_TYPES.includes(contentType) ? contentType : manifestMediaType(json));
     return { digest, mediaType, size: bytes.length, bytes, json };
   }
 
@@ -243,17 +243,26 @@ export class RegistryClient {
     if (isDigest(reference) && reference !== digest) {
       throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `the manifest's bytes hash to ${digest}, not ${reference}` });
     }
-    const res = await this.call({
-      image: img,
-      operation: op,
-      method: 'PUT',
-      target: `/v2/${img.repository}/manifests/${reference}`,
-      scopes: [repositoryScope(img.repository, PUSH)],
-      headers: { 'Content-Type': mediaType },
-      body: bytes,
-      ok: [200, 201, 202],
-      maxResponseBytes: MAX_SMALL_RESPONSE,
-    });
+    let res: HttpResponse;
+    try {
+      res = await this.call({
+        image: img,
+        operation: op,
+        method: 'PUT',
+        target: `/v2/${img.repository}/manifests/${reference}`,
+        scopes: [repositoryScope(img.repository, PUSH)],
+        headers: { 'Content-Type': mediaType },
+        body: bytes,
+        ok: [200, 201, 202],
+        maxResponseBytes: MAX_SMALL_RESPONSE,
+      });
+    } catch (e) {
+      // distribution answers a Content-Type that disagrees with the mediaType field with a bare MANIFEST_INVALID.
+      if (e instanceof RegistryError && e.code === 'MANIFEST_INVALID') {
+        throw new RegistryError({ ...e.init, detail: `${e.detail ?? 'manifest invalid'}; sent as Content-Type ${mediaType}`, cause: e });
+      }
+      throw e;
+    }
     const served = header(res, 'docker-content-digest');
     if (served && served.startsWith('sha256:') && served !== digest) {
       throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `the registry stored it as ${served}, but the bytes hash to ${digest}` });
@@ -407,7 +416,7 @@ export class RegistryClient {
     const img = toImage(image);
     const m = await this.getManifest(img, digest);
     const op = `read platform of ${digest}`;
-    if (!IMAGE_MANIFEST_MEDIA_TYPES.has(m.mediaType) || !m.json.config) {
+    if (isIndex(m.json, m.mediaType) || !m.json.config) {
       throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `${m.mediaType} is not an image manifest; pick one of its manifests' digests` });
     }
     const config = await this.getBlob(img, m.json.config.digest, 16 * 1024 * 1024);

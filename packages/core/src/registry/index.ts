@@ -61,12 +61,12 @@ export { isLoopbackHost, schemesFor, registryEndpointHost, DEFAULT_CERTS_DIR, ty
 export {
   MEDIA_TYPE,
   MANIFEST_MEDIA_TYPES,
-  INDEX_MEDIA_TYPES,
-  IMAGE_MANIFEST_MEDIA_TYPES,
+  INDEX_MEDIA_TYPE_SET,
+  IMAGE_MANIFEST_MEDIA_TYPE_SET,
   isNonDistributable,
   sha256Digest,
   parseManifestJson,
-  type OciDescriptor,
+  type OciDescriptorJson,
   type OciManifestJson,
   type OciPlatformJson,
 } from './media.ts';

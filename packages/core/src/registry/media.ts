@@ -14,8 +14,8 @@ export const MEDIA_TYPE = {
 /** What we send as Accept for manifests: both indexes and both image manifests. */
 export const MANIFEST_MEDIA_TYPES: readonly string[] = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
 
-export const INDEX_MEDIA_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
-export const IMAGE_MANIFEST_MEDIA_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+export const INDEX_MEDIA_TYPE_SET: ReadonlySet<string> = new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
+export const IMAGE_MANIFEST_MEDIA_TYPE_SET: ReadonlySet<string> = new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
 
 /** Layers that may legitimately be absent from a layout and from the registry (Windows base layers and the like). */
 export function isNonDistributable(mediaType: string): boolean {
@@ -30,7 +30,7 @@ export interface OciPlatformJson {
   readonly 'os.features'?: readonly string[];
 }
 
-export interface OciDescriptor {
+export interface OciDescriptorJson {
   readonly mediaType: string;
   readonly digest: Digest;
   readonly size: number;
@@ -45,10 +45,10 @@ export interface OciManifestJson {
   readonly schemaVersion?: number;
   readonly mediaType?: string;
   readonly artifactType?: string;
-  readonly manifests?: readonly OciDescriptor[];
-  readonly config?: OciDescriptor;
-  readonly layers?: readonly OciDescriptor[];
-  readonly subject?: OciDescriptor;
+  readonly manifests?: readonly OciDescriptorJson[];
+  readonly config?: OciDescriptorJson;
+  readonly layers?: readonly OciDescriptorJson[];
+  readonly subject?: OciDescriptorJson;
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
@@ -59,8 +59,8 @@ export function sha256Digest(bytes: Buffer | string): Digest {
 /** Whether the manifest JSON is an index (by mediaType, else by shape). */
 export function isIndex(json: OciManifestJson, mediaType?: string): boolean {
   const mt = json.mediaType ?? mediaType;
-  if (mt !== undefined && INDEX_MEDIA_TYPES.has(mt)) return true;
-  if (mt !== undefined && IMAGE_MANIFEST_MEDIA_TYPES.has(mt)) return false;
+  if (mt !== undefined && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
+  if (mt !== undefined && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
   return Array.isArray(json.manifests) && json.config === undefined;
 }
 
@@ -82,7 +82,7 @@ export function parseManifestJson(bytes: Buffer): OciManifestJson {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object');
   const m = json as OciManifestJson;
   const check = (d: unknown, where: string) => {
-    const x = d as Partial<OciDescriptor> | undefined;
+    const x = d as Partial<OciDescriptorJson> | undefined;
     if (!x || typeof x !== 'object') throw new Error(`${where} is not a descriptor`);
     if (typeof x.digest !== 'string' || !isDigest(x.digest)) throw new Error(`${where} has an invalid digest ${JSON.stringify(x.digest)}`);
     if (typeof x.size !== 'number' || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where} has an invalid size ${JSON.stringify(x.size)}`);

@@ -6,7 +6,7 @@ import { type Readable, Transform, type TransformCallback, pipeline } from 'node
 import { type Digest, isDigest } from '../digest.ts';
 import { type ImageName, parseImageName } from '../image.ts';
 import { OciLayoutError } from './errors.ts';
-import { type OciDescriptor, type OciManifestJson, formatBytes, isIndex, isNonDistributable, manifestMediaType, parseManifestJson, shortDigest } from './media.ts';
+import { type OciDescriptorJson, type OciManifestJson, formatBytes, isIndex, isNonDistributable, manifestMediaType, parseManifestJson, shortDigest } from './media.ts';
 import type { BlobPushOutcome, RegistryClient } from './client.ts';
 
 /** A manifest (index or image manifest) of the layout, with its bytes. */
@@ -34,7 +34,7 @@ export interface LayoutGraph {
   /** Every config/layer blob, deduplicated, in first-seen order. */
   readonly blobs: readonly LayoutBlob[];
   /** Non-distributable (foreign) layers absent from the layout: referenced, never pushed. */
-  readonly foreign: readonly OciDescriptor[];
+  readonly foreign: readonly OciDescriptorJson[];
 }
 
 interface LayoutIndex {
@@ -74,7 +74,7 @@ export async function readOciLayoutGraph(layoutDir: string, digest: Digest | str
     const code = (e as NodeJS.ErrnoException).code;
     throw fail(code === 'ENOENT' ? 'no index.json: not an OCI image layout (write one with --output type=oci,tar=false,dest=<dir>)' : `index.json is unreadable: ${(e as Error).message}`);
   }
-  const listed = Array.isArray(index.manifests) ? (index.manifests as Partial<OciDescriptor>[]) : [];
+  const listed = Array.isArray(index.manifests) ? (index.manifests as Partial<OciDescriptorJson>[]) : [];
   const rootDescriptor = listed.find((d) => d && d.digest === digest);
   if (!rootDescriptor && !(await exists(blobFile(layoutDir, digest)))) {
     const have = listed.map((d) => d?.digest).filter((d): d is Digest => typeof d === 'string');
@@ -83,7 +83,7 @@ export async function readOciLayoutGraph(layoutDir: string, digest: Digest | str
 
   const manifests: LayoutManifest[] = [];
   const blobs = new Map<string, LayoutBlob>();
-  const foreign = new Map<string, OciDescriptor>();
+  const foreign = new Map<string, OciDescriptorJson>();
   const visited = new Set<string>();
   const inProgress = new Set<string>();
 
@@ -107,7 +107,7 @@ export async function readOciLayoutGraph(layoutDir: string, digest: Digest | str
     return { digest: d.digest, mediaType: manifestMediaType(json, d.mediaType), size: bytes.length, bytes, json };
   };
 
-  const addBlob = async (d: OciDescriptor, via: string) => {
+  const addBlob = async (d: OciDescriptorJson, via: string) => {
     if (blobs.has(d.digest) || foreign.has(d.digest)) return;
     const file = blobFile(layoutDir, d.digest);
     let size: number | undefined;

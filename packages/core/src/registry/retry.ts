@@ -110,14 +110,18 @@ export interface RetryDeps {
   readonly log?: (line: string) => void;
 }
 
-/** Runs fn until it succeeds, a failure is not transient, or the policy's bounds are reached. Only RegistryErrors are retried. */
+/**
+ * Runs fn until it succeeds, a failure is not transient, or the policy's bounds are reached. Only RegistryErrors are
+ * retried, and only those not already retried by an inner withRetry.
+ */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, deps: RetryDeps): Promise<T> {
   let waitedMs = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
-      if (!(error instanceof RegistryError)) throw error;
+      // An error that already went through its own retries (attempts set) is final: nested retries never multiply.
+      if (!(error instanceof RegistryError) || error.attempts !== undefined) throw error;
       const failure: Failure = { status: error.status, code: error.status === undefined ? error.code : undefined, message: error.detail, retryAfter: error.retryAfter };
       const decision = retryDecision(failure, { attempt, waitedMs, policy: deps.policy, random: deps.random, now: deps.now() });
       if (!decision.retry) throw attempt > 1 ? error.withAttempts(attempt) : error;

@@ -158,7 +158,9 @@ export class AgentPool {
         agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
       } else {
         const material = loadTlsMaterial(url.host, this.deps, () => (this.systemCa ??= systemTrust(this.deps)));
-        agent = new https.Agent({ keepAlive: true, maxSockets: 8, ca: material.ca, ...(material.cert ? { cert: material.cert, key: material.key } : {}) });
+        // One secure context per host: passing `ca` per connection would re-parse a few hundred CAs for every socket.
+        const secureContext = tls.createSecureContext({ ca: material.ca, ...(material.cert ? { cert: material.cert, key: material.key } : {}) });
+        agent = new https.Agent({ keepAlive: true, maxSockets: 8, secureContext });
       }
       this.agents.set(key, agent);
     }
