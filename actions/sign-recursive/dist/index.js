@@ -23909,12 +23909,10 @@ function isAttestation(d) {
   return d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
 }
 
-// packages/core/src/merge/imagetools.ts
+// packages/core/src/transient.ts
 function isTransientRegistryFailure(line) {
   return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|TLS handshake/i.test(line);
 }
-
-// packages/core/src/merge/run.ts
 async function withTransientRetries(what, fn, deps, attempts = 5) {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -22,6 +22,7 @@ export * from './merge/inputs.ts';
 export * from './merge/records.ts';
 export * from './merge/index-check.ts';
 export * from './merge/imagetools.ts';
+export * from './transient.ts';
 export * from './merge/run.ts';
 export * from './merge/summary.ts';
 export * from './registry/index.ts';

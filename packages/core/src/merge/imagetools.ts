@@ -11,8 +11,3 @@ export function imagetoolsCreateArgs(opts: { image: ImageName; tags: readonly st
   args.push(...opts.sources.map((d) => byDigest(opts.image, d)));
   return args;
 }
-
-/** Registry trouble that a retry can cure, recognised in buildx's last error line. */
-export function isTransientRegistryFailure(line: string): boolean {
-  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|TLS handshake/i.test(line);
-}

@@ -1,5 +1,4 @@
 import type { Exec } from '../exec.ts';
-import { ToolError } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { ProblemsError } from '../errors.ts';
 import { type ImageName, byDigest } from '../image.ts';
@@ -10,7 +9,8 @@ import type { TagPlan } from '../tags.ts';
 import type { Logger } from '../build/run.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
 import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from './index-check.ts';
-import { imagetoolsCreateArgs, isTransientRegistryFailure } from './imagetools.ts';
+import { imagetoolsCreateArgs } from './imagetools.ts';
+import { withTransientRetries } from '../transient.ts';
 import type { MergeInputs } from './inputs.ts';
 
 export interface ManifestInfo {
@@ -82,19 +82,6 @@ export async function checkRecordsInRegistry(records: readonly DigestRecord[], i
   return problems.sort();
 }
 
-export async function withTransientRetries<T>(what: string, fn: () => Promise<T>, deps: Pick<MergeDeps, 'sleep' | 'log'>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const line = error instanceof ToolError ? error.lastLine : error instanceof Error ? error.message : String(error);
-      if (attempt >= attempts || !isTransientRegistryFailure(line)) throw error;
-      const wait = Math.min(1000 * 2 ** (attempt - 1), 8000);
-      deps.log.warning(`${what}: transient registry failure (${line}); retry ${attempt}/${attempts - 1} in ${wait} ms`);
-      await deps.sleep(wait);
-    }
-  }
-}
 
 export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnnotations: Record<string, string>, deps: MergeDeps): Promise<MergeResult> {
   const started = deps.clock();

@@ -5,7 +5,7 @@ import { ToolError } from '../exec.ts';
 import { byDigest, type ImageName } from '../image.ts';
 import type { Logger } from '../build/run.ts';
 import type { MergeRegistry } from '../merge/run.ts';
-import { withTransientRetries } from '../merge/run.ts';
+import { withTransientRetries } from '../transient.ts';
 import { cosignEnv, signArgs, verifyArgs } from '../cosign/args.ts';
 import { parseVerifyOutcome } from '../cosign/outcome.ts';
 import type { Cosign } from './cosign-setup.ts';

@@ -1,0 +1,22 @@
+import { ToolError } from './exec.ts';
+import type { Logger } from './build/run.ts';
+
+/** Registry trouble that a retry can cure, recognised in buildx's last error line. */
+export function isTransientRegistryFailure(line: string): boolean {
+  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|TLS handshake/i.test(line);
+}
+
+/** Retries a tool call (imagetools, cosign) whose failure the registry may cure; any other failure is thrown at once. */
+export async function withTransientRetries<T>(what: string, fn: () => Promise<T>, deps: { sleep: (ms: number) => Promise<void>; log: Pick<Logger, 'warning'> }, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const line = error instanceof ToolError ? error.lastLine : error instanceof Error ? error.message : String(error);
+      if (attempt >= attempts || !isTransientRegistryFailure(line)) throw error;
+      const wait = Math.min(1000 * 2 ** (attempt - 1), 8000);
+      deps.log.warning(`${what}: transient registry failure (${line}); retry ${attempt}/${attempts - 1} in ${wait} ms`);
+      await deps.sleep(wait);
+    }
+  }
+}
