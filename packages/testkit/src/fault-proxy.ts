@@ -248,7 +248,7 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
       record.bytesIn += c.length;
     });
     res.on('finish', () => finish());
-    res.on('close', () => finish(res.writableFinished ? undefined : 'client closed'));
+    res.on('close', () => finish(res.writableFinished ? undefined : record.fault?.kind === 'stall' ? 'stalled until the client closed' : 'client closed'));
 
     // Every rule that matches counts the request; the first that decides to inject wins.
     let chosen: FaultRule | undefined;

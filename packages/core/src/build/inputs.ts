@@ -29,6 +29,10 @@ const PROVENANCE = /^(false|true|mode=(min|max)(,[a-z-]+=[^,\s]+)*)$/;
 export const ARTIFACT_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
 function parseSecrets(value: string): Array<{ id: string; value: string }> {
+  // Never quote a secrets line: without "id=" the whole line may be the secret itself.
+  const lines = parseList(value, { commas: false });
+  const bad = lines.findIndex((l) => l.indexOf('=') <= 0);
+  if (bad !== -1) throw new InputError('secrets', `line ${bad + 1} is not id=value (its content is not shown: it may be a secret)`, 'give one id=value per line, e.g. GIT_AUTH_TOKEN=${{ secrets.TOKEN }}');
   return parseKeyValues(value, 'secrets').map(([id, v]) => {
     if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new InputError('secrets', `secret id "${id}" has characters other than letters, digits, . _ -`, 'use ids like GIT_AUTH_TOKEN=value');
     return { id, value: v };
