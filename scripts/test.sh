@@ -4,13 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-
-bash scripts/testbed.sh up
-# shellcheck disable=SC1090
-source <(bash scripts/testbed.sh env)
+# shellcheck source=scripts/lib/prepare.sh
+source scripts/lib/prepare.sh
 
 npm run -s typecheck
 npm run -s lint

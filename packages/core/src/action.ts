@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { errorMessage } from './errors.ts';
-import type { Logger } from './build/run.ts';
+import type { Logger } from './ports.ts';
 
 /** Runs an action body; any error fails the step with its message (which names the input and the fix). */
 export async function runAction(name: string, body: () => Promise<void>): Promise<void> {

@@ -1,4 +1,5 @@
 export * from './action.ts';
+export * from './ports.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './exec.ts';

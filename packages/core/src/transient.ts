@@ -1,5 +1,5 @@
 import { ToolError } from './exec.ts';
-import type { Logger } from './build/run.ts';
+import type { Logger } from './ports.ts';
 
 /** Registry trouble that a retry can cure, recognised in buildx's last error line. */
 export function isTransientRegistryFailure(line: string): boolean {

@@ -12,17 +12,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActionRun, githubTagEnv, merge, registryTags, rewriteJson, runBundledAction, testbed, uniqueName } from '@moam/testkit';
 import { type FaultProxy, type FaultRule, registryErrorBody, startFaultProxy } from '../../testkit/src/fault-proxy.ts';
+import { MANIFEST_MEDIA_TYPES } from '@moam/core';
 
 const tb = testbed();
 const STORAGE = path.join(process.env.MOAM_TESTBED_STATE ?? '/var/lib/moam-testbed', 'registry/plain/data/docker/registry/v2/repositories');
 const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
 const TAGS = ['1', '1.2', '1.2.3', 'latest'];
-const ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+const ACCEPT = MANIFEST_MEDIA_TYPES.join(', ');
 const OUR_CLIENT = /^moam-registry-client\//;
 const NOT_OUR_CLIENT = /^(?!moam-registry-client\/)/;
 

@@ -12,12 +12,8 @@ import { type BuildMetadata, parseBuildMetadata } from '../buildx/metadata.ts';
 import { type HandoffStore } from '../handoff/store.ts';
 import { type DigestRecord, type RunInfo, artifactName, makeRecord, recordFileName } from '../handoff/record.ts';
 import type { BuildByDigestInputs } from './inputs.ts';
+import type { Logger } from '../ports.ts';
 
-export interface Logger {
-  info(line: string): void;
-  warning(line: string): void;
-  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
-}
 
 /** The parts of the registry client the build leg needs. */
 export interface LayoutPusher {

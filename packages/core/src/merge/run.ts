@@ -6,31 +6,18 @@ import { type Platform, formatPlatform, parsePlatform, platformFromOci } from '.
 import type { HandoffStore } from '../handoff/store.ts';
 import type { DigestRecord } from '../handoff/record.ts';
 import type { TagPlan } from '../tags.ts';
-import type { Logger } from '../build/run.ts';
+import type { Logger, RegistryReads } from '../ports.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
 import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from './index-check.ts';
 import { imagetoolsCreateArgs } from './imagetools.ts';
 import { withTransientRetries } from '../transient.ts';
 import type { MergeInputs } from './inputs.ts';
 
-export interface ManifestInfo {
-  digest: string;
-  mediaType: string;
-  size: number;
-}
-
-/** The registry reads merge needs (the core registry client provides them). */
-export interface MergeRegistry {
-  headManifest(image: ImageName, ref: string): Promise<ManifestInfo | undefined>;
-  getManifest(image: ImageName, ref: string): Promise<ManifestInfo & { json: unknown }>;
-  platformOf(image: ImageName, digest: string): Promise<{ os: string; architecture: string; variant?: string }>;
-}
-
 export interface MergeDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  registry: MergeRegistry;
+  registry: RegistryReads;
   store: HandoffStore;
   sleep: (ms: number) => Promise<void>;
   clock: () => number;
@@ -48,7 +35,7 @@ export interface MergeResult {
 }
 
 /** An image manifest's platform from its config; for a leg's index, from its single platform manifest. */
-async function actualPlatform(registry: MergeRegistry, image: ImageName, digest: string): Promise<string> {
+async function actualPlatform(registry: RegistryReads, image: ImageName, digest: string): Promise<string> {
   const m = await registry.getManifest(image, digest);
   if (INDEX_MEDIA_TYPES.includes(m.mediaType)) {
     const entries = platformEntries(m.json as OciIndex);
@@ -61,7 +48,7 @@ async function actualPlatform(registry: MergeRegistry, image: ImageName, digest:
 }
 
 /** Every record's digest exists under every image name and really is the platform the record claims. */
-export async function checkRecordsInRegistry(records: readonly DigestRecord[], images: readonly ImageName[], registry: MergeRegistry): Promise<string[]> {
+export async function checkRecordsInRegistry(records: readonly DigestRecord[], images: readonly ImageName[], registry: RegistryReads): Promise<string[]> {
   const problems: string[] = [];
   await Promise.all(
     records.flatMap((r) =>

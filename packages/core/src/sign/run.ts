@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { Exec } from '../exec.ts';
 import { ToolError } from '../exec.ts';
 import { byDigest, type ImageName } from '../image.ts';
-import type { Logger } from '../build/run.ts';
-import type { MergeRegistry } from '../merge/run.ts';
+import type { Logger, RegistryReads } from '../ports.ts';
 import { withTransientRetries } from '../transient.ts';
 import { cosignEnv, signArgs, verifyArgs } from '../cosign/args.ts';
 import { parseVerifyOutcome } from '../cosign/outcome.ts';
@@ -16,7 +15,7 @@ export interface SignDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  registry: MergeRegistry & { listTags(image: ImageName): Promise<string[]> };
+  registry: RegistryReads & { listTags(image: ImageName): Promise<string[]> };
   sleep: (ms: number) => Promise<void>;
   tmpDir: string;
 }

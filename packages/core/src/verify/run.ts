@@ -3,7 +3,7 @@ import { ToolError } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { isDigest } from '../digest.ts';
 import { byDigest, formatReference } from '../image.ts';
-import type { MergeRegistry } from '../merge/run.ts';
+import type { RegistryReads } from '../ports.ts';
 import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../merge/index-check.ts';
 import { verifyArgs } from '../cosign/args.ts';
 import { type VerifyOutcome, parseVerifyOutcome } from '../cosign/outcome.ts';
@@ -40,7 +40,7 @@ export interface VerifyReport {
 export interface VerifyDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
-  registry: MergeRegistry;
+  registry: RegistryReads;
 }
 
 async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, deps: VerifyDeps): Promise<VerifyOutcome> {
