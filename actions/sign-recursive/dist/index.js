@@ -23739,8 +23739,23 @@ function createExec(deps) {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
-      shell: false
+      shell: false,
+      // Its own process group, so a timeout also ends `docker buildx`'s plugin process.
+      detached: options.timeoutMs !== void 0
     });
+    let timedOut = false;
+    const killGroup = (signal) => {
+      try {
+        if (child2.pid) process.kill(-child2.pid, signal);
+      } catch {
+        child2.kill(signal);
+      }
+    };
+    const timer = options.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      killGroup("SIGTERM");
+      setTimeout(() => killGroup("SIGKILL"), 5e3).unref();
+    }, options.timeoutMs) : void 0;
     const out = [];
     const err = [];
     const echo = (chunk) => {
@@ -23761,11 +23776,12 @@ function createExec(deps) {
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
     child2.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
       const stdout = Buffer.concat(out).toString("utf8");
       const stderr = Buffer.concat(err).toString("utf8");
       const exitCode = code ?? 128;
       if (exitCode === 0 && !signal) return resolve2({ exitCode, stdout, stderr });
-      const why = signal ? `killed by ${signal}` : mask(lastErrorLine(stderr, stdout), secrets);
+      const why = timedOut ? `timed out after ${Math.round((options.timeoutMs ?? 0) / 1e3)} s without finishing (last output: ${mask(lastErrorLine(stderr, stdout), secrets) || "none"})` : signal ? `killed by ${signal}` : mask(lastErrorLine(stderr, stdout), secrets);
       reject(new ToolError(file, args, exitCode, mask(stdout, secrets), mask(stderr, secrets), why));
     });
   });
@@ -23911,7 +23927,7 @@ function isAttestation(d) {
 
 // packages/core/src/transient.ts
 function isTransientRegistryFailure(line) {
-  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|TLS handshake/i.test(line);
+  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake/i.test(line);
 }
 async function withTransientRetries(what, fn, deps, attempts = 5) {
   for (let attempt = 1; ; attempt++) {
@@ -23925,6 +23941,10 @@ async function withTransientRetries(what, fn, deps, attempts = 5) {
       await deps.sleep(wait);
     }
   }
+}
+function toolTimeoutMs(env, fallbackSeconds = 600) {
+  const s = Number(env.MOAM_TOOL_TIMEOUT_SECONDS);
+  return (Number.isFinite(s) && s > 0 ? s : fallbackSeconds) * 1e3;
 }
 
 // packages/core/src/registry/errors.ts
@@ -26784,26 +26804,36 @@ async function signRecursive(inputs, cosign, signer, deps) {
     const todo = targets.filter((t) => !skip.has(t.digest));
     for (const t of targets.filter((x) => skip.has(x.digest))) results.push({ image: image.name, digest: t.digest, kind: t.kind, ...t.platform ? { platform: t.platform } : {}, status: "skipped" });
     if (skip.size > 0) deps.log.info(`${image.name}: ${skip.size} of ${targets.length} digests already carry a valid signature from this signer; skipping them`);
-    const calls = inputs.recursive && todo.length === targets.length ? [{ digest: inputs.digest, recursive: targets.length > 1 }] : todo.map((t) => ({ digest: t.digest, recursive: false }));
-    for (const call of calls) {
-      const args = signArgs({
-        version: cosign.version,
-        ref: byDigest(image, call.digest),
-        keyless: signer.kind === "keyless",
-        ...signer.kind === "key" ? { key: signer.key } : {},
-        ...tokenFile ? { identityTokenFile: tokenFile } : {},
-        recursive: call.recursive,
-        signatureFormat: inputs.signatureFormat,
-        tlogUpload: inputs.tlogUpload,
-        ...inputs.fulcioUrl ? { fulcioUrl: inputs.fulcioUrl } : {},
-        ...inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {},
-        annotations: inputs.annotations
-      });
-      await deps.log.group(
-        `Sign ${byDigest(image, call.digest)}${call.recursive ? " (recursive)" : ""}`,
-        () => withTransientRetries(`cosign sign ${image.name}`, () => deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true }), deps)
-      );
-    }
+    let signedBefore = skip;
+    await withTransientRetries(
+      `cosign sign ${image.name}`,
+      async () => {
+        const signed = signedBefore ?? await alreadySigned(image, targets, inputs, cosign, signer, deps);
+        signedBefore = void 0;
+        const missing = targets.filter((t) => !signed.has(t.digest));
+        const calls = inputs.recursive && missing.length === targets.length ? [{ digest: inputs.digest, recursive: targets.length > 1 }] : missing.map((t) => ({ digest: t.digest, recursive: false }));
+        for (const call of calls) {
+          const args = signArgs({
+            version: cosign.version,
+            ref: byDigest(image, call.digest),
+            keyless: signer.kind === "keyless",
+            ...signer.kind === "key" ? { key: signer.key } : {},
+            ...tokenFile ? { identityTokenFile: tokenFile } : {},
+            recursive: call.recursive,
+            signatureFormat: inputs.signatureFormat,
+            tlogUpload: inputs.tlogUpload,
+            ...inputs.fulcioUrl ? { fulcioUrl: inputs.fulcioUrl } : {},
+            ...inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {},
+            annotations: inputs.annotations
+          });
+          await deps.log.group(
+            `Sign ${byDigest(image, call.digest)}${call.recursive ? " (recursive)" : ""}`,
+            () => deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) })
+          );
+        }
+      },
+      deps
+    );
     for (const t of todo) results.push({ image: image.name, digest: t.digest, kind: t.kind, ...t.platform ? { platform: t.platform } : {}, status: "signed" });
   }
   return results;

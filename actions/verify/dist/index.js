@@ -23532,8 +23532,23 @@ function createExec(deps) {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
-      shell: false
+      shell: false,
+      // Its own process group, so a timeout also ends `docker buildx`'s plugin process.
+      detached: options.timeoutMs !== void 0
     });
+    let timedOut = false;
+    const killGroup = (signal) => {
+      try {
+        if (child2.pid) process.kill(-child2.pid, signal);
+      } catch {
+        child2.kill(signal);
+      }
+    };
+    const timer = options.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      killGroup("SIGTERM");
+      setTimeout(() => killGroup("SIGKILL"), 5e3).unref();
+    }, options.timeoutMs) : void 0;
     const out = [];
     const err = [];
     const echo = (chunk) => {
@@ -23554,11 +23569,12 @@ function createExec(deps) {
     child2.stdin.on("error", () => void 0);
     child2.stdin.end(options.input ?? "");
     child2.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
       const stdout = Buffer.concat(out).toString("utf8");
       const stderr = Buffer.concat(err).toString("utf8");
       const exitCode = code ?? 128;
       if (exitCode === 0 && !signal) return resolve2({ exitCode, stdout, stderr });
-      const why = signal ? `killed by ${signal}` : mask(lastErrorLine(stderr, stdout), secrets);
+      const why = timedOut ? `timed out after ${Math.round((options.timeoutMs ?? 0) / 1e3)} s without finishing (last output: ${mask(lastErrorLine(stderr, stdout), secrets) || "none"})` : signal ? `killed by ${signal}` : mask(lastErrorLine(stderr, stdout), secrets);
       reject(new ToolError(file, args, exitCode, mask(stdout, secrets), mask(stderr, secrets), why));
     });
   });

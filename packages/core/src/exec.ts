@@ -9,6 +9,11 @@ export interface ExecOptions {
   stream?: boolean;
   /** Values to replace with *** wherever this seam prints the command line or output. */
   secrets?: readonly string[];
+  /**
+   * Kill the tool (and the plugin processes it started) after this long. A registry that accepts a request and never
+   * answers would otherwise hold the job until the runner's own timeout.
+   */
+  timeoutMs?: number;
 }
 
 export interface ExecResult {
@@ -78,7 +83,24 @@ export function createExec(deps: ExecDeps): Exec {
         env: options.env ?? process.env,
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
+        // Its own process group, so a timeout also ends `docker buildx`'s plugin process.
+        detached: options.timeoutMs !== undefined,
       });
+      let timedOut = false;
+      const killGroup = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid) process.kill(-child.pid, signal);
+        } catch {
+          child.kill(signal);
+        }
+      };
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            killGroup('SIGTERM');
+            setTimeout(() => killGroup('SIGKILL'), 5000).unref();
+          }, options.timeoutMs)
+        : undefined;
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       const echo = (chunk: Buffer) => {
@@ -99,11 +121,16 @@ export function createExec(deps: ExecDeps): Exec {
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
       child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer);
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
         const exitCode = code ?? 128;
         if (exitCode === 0 && !signal) return resolve({ exitCode, stdout, stderr });
-        const why = signal ? `killed by ${signal}` : mask(lastErrorLine(stderr, stdout), secrets);
+        const why = timedOut
+          ? `timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s without finishing (last output: ${mask(lastErrorLine(stderr, stdout), secrets) || 'none'})`
+          : signal
+            ? `killed by ${signal}`
+            : mask(lastErrorLine(stderr, stdout), secrets);
         reject(new ToolError(file, args, exitCode, mask(stdout, secrets), mask(stderr, secrets), why));
       });
     });

@@ -3,7 +3,7 @@ import type { Logger } from './ports.ts';
 
 /** Registry trouble that a retry can cure, recognised in buildx's last error line. */
 export function isTransientRegistryFailure(line: string): boolean {
-  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|TLS handshake/i.test(line);
+  return /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake/i.test(line);
 }
 
 /** Retries a tool call (imagetools, cosign) whose failure the registry may cure; any other failure is thrown at once. */
@@ -19,4 +19,10 @@ export async function withTransientRetries<T>(what: string, fn: () => Promise<T>
       await deps.sleep(wait);
     }
   }
+}
+
+/** How long one registry-bound tool call (imagetools create, cosign sign) may take; MOAM_TOOL_TIMEOUT_SECONDS overrides. */
+export function toolTimeoutMs(env: NodeJS.ProcessEnv, fallbackSeconds = 600): number {
+  const s = Number(env.MOAM_TOOL_TIMEOUT_SECONDS);
+  return (Number.isFinite(s) && s > 0 ? s : fallbackSeconds) * 1000;
 }

@@ -28,6 +28,11 @@ describe('exec seam', () => {
     expect(lines.join('\n')).not.toContain('s3cr3t-value');
   });
 
+  it('kills a tool that runs past its timeout, with its child processes, and says so', async () => {
+    const run = exec(node, ['-e', 'require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "inherit" }); console.error("pushing..."); setTimeout(() => {}, 60000)'], { timeoutMs: 300 });
+    await expect(run).rejects.toThrow(/timed out after 0 s without finishing \(last output: pushing\.\.\.\)/);
+  });
+
   it('feeds stdin', async () => {
     const r = await exec(node, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'hello' });
     expect(r.stdout).toBe('hello');

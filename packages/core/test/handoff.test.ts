@@ -23,6 +23,7 @@ describe('digest record', () => {
     ['unknown schema', JSON.stringify({ ...good, schema: 'other' }), /schema is "other"/],
     ['future version', JSON.stringify({ ...good, version: 2 }), /record version 2 is not supported/],
     ['short digest', JSON.stringify({ ...good, digest: 'sha256:abc' }), /digest "sha256:abc" is not sha256/],
+    ['a sha512 digest', JSON.stringify({ ...good, digest: `sha512:${'a'.repeat(128)}` }), /unsupported digest algorithm/],
     ['sha512-looking garbage', JSON.stringify({ ...good, digest: `md5:${'a'.repeat(32)}` }), /is not sha256/],
     ['bad platform', JSON.stringify({ ...good, platform: 'linux/amd64,linux/arm64' }), /not a valid platform/],
     ['no images', JSON.stringify({ ...good, images: [] }), /images is not a non-empty list/],

@@ -60,7 +60,9 @@ export function validateRecord(text: string, source: string): { record?: DigestR
   const problems: string[] = [];
   if (r.schema !== RECORD_SCHEMA) problems.push(`${source}: schema is ${JSON.stringify(r.schema)}, expected "${RECORD_SCHEMA}"`);
   else if (r.version !== RECORD_VERSION) problems.push(`${source}: record version ${JSON.stringify(r.version)} is not supported (this merge-manifest reads version ${RECORD_VERSION}); use the same release of build-by-digest and merge-manifest`);
-  if (typeof r.digest !== 'string' || !isDigest(r.digest)) problems.push(`${source}: digest ${JSON.stringify(r.digest)} is not sha256:<64 hex>`);
+  if (typeof r.digest === 'string' && isDigest(r.digest) && !r.digest.startsWith('sha256:')) {
+    problems.push(`${source}: digest ${r.digest.slice(0, 16)}… uses an unsupported digest algorithm (build-by-digest records sha256 digests only)`);
+  } else if (typeof r.digest !== 'string' || !isDigest(r.digest)) problems.push(`${source}: digest ${JSON.stringify(r.digest)} is not sha256:<64 hex>`);
   let platform: string | undefined;
   if (typeof r.platform !== 'string') problems.push(`${source}: platform is missing`);
   else {

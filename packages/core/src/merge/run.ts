@@ -10,7 +10,7 @@ import type { Logger, RegistryReads } from '../ports.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
 import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from './index-check.ts';
 import { imagetoolsCreateArgs } from './imagetools.ts';
-import { withTransientRetries } from '../transient.ts';
+import { toolTimeoutMs, withTransientRetries } from '../transient.ts';
 import type { MergeInputs } from './inputs.ts';
 
 export interface MergeDeps {
@@ -96,7 +96,7 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
 
   for (const image of inputs.images) {
     await log.group(`Create ${image.name} index`, () =>
-      withTransientRetries(`imagetools create ${image.name}`, () => deps.exec('docker', imagetoolsCreateArgs({ image, tags: plan.tags, annotations: indexAnnotations, sources }), { env: deps.env, stream: true }), deps),
+      withTransientRetries(`imagetools create ${image.name}`, () => deps.exec('docker', imagetoolsCreateArgs({ image, tags: plan.tags, annotations: indexAnnotations, sources }), { env: deps.env, stream: true, timeoutMs: toolTimeoutMs(deps.env) }), deps),
     );
   }
   // Legs that attached provenance/SBOM pushed an index; the merged index must keep those attestation manifests.

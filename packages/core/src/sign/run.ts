@@ -4,7 +4,7 @@ import type { Exec } from '../exec.ts';
 import { ToolError } from '../exec.ts';
 import { byDigest, type ImageName } from '../image.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
-import { withTransientRetries } from '../transient.ts';
+import { toolTimeoutMs, withTransientRetries } from '../transient.ts';
 import { cosignEnv, signArgs, verifyArgs } from '../cosign/args.ts';
 import { parseVerifyOutcome } from '../cosign/outcome.ts';
 import type { Cosign } from './cosign-setup.ts';
@@ -75,26 +75,38 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
     const todo = targets.filter((t) => !skip.has(t.digest));
     for (const t of targets.filter((x) => skip.has(x.digest))) results.push({ image: image.name, digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), status: 'skipped' });
     if (skip.size > 0) deps.log.info(`${image.name}: ${skip.size} of ${targets.length} digests already carry a valid signature from this signer; skipping them`);
-    // One recursive call when nothing is signed yet; otherwise only the missing digests, one by one.
-    const calls = inputs.recursive && todo.length === targets.length ? [{ digest: inputs.digest, recursive: targets.length > 1 }] : todo.map((t) => ({ digest: t.digest, recursive: false }));
-    for (const call of calls) {
-      const args = signArgs({
-        version: cosign.version,
-        ref: byDigest(image, call.digest),
-        keyless: signer.kind === 'keyless',
-        ...(signer.kind === 'key' ? { key: signer.key } : {}),
-        ...(tokenFile ? { identityTokenFile: tokenFile } : {}),
-        recursive: call.recursive,
-        signatureFormat: inputs.signatureFormat,
-        tlogUpload: inputs.tlogUpload,
-        ...(inputs.fulcioUrl ? { fulcioUrl: inputs.fulcioUrl } : {}),
-        ...(inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {}),
-        annotations: inputs.annotations,
-      });
-      await deps.log.group(`Sign ${byDigest(image, call.digest)}${call.recursive ? ' (recursive)' : ''}`, () =>
-        withTransientRetries(`cosign sign ${image.name}`, () => deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true }), deps),
-      );
-    }
+    // A retry after a transient failure first asks again what is signed: a partly successful attempt must not
+    // leave a second signature layer on the digests it already signed.
+    let signedBefore: Set<string> | undefined = skip;
+    await withTransientRetries(
+      `cosign sign ${image.name}`,
+      async () => {
+        const signed = signedBefore ?? (await alreadySigned(image, targets, inputs, cosign, signer, deps));
+        signedBefore = undefined;
+        const missing = targets.filter((t) => !signed.has(t.digest));
+        // One recursive call when nothing is signed yet; otherwise only the missing digests, one by one.
+        const calls = inputs.recursive && missing.length === targets.length ? [{ digest: inputs.digest, recursive: targets.length > 1 }] : missing.map((t) => ({ digest: t.digest, recursive: false }));
+        for (const call of calls) {
+          const args = signArgs({
+            version: cosign.version,
+            ref: byDigest(image, call.digest),
+            keyless: signer.kind === 'keyless',
+            ...(signer.kind === 'key' ? { key: signer.key } : {}),
+            ...(tokenFile ? { identityTokenFile: tokenFile } : {}),
+            recursive: call.recursive,
+            signatureFormat: inputs.signatureFormat,
+            tlogUpload: inputs.tlogUpload,
+            ...(inputs.fulcioUrl ? { fulcioUrl: inputs.fulcioUrl } : {}),
+            ...(inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {}),
+            annotations: inputs.annotations,
+          });
+          await deps.log.group(`Sign ${byDigest(image, call.digest)}${call.recursive ? ' (recursive)' : ''}`, () =>
+            deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) }),
+          );
+        }
+      },
+      deps,
+    );
     for (const t of todo) results.push({ image: image.name, digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), status: 'signed' });
   }
   return results;
