@@ -88,6 +88,8 @@ describe('build-by-digest to the TLS + htpasswd registry', () => {
     expect(run.exitCode).toBe(1);
     expect(run.errors.join('\n')).toMatch(/localhost:5443/);
     expect(run.errors.join('\n')).toMatch(/docker login|login-action/);
+    // Refused before the build started, not after it.
+    expect(run.stdout).not.toContain('::group::Build linux/amd64');
     expect(await readdir(dir)).toEqual([]);
   });
 
