@@ -47,3 +47,12 @@ export async function sameIndex(registry: string, a: { repo: string; digest: str
   if (norm(ia) === norm(ib) && !sameOrder) return 'same manifests and annotations; the raw recipe lists the sources in file-name (digest) order, the suite in platform order, so the index digests differ';
   return `the indexes differ (${a.digest} vs ${b.digest})`;
 }
+
+/** What an index holds: its platform manifests and its attestation manifests. */
+export async function indexShape(registry: string, repo: string, ref: string): Promise<{ platforms: number; attestations: number }> {
+  const res = await fetch(`http://${registry}/v2/${repo}/manifests/${ref}`, { headers: { accept: ACCEPT } });
+  if (res.status !== 200) throw new Error(`GET ${repo}:${ref}: ${res.status}`);
+  const index = JSON.parse(Buffer.from(await res.arrayBuffer()).toString('utf8')) as { manifests?: Array<{ annotations?: Record<string, string> }> };
+  const attestations = (index.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest').length;
+  return { platforms: (index.manifests ?? []).length - attestations, attestations };
+}

@@ -1,0 +1,440 @@
+// Bad inputs to the bundled sign-recursive and verify, run the way the runner runs them. Every case must fail with an
+// error that names the input and (where the action gives one) a "Fix:", and must leave the registry exactly as it was
+// (the repository's tag list, no .sig tag for any of the sample's digests, the manifests the repository links).
+// Inputs that smuggle shell syntax or options are never executed and never become flags (a marker file that a
+// shell would create never exists); secrets (the key password, the private key PEM, the OIDC token and the token
+// request bearer) never appear in stdout, stderr, outputs or the summary, except in the runner's own ::add-mask::
+// commands, which the runner consumes.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ActionRun,
+  type FulcioStandIn,
+  type OidcService,
+  buildLegs,
+  githubTagEnv,
+  merge,
+  registryTags,
+  runBundledAction,
+  startCosignMirror,
+  startFulcio,
+  startOidcService,
+  testbed,
+  uniqueName,
+} from '@moam/testkit';
+
+const tb = testbed();
+const STORAGE = path.join(process.env.MOAM_TESTBED_STATE ?? '/var/lib/moam-testbed', 'registry/plain/data/docker/registry/v2/repositories');
+const ACCEPT = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
+const RUN_ID = randomBytes(4).toString('hex');
+const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
+const WRONG_PASSWORD = `wrong-${randomBytes(8).toString('hex')}`;
+const FIX = /Fix: \S/;
+
+/** Every marker an injection attempt would create; none may ever exist. */
+const markers: string[] = [];
+const marker = (what: string) => {
+  const m = path.join(os.tmpdir(), `moam-pwned-${RUN_ID}-${what}`);
+  markers.push(m);
+  return m;
+};
+const tmp: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), `moam-bad-sv-${prefix}-`));
+  tmp.push(d);
+  return d;
+}
+
+let mirror: Awaited<ReturnType<typeof startCosignMirror>>;
+let oidc: OidcService;
+let fulcio: FulcioStandIn;
+let install: Record<string, string>;
+let home = '';
+let privateKey = '';
+let publicKeyFile = '';
+const repo = `moam-it/${uniqueName('bad-sv')}`;
+const image = `${tb.registry}/${repo}`;
+let index = '';
+let children: string[] = [];
+
+beforeAll(async () => {
+  mirror = await startCosignMirror(tb.cosign);
+  install = { 'cosign-version': mirror.version, 'cosign-sha256': mirror.sha256, 'cosign-base-url': mirror.url };
+  oidc = await startOidcService({ claims: { repository: 'moam/app', ref: 'refs/tags/v1.0.0' } });
+  fulcio = await startFulcio({ issuers: [oidc] });
+  home = await tempDir('home');
+  await promisify(execFile)(tb.cosign, ['generate-key-pair'], { cwd: home, env: { ...process.env, COSIGN_PASSWORD: PASSWORD } });
+  privateKey = await readFile(path.join(home, 'cosign.key'), 'utf8');
+  publicKeyFile = path.join(home, 'cosign.pub');
+  const legs = await buildLegs(image, ['linux/amd64', 'linux/arm64']);
+  const merged = await merge(image, legs.handoff, githubTagEnv('v1.0.0'));
+  expect(merged.exitCode, merged.stdout).toBe(0);
+  index = merged.outputs.digest as string;
+  children = (JSON.parse(merged.outputs.manifest as string) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
+});
+
+afterAll(async () => {
+  for (const m of markers) expect(existsSync(m), `${m} was created: an input was executed`).toBe(false);
+  await Promise.all([mirror?.close(), oidc?.close(), fulcio?.close()]);
+  await Promise.all(tmp.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+// ------------------------------------------------------------------ registry snapshots
+
+interface Snapshot {
+  tags: string[];
+  sigHeads: Record<string, number>;
+  stored: string[];
+}
+
+async function storedManifests(r: string): Promise<string[]> {
+  try {
+    return (await readdir(path.join(STORAGE, r, '_manifests/revisions/sha256'))).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function snapshot(r = repo): Promise<Snapshot> {
+  const sigHeads: Record<string, number> = {};
+  for (const d of [index, ...children]) {
+    sigHeads[d] = (await fetch(`http://${tb.registry}/v2/${r}/manifests/${d.replace(':', '-')}.sig`, { method: 'HEAD', headers: { accept: ACCEPT } })).status;
+  }
+  return { tags: await registryTags(tb.registry, r), sigHeads, stored: await storedManifests(r) };
+}
+
+/** A copy of the sample in another repository (for the runs that do sign). */
+async function copyRepo(prefix: string): Promise<{ repo: string; image: string }> {
+  const to = `moam-it/${uniqueName(prefix)}`;
+  const copy = async (digest: string, tag?: string): Promise<void> => {
+    const res = await fetch(`http://${tb.registry}/v2/${repo}/manifests/${digest}`, { headers: { accept: ACCEPT } });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const json = JSON.parse(bytes.toString('utf8')) as { manifests?: Array<{ digest: string }>; config?: { digest: string }; layers?: Array<{ digest: string }> };
+    for (const c of json.manifests ?? []) await copy(c.digest);
+    for (const b of [...(json.config ? [json.config] : []), ...(json.layers ?? [])]) {
+      const m = await fetch(`http://${tb.registry}/v2/${to}/blobs/uploads/?mount=${b.digest}&from=${repo}`, { method: 'POST' });
+      expect(m.status).toBe(201);
+    }
+    for (const ref of [digest, ...(tag ? [tag] : [])]) {
+      const put = await fetch(`http://${tb.registry}/v2/${to}/manifests/${ref}`, { method: 'PUT', headers: { 'content-type': res.headers.get('content-type') as string }, body: bytes });
+      expect(put.status).toBe(201);
+    }
+  };
+  await copy(index, '1.0.0');
+  return { repo: to, image: `${tb.registry}/${to}` };
+}
+
+// ------------------------------------------------------------------ what every run must show
+
+const errorText = (run: ActionRun) => run.errors.join('\n');
+const show = (run: ActionRun) => `exit ${run.exitCode}\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-1000)}`;
+
+/** The values masked with ::add-mask:: (the runner consumes these lines; they never reach the log). */
+const maskedValues = (run: ActionRun) => run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+
+/** Fails if a secret (or any line of a multi-line one) appears anywhere the runner would show or keep. */
+function expectNoSecrets(run: ActionRun, secrets: readonly string[]): void {
+  const shown = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  const pieces = secrets.flatMap((s) => [s, ...s.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))]);
+  for (const [where, text] of [['stdout', shown], ['stderr', run.stderr], ['outputs', JSON.stringify(run.outputs)], ['summary', run.summary]] as const) {
+    for (const p of pieces) expect(text.includes(p), `${where} shows a secret (${p.slice(0, 12)}…)`).toBe(false);
+  }
+}
+
+const keySecrets = () => [PASSWORD, WRONG_PASSWORD, privateKey];
+
+function expectRefused(run: ActionRun, patterns: readonly RegExp[]): void {
+  expect(run.exitCode, show(run)).toBe(1);
+  expect(run.errors.length, show(run)).toBeGreaterThanOrEqual(1);
+  for (const p of patterns) expect(errorText(run), show(run)).toMatch(p);
+  expect(run.outputs.signed ?? '', 'no signed output').toBe('');
+  for (const m of markers) expect(existsSync(m), `${m} was created: an input was executed`).toBe(false);
+}
+
+function cosignEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { HOME: home, TUF_ROOT: path.join(home, '.sigstore'), GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'moam/app', ...fulcio.env, ...extra };
+}
+
+// ------------------------------------------------------------------ sign-recursive
+
+type Case = readonly [name: string, inputs: Record<string, string>, patterns: readonly RegExp[]];
+
+function signInputs(over: Record<string, string>): Record<string, string> {
+  return { images: image, digest: index, keyless: 'false', key: privateKey, 'key-password': PASSWORD, 'tlog-upload': 'false', ...install, ...over };
+}
+
+const sha = (n: number, c = 'a') => `sha256:${c.repeat(n)}`;
+/** The case tables are built before beforeAll has merged the sample: this stands for its index digest. */
+const INDEX = '@INDEX@';
+const withIndex = (inputs: Record<string, string>) => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.split(INDEX).join(index)]));
+
+const SIGN_CASES = (): readonly Case[] => [
+  ['images: empty', { images: '' }, [/Input "images": is required but empty/, /Fix: set it, e\.g\. images: ghcr\.io\/owner\/app/]],
+  ['images: only a comment', { images: '# none' }, [/Input "images": is empty/, FIX]],
+  ['images: upper-case repository path', { images: `${tb.registry}/Moam-It/App` }, [/Input "images": "localhost:5000\/Moam-It\/App" has upper-case letters in its repository path/, /Fix: give an image name without tag or digest, lower-case/]],
+  ['images: a tagged name', { images: `${image}:1.0.0` }, [/Input "images": ".*:1\.0\.0" carries a tag/, FIX]],
+  ['images: a name with a digest', { images: `${image}@${INDEX}` }, [/Input "images": ".*@sha256:[0-9a-f]{64}" carries a digest/, FIX]],
+  ['digest: empty', { digest: '' }, [/Input "digest": is required but empty/, /Fix: set it, e\.g\. digest: sha256:<64 hex>/]],
+  ['digest: a tag', { digest: '1.0.0' }, [/Input "digest": "1\.0\.0" looks like a tag; signing is by digest only/, /Fix: pass the index digest/]],
+  ['digest: "latest"', { digest: 'latest' }, [/Input "digest": "latest" looks like a tag/, FIX]],
+  ['digest: 63 hex characters', { digest: sha(63) }, [/Input "digest": "sha256:a{63}" is not a sha256 digest \(needs exactly 64 lower-case hex characters after "sha256:", got 63\)/, /Fix: give a digest such as sha256:<64 hex characters>/]],
+  ['digest: 65 hex characters', { digest: sha(65) }, [/Input "digest": "sha256:a{65}" is not a sha256 digest \(.*got 65\)/, FIX]],
+  ['digest: not hex', { digest: sha(64, 'z') }, [/Input "digest": "sha256:z{64}" is not a sha256 digest/, FIX]],
+  ['digest: another algorithm (md5)', { digest: `md5:${'a'.repeat(32)}` }, [/Input "digest": "md5:a{32}" uses an unsupported digest algorithm/, FIX]],
+  ['digest: a full reference instead of a digest', { digest: `${image}@${INDEX}` }, [/Input "digest": "localhost:5000\/.*@sha256:[0-9a-f]{64}"/, FIX]],
+  ['keyless: true together with a key', { keyless: 'true' }, [/Input "key": is set while keyless is true; these conflict\. Fix: set keyless: false to sign with the key, or remove key/]],
+  ['keyless: false without a key', { key: '' }, [/Input "key": keyless is false but no key is given\. Fix: set key \(and key-password\) or keyless: true/]],
+  ['keyless: not a boolean', { keyless: 'maybe' }, [/Input "keyless": "maybe" is not a boolean\. Fix: use true or false/]],
+  ['key-password: wrong', { 'key-password': WRONG_PASSWORD }, [/Input "key": cosign cannot read the key \(.+\)\. Fix: give the PEM private key from cosign generate-key-pair .* and its key-password/]],
+  ['key: a PEM block that is not a key', { key: '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----' }, [/Input "key": cosign cannot read the key/, FIX]],
+  ['key: a path that does not exist', { key: '/nonexistent/cosign.key' }, [/Input "key": cosign cannot read the key \(.*\/nonexistent\/cosign\.key.*\)/, FIX]],
+  ['signature-format: bogus', { 'signature-format': 'bogus' }, [/Input "signature-format": "bogus" is not a signature format\. Fix: use legacy .* or bundle/]],
+  ['signature-format: bundle with cosign 2.5.0', { 'signature-format': 'bundle' }, [/Input "signature-format": bundle signatures need cosign 3, but cosign-version is 2\.5\.0\. Fix: set cosign-version to a 3\.x release, or use signature-format: legacy/]],
+  ['recursive: not a boolean', { recursive: 'yes' }, [/Input "recursive": "yes" is not a boolean/, FIX]],
+  ['tlog-upload: not a boolean', { 'tlog-upload': 'off' }, [/Input "tlog-upload": "off" is not a boolean/, FIX]],
+  ['fulcio-url: not a URL', { 'fulcio-url': 'fulcio.internal' }, [/Input "fulcio-url": "fulcio\.internal" is not an http\(s\) URL\. Fix: give the base URL of your Sigstore service/]],
+  ['fulcio-url: another scheme', { 'fulcio-url': 'ftp://fulcio.internal' }, [/Input "fulcio-url": "ftp:\/\/fulcio\.internal" is not an http\(s\) URL/, FIX]],
+  ['rekor-url: a javascript: URL', { 'rekor-url': 'javascript:alert(1)' }, [/Input "rekor-url": "javascript:alert\(1\)" is not an http\(s\) URL/, FIX]],
+  ['annotations: not KEY=VALUE', { annotations: 'org.example.note' }, [/Input "annotations": "org\.example\.note" is not KEY=VALUE\. Fix: give one KEY=VALUE per line/]],
+  ['cosign-version: "latest"', { 'cosign-version': 'latest' }, [/Input "cosign-version": "latest" is not an exact version/, /Fix: give a released cosign version such as/]],
+  ['cosign-version: a range', { 'cosign-version': '^2.5' }, [/Input "cosign-version": "\^2\.5" is not an exact version/, FIX]],
+  ['cosign-version: cosign 1.x', { 'cosign-version': '1.13.1' }, [/Input "cosign-version": cosign 1\.13\.1 is too old/, /Fix: use cosign 2\.x or 3\.x/]],
+  ['cosign-version: not a version', { 'cosign-version': 'two-point-five' }, [/Input "cosign-version": "two-point-five" is not a version/, FIX]],
+  ['cosign-version: a release the mirror does not have', { 'cosign-version': '2.9.9' }, [/cosign 2\.9\.9 \(cosign-linux-amd64\) not found at http:\/\/127\.0\.0\.1:\d+\/v2\.9\.9\/cosign-linux-amd64 \(HTTP 404\): check that cosign-version names a published release/]],
+  ['cosign-sha256: too short', { 'cosign-sha256': 'abc123' }, [/Input "cosign-sha256": "abc123" is not a SHA-256 digest \(needs exactly 64 hex characters, got 6\)/, FIX]],
+  ['cosign-sha256: 63 characters', { 'cosign-sha256': 'f'.repeat(63) }, [/Input "cosign-sha256": "f{63}" is not a SHA-256 digest \(needs exactly 64 hex characters, got 63\)/, FIX]],
+  ['cosign-base-url: a file: URL', { 'cosign-base-url': 'file:///etc' }, [/Input "cosign-base-url": "file:\/\/\/etc" is not an http\(s\) URL\. Fix: use https:\/\/github\.com\/sigstore\/cosign\/releases\/download or your mirror's URL/]],
+  ['several problems at once are all reported', { images: `${tb.registry}/UPPER/x`, digest: 'latest', 'signature-format': 'zip' }, [/invalid inputs \(3 problems\)/, /Input "images"/, /Input "digest"/, /Input "signature-format"/]],
+];
+
+/** Shell syntax and option smuggling: refused before anything runs, never a flag. */
+const SIGN_SMUGGLE_CASES = (): readonly Case[] => [
+  ['images: $(...)', { images: `${tb.registry}/moam-it/$(touch ${marker('images-subst')})` }, [/Input "images": ".*\$\(touch .*\)" is not a valid image name/, FIX]],
+  ['images: backticks', { images: `${tb.registry}/moam-it/\`touch ${marker('images-ticks')}\`` }, [/Input "images": ".*`touch .*`" is not a valid image name/, FIX]],
+  ['images: ";" and a command', { images: `${image}; touch ${marker('images-semi')}` }, [/Input "images": ".*; touch .*" is not a valid image name/, FIX]],
+  ['images: "--help"', { images: '--help' }, [/Input "images": "--help" starts with "-"; image names never do/, FIX]],
+  ['images: a second line with a flag', { images: `${image}\n--allow-insecure-registry` }, [/Input "images": "--allow-insecure-registry" starts with "-"/]],
+  ['digest: $(...)', { digest: `$(touch ${marker('digest-subst')})` }, [/Input "digest": "\$\(touch .*\)" is not a digest/, FIX]],
+  ['digest: backticks', { digest: `\`touch ${marker('digest-ticks')}\`` }, [/Input "digest": "`touch .*`" is not a digest/, FIX]],
+  ['digest: a digest, ";" and a command', { digest: `${INDEX}; touch ${marker('digest-semi')}` }, [/Input "digest": "sha256:[0-9a-f]{64}; touch .*" is not a sha256 digest/, FIX]],
+  ['digest: a digest and a flag on the next line', { digest: `${INDEX}\n--recursive=false` }, [/Input "digest": "sha256:[0-9a-f]{64}\n--recursive=false" is not a sha256 digest/, FIX]],
+  ['digest: "--help"', { digest: '--help' }, [/Input "digest": "--help" is not a digest/, FIX]],
+  ['key: "--help" (a path, never a flag)', { key: '--help' }, [/Input "key": cosign cannot read the key/, FIX]],
+  ['key: $(...)', { key: `$(touch ${marker('key-subst')})` }, [/Input "key": cosign cannot read the key/, FIX]],
+  ['key-password: $(...) (a wrong password, never run)', { 'key-password': `$(touch ${marker('password-subst')})` }, [/Input "key": cosign cannot read the key/, FIX]],
+  ['annotations: a key "--upload"', { annotations: '--upload=false' }, [/Input "annotations": key "--upload" starts with "-"\. Fix: keys never start with "-"/]],
+  ['annotations: a second line with a flag', { annotations: 'org.example.a=1\n--tlog-upload=true' }, [/Input "annotations": key "--tlog-upload" starts with "-"/]],
+  ['fulcio-url: $(...)', { 'fulcio-url': `http://$(touch ${marker('fulcio-subst')})` }, [/Input "fulcio-url": "http:\/\/\$\(touch .*\)" is not an http\(s\) URL/]],
+  ['cosign-version: ";" and a command', { 'cosign-version': `2.5.0; touch ${marker('version-semi')}` }, [/Input "cosign-version": "2\.5\.0; touch .*" is not a version/, FIX]],
+];
+
+describe('bad inputs: sign-recursive', () => {
+  let before: Snapshot;
+  beforeAll(async () => {
+    before = await snapshot();
+    expect(before.tags).toEqual(['1', '1.0', '1.0.0', 'latest']);
+    expect(Object.values(before.sigHeads).every((s) => s === 404)).toBe(true);
+  });
+
+  it.each([...SIGN_CASES(), ...SIGN_SMUGGLE_CASES()])('%s', async (_name, inputs, patterns) => {
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs(withIndex(inputs)), env: cosignEnv() });
+    expectRefused(run, patterns);
+    expectNoSecrets(run, keySecrets());
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a wrong key password, a PEM key and the key path never become flags: the key goes in one --key=… argument, the password only in the environment', async () => {
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ key: '--help', 'key-password': '--password' }), env: cosignEnv() });
+    expectRefused(run, [/Input "key"/]);
+    expect(run.stdout).toMatch(/^\[command\] \S*cosign public-key --key=--help$/m);
+    // The password is masked (::add-mask::, consumed by the runner) and shows nowhere else, not even as an argument.
+    expect(maskedValues(run)).toContain('--password');
+    expectNoSecrets(run, ['--password']);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a cosign-sha256 that does not match the download: refused, the file deleted, nothing cached', async () => {
+    const cache = await tempDir('toolcache');
+    const temp = await tempDir('runnertemp');
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ 'cosign-sha256': 'f'.repeat(64) }), env: cosignEnv({ RUNNER_TOOL_CACHE: cache, RUNNER_TEMP: temp }) });
+    expectRefused(run, [
+      new RegExp(`refusing the cosign binary downloaded from http://127\\.0\\.0\\.1:\\d+/v2\\.5\\.0/cosign-linux-amd64: its SHA-256 is ${mirror.sha256}, but the cosign-sha256 input expects f{64}\\. The file was deleted and nothing was cached or run\\. Check cosign-sha256`),
+    ]);
+    expect(await readdir(cache)).toEqual([]);
+    expect(await readdir(temp)).toEqual([]);
+    expect(run.stdout).not.toMatch(/\[command\]/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  // PRODUCT BUG (sign-recursive): a fulcio-url nobody answers on is retried as "transient registry failure" (cosign's
+  // "dial tcp 127.0.0.1:1: connect: connection refused" matches the transient check), 4 retries with 1+2+4+8 s of
+  // backoff (~16 s), and the final error is cosign's raw line: it never names the fulcio-url input nor gives a Fix.
+  // Expected: a Fulcio (not registry) failure is not retried as registry trouble, and the error names fulcio-url.
+  it.fails('keyless with a fulcio-url nobody answers on: fails naming fulcio-url, without retrying', async () => {
+    const started = Date.now();
+    const run = await runBundledAction('sign-recursive', {
+      inputs: { images: image, digest: index, 'tlog-upload': 'false', 'fulcio-url': 'http://127.0.0.1:1', ...install },
+      env: cosignEnv(oidc.env),
+    });
+    expect(await snapshot()).toEqual(before);
+    expectRefused(run, [/127\.0\.0\.1:1/]);
+    expect(run.stdout).not.toMatch(/transient registry failure/);
+    expect(errorText(run)).toMatch(/fulcio-url/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('keyless without id-token: write (no token request URL): refused naming keyless, with a fix', async () => {
+    const run = await runBundledAction('sign-recursive', {
+      inputs: { images: image, digest: index, 'tlog-upload': 'false', 'fulcio-url': fulcio.url, ...install },
+      env: cosignEnv({ ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' }),
+    });
+    expectRefused(run, [/Input "keyless": no GitHub OIDC token can be requested: the job lacks the id-token: write permission/, /Fix: add "permissions: id-token: write"/]);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+// ------------------------------------------------------------------ verify
+
+function verifyInputs(over: Record<string, string>): Record<string, string> {
+  return { image: `${image}:1.0.0`, repository: 'moam/app', 'insecure-ignore-tlog': 'true', ...install, ...over };
+}
+
+const VERIFY_CASES = (): readonly Case[] => [
+  ['image: empty', { image: '' }, [/Input "image": is required but empty/, /Fix: set it, e\.g\. image: ghcr\.io\/owner\/app:1\.2\.3/]],
+  ['image: upper-case repository path', { image: `${tb.registry}/Moam-It/App:1.0.0` }, [/Input "image": "localhost:5000\/Moam-It\/App" has upper-case letters in its repository path/, FIX]],
+  ['image: a digest of the wrong length', { image: `${image}@${sha(63)}` }, [/Input "image": ".*@sha256:a{63}" has an invalid digest "sha256:a{63}"\. Fix: use name@sha256:<64 hex characters> or name:tag/]],
+  ['image: a digest of another algorithm', { image: `${image}@md5:${'a'.repeat(32)}` }, [/Input "image": ".*@md5:a{32}" has an invalid digest/, FIX]],
+  ['image: an invalid tag', { image: `${image}:.hidden` }, [/Input "image": ".*:\.hidden" has an invalid tag "\.hidden"/, FIX]],
+  ['certificate-identity and certificate-identity-regexp both set', { 'certificate-identity': 'https://github.com/moam/app/.github/workflows/release.yml@refs/tags/v1.0.0', 'certificate-identity-regexp': '^https://github\\.com/moam/app/.+$' }, [/Input "certificate-identity-regexp": is set together with certificate-identity\. Fix: give only one of them/]],
+  ['certificate-identity-regexp: a lookahead', { 'certificate-identity-regexp': '^https://github\\.com/moam/app/(?=\\.github).+$' }, [/Input "certificate-identity-regexp": ".*" uses a lookaround/, /Fix: Go's RE2 .* has no lookarounds or backreferences/]],
+  ['certificate-identity-regexp: a negative lookbehind', { 'certificate-identity-regexp': '^https://github\\.com/(?<!evil)moam/app/.+$' }, [/Input "certificate-identity-regexp": ".*" uses a lookaround/, FIX]],
+  ['certificate-identity-regexp: a backreference', { 'certificate-identity-regexp': '^https://github\\.com/(moam)/\\1/.+$' }, [/Input "certificate-identity-regexp": ".*" uses a backreference \(\\1\)/, FIX]],
+  ['certificate-identity-regexp: ".*" matches anything', { 'certificate-identity-regexp': '.*' }, [/Input "certificate-identity-regexp": "\.\*" matches any identity\. Fix: name the repository and workflow/]],
+  ['certificate-identity-regexp: "^https://.+$" matches anything', { 'certificate-identity-regexp': '^https://.+$' }, [/Input "certificate-identity-regexp": ".*" matches any identity/, FIX]],
+  ['certificate-identity-regexp: does not compile', { 'certificate-identity-regexp': '^https://github\\.com/(moam$' }, [/Input "certificate-identity-regexp": ".*" does not compile/, FIX]],
+  ['repository: owner without repo', { repository: 'owner' }, [/Input "repository": "owner" is not owner\/repo\. Fix: give the repository as owner\/repo, e\.g\. octo-org\/app/]],
+  ['repository: a/b/c', { repository: 'a/b/c' }, [/Input "repository": "a\/b\/c" is not owner\/repo/, FIX]],
+  ['repository: an owner starting with "-"', { repository: '-x/app' }, [/Input "repository": "-x\/app" has an invalid owner "-x"/, FIX]],
+  ['workflow-repository: not owner/repo', { 'workflow-repository': 'just-one' }, [/Input "workflow-repository": "just-one" is not owner\/repo/, FIX]],
+  ['workflow: outside .github/workflows', { workflow: '../release.yml' }, [/Input "workflow": "\.\.\/release\.yml" is not a workflow file under \.github\/workflows\//, FIX]],
+  ['require-attestations: bogus', { 'require-attestations': 'provenance,bogus' }, [/Input "require-attestations": "bogus" is not an attestation kind\. Fix: list provenance and\/or sbom, or none/]],
+  ['certificate-oidc-issuer: plain http', { 'certificate-oidc-issuer': 'http://token.actions.githubusercontent.com' }, [/Input "certificate-oidc-issuer": "http:\/\/token\.actions\.githubusercontent\.com" is not an https URL\. Fix: use https:\/\/token\.actions\.githubusercontent\.com/]],
+  ['insecure-ignore-tlog: not a boolean', { 'insecure-ignore-tlog': 'sure' }, [/Input "insecure-ignore-tlog": "sure" is not a boolean/, FIX]],
+  ['platforms: an unknown architecture', { platforms: 'linux/amd64,linux/sparc' }, [/Input "platforms": "linux\/sparc" has an unknown architecture "sparc"/, FIX]],
+  ['cosign-version: "latest"', { 'cosign-version': 'latest' }, [/Input "cosign-version": "latest" is not an exact version/, FIX]],
+  ['cosign-sha256: wrong length', { 'cosign-sha256': 'abcdef' }, [/Input "cosign-sha256": "abcdef" is not a SHA-256 digest \(needs exactly 64 hex characters, got 6\)/, FIX]],
+  ['image: $(...)', { image: `${tb.registry}/moam-it/$(touch ${marker('verify-image-subst')}):1.0.0` }, [/Input "image": ".*\$\(touch .*\)" is not a valid image name/, FIX]],
+  ['image: backticks', { image: `${tb.registry}/moam-it/\`touch ${marker('verify-image-ticks')}\`` }, [/Input "image": ".*`touch .*`/, FIX]],
+  ['image: "--help"', { image: '--help' }, [/Input "image": "--help" starts with "-"; image names never do/, FIX]],
+  ['image: a tag, a newline and a flag', { image: `${image}:1.0.0\n--key=/etc/passwd` }, [/Input "image": "localhost:5000\/.*:1\.0\.0\n--key=\/etc\/passwd" is not a valid image name/, FIX]],
+  ['image: ";" and a command', { image: `${image}:1.0.0; touch ${marker('verify-image-semi')}` }, [/Input "image": ".*:1\.0\.0; touch .*" is not a valid image name/, FIX]],
+  ['repository: $(...)', { repository: `moam/$(touch ${marker('verify-repo-subst')})` }, [/Input "repository": "moam\/\$\(touch .*\)" is not owner\/repo/, FIX]],
+  ['repository: a second line with a flag', { repository: 'moam/app\n--certificate-identity-regexp=.*' }, [/Input "repository": "moam\/app\n--certificate-identity-regexp=\.\*" has an invalid repository name/, FIX]],
+];
+
+describe('bad inputs: verify', () => {
+  let before: Snapshot;
+  beforeAll(async () => {
+    before = await snapshot();
+  });
+
+  it.each(VERIFY_CASES())('%s', async (_name, inputs, patterns) => {
+    const run = await runBundledAction('verify', { inputs: verifyInputs(inputs), env: cosignEnv() });
+    expectRefused(run, patterns);
+    expect(run.outputs.verified ?? '').not.toBe('true');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  // PRODUCT BUG (verify): a bad ref-pattern is reported as 'Input "workflow-ref": …': the identity builder
+  // (cosign/identity.ts, WORKFLOW_REF_INPUT) names an input verify does not have. Expected: 'Input "ref-pattern"'.
+  it.fails('ref-pattern: not a ref, named as ref-pattern', async () => {
+    const run = await runBundledAction('verify', { inputs: verifyInputs({ 'ref-pattern': 'refs/tags/v1..2' }), env: cosignEnv() });
+    expectRefused(run, [/Input "ref-pattern": "refs\/tags\/v1\.\.2" is not a valid git ref/, FIX]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  // PRODUCT BUG (verify): a key starting with "-" is refused (good: never a flag), but only after cosign is installed
+  // and the registry read, by the argv builder, as 'Input "cosign-key": key "--help" starts with "-"…': verify has no
+  // cosign-key input. Expected: refused while reading the inputs, naming "key".
+  it.fails('key: "--help" is refused naming the key input', async () => {
+    const run = await runBundledAction('verify', { inputs: verifyInputs({ key: '--help' }), env: cosignEnv() });
+    expectRefused(run, [/Input "key": .*"--help" starts with "-"/, FIX]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  // PRODUCT BUG (verify): key together with certificate-identity is accepted; the identity is silently ignored and the
+  // key alone is checked (verifyArgs would refuse the pair, but verify never hands it both). A user who believes the
+  // identity is enforced is not told otherwise. Expected: refused naming both inputs, with a Fix.
+  it.fails('key together with certificate-identity is refused (key-based signatures carry no identity)', async () => {
+    const run = await runBundledAction('verify', { inputs: verifyInputs({ key: publicKeyFile, 'certificate-identity': 'https://github.com/moam/app/.github/workflows/release.yml@refs/tags/v1.0.0' }), env: cosignEnv() });
+    expectRefused(run, [/certificate-identity/, /key/, FIX]);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+// ------------------------------------------------------------------ values that do reach the tools
+
+describe('values with shell syntax reach cosign as plain values, and secrets stay hidden, when signing succeeds', () => {
+  it('key-based: annotations with $(...), backticks and ";" are signed verbatim; the password and the key never show', async () => {
+    const copy = await copyRepo('bad-sv-key');
+    const annotations = [`org.example.a=$(touch ${marker('annotation-subst')})`, `org.example.b=\`touch ${marker('annotation-ticks')}\``, `org.example.c=x; touch ${marker('annotation-semi')}`, 'org.example.d=--recursive'];
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ images: copy.image, annotations: annotations.join('\n') }), env: cosignEnv() });
+    expect(run.exitCode, show(run)).toBe(0);
+    // Each annotation is one "-a" argument; the argv is never parsed by a shell.
+    expect(run.stdout).toMatch(/ -a 'org\.example\.a=\$\(touch [^']*\)' -a 'org\.example\.b=`touch [^']*`' -a 'org\.example\.c=x; touch [^']*' -a org\.example\.d=--recursive -- /);
+    for (const m of markers) expect(existsSync(m), m).toBe(false);
+
+    // The signed payload carries them verbatim.
+    const sig = await fetch(`http://${tb.registry}/v2/${copy.repo}/manifests/${index.replace(':', '-')}.sig`, { headers: { accept: ACCEPT } });
+    const layer = ((await sig.json()) as { layers: Array<{ digest: string }> }).layers;
+    expect(layer).toHaveLength(1);
+    const payload = JSON.parse(await (await fetch(`http://${tb.registry}/v2/${copy.repo}/blobs/${layer[0]?.digest}`)).text()) as { optional: Record<string, string> };
+    expect(payload.optional).toMatchObject(Object.fromEntries(annotations.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])));
+
+    // Secrets: only in the ::add-mask:: commands.
+    expect(maskedValues(run)).toEqual(expect.arrayContaining([PASSWORD, privateKey.trimEnd()]));
+    expectNoSecrets(run, [PASSWORD, privateKey]);
+    // The signing used our key: verify with its public key.
+    const verified = await runBundledAction('verify', { inputs: { image: `${copy.image}:1.0.0`, key: publicKeyFile, 'insecure-ignore-tlog': 'true', ...install }, env: cosignEnv() });
+    expect(verified.exitCode, show(verified)).toBe(0);
+    // The repository of the bad-input cases is untouched.
+    expect((await snapshot()).tags).toEqual(['1', '1.0', '1.0.0', 'latest']);
+  });
+
+  it('keyless: neither the OIDC token nor the token-request bearer ever shows', async () => {
+    const copy = await copyRepo('bad-sv-keyless');
+    const run = await runBundledAction('sign-recursive', { inputs: { images: copy.image, digest: index, 'tlog-upload': 'false', 'fulcio-url': fulcio.url, ...install }, env: cosignEnv(oidc.env) });
+    expect(run.exitCode, show(run)).toBe(0);
+    const tokens = maskedValues(run).filter((v) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(v));
+    expect(tokens.length).toBeGreaterThanOrEqual(1);
+    for (const t of tokens) expect(JSON.parse(Buffer.from(t.split('.')[1] as string, 'base64url').toString('utf8'))).toMatchObject({ repository: 'moam/app', aud: 'sigstore' });
+    expectNoSecrets(run, [...tokens, oidc.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN]);
+    // Only the token file's path reaches cosign's argv.
+    expect(run.stdout).toMatch(/--identity-token=\/\S+\/token /);
+  });
+
+  // PRODUCT BUG (sign-recursive): annotations accepts values containing "=" (parseKeyValues: "values may contain
+  // commas and '='"), but cosign 2.5's -a parser splits on every "=" and refuses them. The refusal comes late (after
+  // cosign is installed, the key read and the registry queried) as cosign's raw "getting annotations: unable to
+  // parse annotation: org.example.url=https://example.com/?a=b", naming no input and giving no Fix.
+  // Expected: refused while reading the inputs, as 'Input "annotations": … Fix: …'.
+  it.fails('annotations: a value with "=" is refused while reading the inputs, naming annotations', async () => {
+    const before = await snapshot();
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ annotations: 'org.example.url=https://example.com/?a=b' }), env: cosignEnv() });
+    expect(await snapshot()).toEqual(before);
+    expectRefused(run, [/Input "annotations": .*org\.example\.url/, FIX]);
+    expect(run.stdout).not.toMatch(/\[command\]/);
+  });
+
+  it('an invalid input next to a key and its password echoes neither', async () => {
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ digest: 'latest', annotations: 'nope' }), env: cosignEnv() });
+    expectRefused(run, [/Input "digest"/, /Input "annotations"/]);
+    expectNoSecrets(run, keySecrets());
+  });
+});
