@@ -1,5 +1,5 @@
-// Bundles each action into actions/<name>/dist/index.js (ESM, runs with plain node, no node_modules)
-// plus dist/licenses.txt and a dist/package.json marking the bundle as ESM.
+// Bundles each action into actions/<name>/dist/index.js (ESM, runs with plain node, no node_modules), with code
+// loaded by dynamic import() in dist/chunks/, plus dist/licenses.txt and a dist/package.json marking the bundle as ESM.
 import { build } from 'esbuild';
 import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -27,8 +27,12 @@ for (const name of actions) {
   await mkdir(dist, { recursive: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [path.join(dir, 'src', 'main.ts')],
-    outfile: path.join(dist, 'index.js'),
+    entryPoints: { index: path.join(dir, 'src', 'main.ts') },
+    outdir: dist,
+    // Code behind a dynamic import() (the @actions/artifact client and its Azure SDK, ~3 MB) goes to its own chunk,
+    // parsed only when a step hands digests off through GitHub's artifact service, not at every start.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

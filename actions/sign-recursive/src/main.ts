@@ -15,8 +15,8 @@ await runAction('sign-recursive', async () => {
   if (inputs.key?.includes('-----BEGIN')) core.setSecret(inputs.key);
 
   // 2. cosign, verified before it is cached or run; then the signer (GitHub OIDC token or key).
-  const cosign = await setupCosign(inputs.cosign, { exec, install: defaultInstallDeps(), log: core.info });
-  const signer = await prepareSigner(inputs, cosign, { exec, env, tmpDir, getIdToken: (aud) => core.getIDToken(aud), setSecret: core.setSecret });
+  const cosign = await setupCosign(inputs.cosign, { install: defaultInstallDeps(), log: core.info });
+  const signer = await prepareSigner(inputs, { exec, env, tmpDir, getIdToken: (aud) => core.getIDToken(aud), setSecret: core.setSecret });
   if (signer.kind === 'keyless') core.info(`Signing keyless as ${signer.identity} (issuer ${signer.issuer})`);
 
   // 3. Sign the index and, recursively, every manifest in it, by digest; skip what this signer already signed.

@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
-import { createExec, createRegistryClient, defaultInstallDeps, envInputs, readVerifyInputs, renderVerifySummary, runAction, setupCosign, verifyImage, writeSummary } from '@moam/core';
+import {
+  actionLogger, createExec, createRegistryClient, defaultInstallDeps, envInputs, readVerifyInputs, renderVerifySummary, runAction, setupCosign, sleep, verifyImage, writeSummary,
+} from '@moam/core';
 
 await runAction('verify', async () => {
   const env = process.env;
@@ -10,13 +12,14 @@ await runAction('verify', async () => {
   const expected = inputs.key ? 'the given public key' : `identity ${inputs.identity ?? inputs.identityRegexp}, issuer ${inputs.issuer}${inputs.repository ? `, repository ${inputs.repository}` : ''}`;
   core.info(`Expected signer: ${expected}`);
 
-  // 2. cosign, verified before it runs.
-  const cosign = await setupCosign(inputs.cosign, { exec, install: defaultInstallDeps(), log: core.info });
+  // 2. cosign, verified before it runs; the registry reads below do not wait for it.
+  const cosign = setupCosign(inputs.cosign, { install: defaultInstallDeps(), log: core.info });
+  cosign.catch(() => undefined); // awaited by verifyImage; this only keeps an early registry failure from leaving it unhandled
 
   // 3. Verify the index and every platform manifest concurrently, by digest; check attestations.
   const registry = createRegistryClient({ env, exec, log: core.info });
   try {
-    const report = await verifyImage(inputs, cosign, { exec, env, registry });
+    const report = await verifyImage(inputs, cosign, { exec, env, registry, sleep, log: actionLogger, tmpDir: env.RUNNER_TEMP || process.cwd() });
 
     // 4. Outputs, summary; any failure fails the step listing every failing digest.
     core.setOutput('digest', report.digest);

@@ -14,6 +14,9 @@ export function parseDigest(value: string, input = 'digest'): Digest {
   const v = value.trim();
   if (isDigest(v)) return v;
   if (/^sha256:[a-fA-F0-9]{64}$/.test(v)) return v.toLowerCase() as Digest;
+  if (/^[^@\s]+@sha256:[a-fA-F0-9]{64}$/.test(v)) {
+    throw new InputError(input, `"${v}" is an image reference, not a digest`, `give only the digest after "@" (${v.slice(v.indexOf('@') + 1)})`);
+  }
   const why = /^sha256:/.test(v)
     ? `"${v}" is not a sha256 digest (needs exactly 64 lower-case hex characters after "sha256:", got ${v.length - 7})`
     : /^[a-z0-9]+:/.test(v)

@@ -94,6 +94,11 @@ export function createExec(deps: ExecDeps): Exec {
           child.kill(signal);
         }
       };
+      // A detached group does not get the runner's SIGINT/SIGTERM (cancellation) with us: pass them on, so a cancelled
+      // step does not leave buildx or cosign running. The child's exit then fails the step as usual.
+      const forward = (signal: NodeJS.Signals) => killGroup(signal);
+      const forwarded: NodeJS.Signals[] = options.timeoutMs !== undefined ? ['SIGINT', 'SIGTERM'] : [];
+      for (const sig of forwarded) process.on(sig, forward);
       const timer = options.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
@@ -115,6 +120,7 @@ export function createExec(deps: ExecDeps): Exec {
         echo(c);
       });
       child.on('error', (e: NodeJS.ErrnoException) => {
+        for (const sig of forwarded) process.off(sig, forward);
         const why = e.code === 'ENOENT' ? `${file} not found on PATH; install it or put it on PATH` : e.message;
         reject(new ToolError(file, args, 127, '', '', why));
       });
@@ -122,6 +128,7 @@ export function createExec(deps: ExecDeps): Exec {
       child.stdin.end(options.input ?? '');
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
+        for (const sig of forwarded) process.off(sig, forward);
         const stdout = Buffer.concat(out).toString('utf8');
         const stderr = Buffer.concat(err).toString('utf8');
         const exitCode = code ?? 128;

@@ -32,6 +32,7 @@ export * from './sign/cosign-setup.ts';
 export * from './sign/inputs.ts';
 export * from './sign/targets.ts';
 export * from './sign/run.ts';
+export * from './sign/failures.ts';
 export * from './sign/signer.ts';
 export * from './sign/summary.ts';
 export * from './verify/inputs.ts';

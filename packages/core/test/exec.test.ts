@@ -33,6 +33,17 @@ describe('exec seam', () => {
     await expect(run).rejects.toThrow(/timed out after 0 s without finishing \(last output: pushing\.\.\.\)/);
   });
 
+  it('passes the runner\'s SIGTERM (cancellation) on to a timed tool\'s process group, and stops listening after', async () => {
+    const before = process.listeners('SIGTERM');
+    const run = exec(node, ['-e', 'console.error("signing..."); setTimeout(() => {}, 60000)'], { timeoutMs: 60_000 });
+    const added = process.listeners('SIGTERM').filter((l) => !before.includes(l));
+    expect(added).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    (added[0] as (s: NodeJS.Signals) => void)('SIGTERM');
+    await expect(run).rejects.toThrow(/killed by SIGTERM/);
+    expect(process.listeners('SIGTERM')).toEqual(before);
+  });
+
   it('feeds stdin', async () => {
     const r = await exec(node, ['-e', 'process.stdin.pipe(process.stdout)'], { input: 'hello' });
     expect(r.stdout).toBe('hello');

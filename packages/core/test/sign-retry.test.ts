@@ -15,14 +15,17 @@ const index = {
 };
 
 /** A registry + cosign double: what is signed lives in one set, as the .sig tags would. */
-function world(opts: { failFirstSignAfterSigning: string[] }) {
-  const signed = new Set<string>();
+function world(opts: { failFirstSignAfterSigning: string[]; signed?: string[]; cutVerifies?: number }) {
+  const signed = new Set<string>(opts.signed ?? []);
   const signCalls: string[] = [];
   let failed = false;
+  let cuts = opts.cutVerifies ?? 0;
   const exec: Exec = async (_file, args) => {
     const ref = args.at(-1) as string;
     const digest = ref.slice(ref.indexOf('@') + 1);
     if (args[0] === 'verify') {
+      // cosign 2.5's words when the registry cuts the signature layer read (captured through the fault proxy).
+      if (cuts-- > 0) throw new ToolError('cosign', args, 12, '', 'Error: no matching signatures: unexpected EOF', 'Error: no matching signatures: unexpected EOF');
       if (signed.has(digest)) return { exitCode: 0, stdout: '[{"critical":{"image":{"docker-manifest-digest":"' + digest + '"}},"optional":{}}]', stderr: '' };
       throw new ToolError('cosign', args, 10, '', 'Error: no signatures found', 'Error: no signatures found');
     }
@@ -36,6 +39,7 @@ function world(opts: { failFirstSignAfterSigning: string[] }) {
     else signed.add(digest);
     return { exitCode: 0, stdout: '', stderr: '' };
   };
+  const sleeps: number[] = [];
   const deps: SignDeps = {
     exec,
     env: {},
@@ -46,15 +50,16 @@ function world(opts: { failFirstSignAfterSigning: string[] }) {
       platformOf: async () => ({ os: 'linux', architecture: 'amd64' }),
       listTags: async () => [...signed].map(signatureTag),
     },
-    sleep: async () => undefined,
+    sleep: async (ms) => void sleeps.push(ms),
     tmpDir: '/tmp',
   };
-  return { signed, signCalls, deps };
+  return { signed, signCalls, deps, sleeps: () => sleeps };
 }
 
 const inputs = readSignInputs((k) => ({ images: 'localhost:5000/o/app', digest: d('c'), keyless: 'false', key: '/k/cosign.key' })[k] ?? '');
 const cosign: Cosign = { path: 'cosign', version: '2.5.0', install: {} as Cosign['install'] };
-const signer = { kind: 'key' as const, key: '/k/cosign.key', publicKey: '/k/cosign.pub', password: '' };
+let derivations = 0;
+const signer = { kind: 'key' as const, key: '/k/cosign.key', password: '', publicKey: async () => (derivations++, '/k/cosign.pub') };
 
 describe('signRecursive retries', () => {
   it('signs everything with one recursive call when nothing is signed', async () => {
@@ -71,5 +76,30 @@ describe('signRecursive retries', () => {
     expect(w.signCalls).toEqual([`${d('c')} recursive`, d('b')]);
     expect([...w.signed].sort()).toEqual([d('a'), d('b'), d('c')]);
     expect(out.every((e) => e.status === 'signed')).toBe(true);
+  });
+
+  it('derives the public key only when there is an existing signature to check', async () => {
+    derivations = 0;
+    await signRecursive(inputs, cosign, signer, world({ failFirstSignAfterSigning: [] }).deps);
+    expect(derivations).toBe(0);
+    const w = world({ failFirstSignAfterSigning: [], signed: [d('c'), d('a'), d('b')] });
+    const out = await signRecursive(inputs, cosign, signer, w.deps);
+    expect(derivations).toBeGreaterThan(0);
+    expect(w.signCalls).toEqual([]);
+    expect(out.every((e) => e.status === 'skipped')).toBe(true);
+  });
+
+  it('a re-run whose check is cut by the registry retries the check and never signs again', async () => {
+    const w = world({ failFirstSignAfterSigning: [], signed: [d('c'), d('a'), d('b')], cutVerifies: 2 });
+    const out = await signRecursive(inputs, cosign, signer, w.deps);
+    expect(w.signCalls).toEqual([]);
+    expect(w.sleeps().length).toBeGreaterThan(0);
+    expect(out.map((e) => e.status)).toEqual(['skipped', 'skipped', 'skipped']);
+  });
+
+  it('a check that keeps being cut fails the step instead of signing a second time', async () => {
+    const w = world({ failFirstSignAfterSigning: [], signed: [d('c')], cutVerifies: 99 });
+    await expect(signRecursive(inputs, cosign, signer, w.deps)).rejects.toThrow(/cannot check existing signatures of .*: no matching signatures: unexpected EOF/);
+    expect(w.signCalls).toEqual([]);
   });
 });

@@ -225,7 +225,7 @@ const SIGN_SMUGGLE_CASES = (): readonly Case[] => [
   ['digest: a digest, ";" and a command', { digest: `${INDEX}; touch ${marker('digest-semi')}` }, [/Input "digest": "sha256:[0-9a-f]{64}; touch .*" is not a sha256 digest/, FIX]],
   ['digest: a digest and a flag on the next line', { digest: `${INDEX}\n--recursive=false` }, [/Input "digest": "sha256:[0-9a-f]{64}\n--recursive=false" is not a sha256 digest/, FIX]],
   ['digest: "--help"', { digest: '--help' }, [/Input "digest": "--help" is not a digest/, FIX]],
-  ['key: "--help" (a path, never a flag)', { key: '--help' }, [/Input "key": cosign cannot read the key/, FIX]],
+  ['key: "--help" (never a flag)', { key: '--help' }, [/Input "key": "--help" starts with "-"/, FIX]],
   ['key: $(...)', { key: `$(touch ${marker('key-subst')})` }, [/Input "key": cosign cannot read the key/, FIX]],
   ['key-password: $(...) (a wrong password, never run)', { 'key-password': `$(touch ${marker('password-subst')})` }, [/Input "key": cosign cannot read the key/, FIX]],
   ['annotations: a key "--upload"', { annotations: '--upload=false' }, [/Input "annotations": key "--upload" starts with "-"\. Fix: keys never start with "-"/]],
@@ -250,9 +250,9 @@ describe('bad inputs: sign-recursive', () => {
   });
 
   it('a wrong key password, a PEM key and the key path never become flags: the key goes in one --key=… argument, the password only in the environment', async () => {
-    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ key: '--help', 'key-password': '--password' }), env: cosignEnv() });
-    expectRefused(run, [/Input "key"/]);
-    expect(run.stdout).toMatch(/^\[command\] \S*cosign public-key --key=--help$/m);
+    const run = await runBundledAction('sign-recursive', { inputs: signInputs({ key: '/nonexistent/cosign.key', 'key-password': '--password' }), env: cosignEnv() });
+    expectRefused(run, [/Input "key": cosign cannot read the key/]);
+    expect(run.stdout).toMatch(/^\[command\] \S*cosign sign --yes .*--key=\/nonexistent\/cosign\.key .*-- \S+$/m);
     // The password is masked (::add-mask::, consumed by the runner) and shows nowhere else, not even as an argument.
     expect(maskedValues(run)).toContain('--password');
     expectNoSecrets(run, ['--password']);
@@ -272,11 +272,9 @@ describe('bad inputs: sign-recursive', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  // PRODUCT BUG (sign-recursive): a fulcio-url nobody answers on is retried as "transient registry failure" (cosign's
-  // "dial tcp 127.0.0.1:1: connect: connection refused" matches the transient check), 4 retries with 1+2+4+8 s of
-  // backoff (~16 s), and the final error is cosign's raw line: it never names the fulcio-url input nor gives a Fix.
-  // Expected: a Fulcio (not registry) failure is not retried as registry trouble, and the error names fulcio-url.
-  it.fails('keyless with a fulcio-url nobody answers on: fails naming fulcio-url, without retrying', async () => {
+  // Found by this test: a dead fulcio-url was retried 4 times as registry trouble and never named. Now a Fulcio
+  // failure is classified apart from the registry (sign/failures.ts) and a permanent one names fulcio-url.
+  it('keyless with a fulcio-url nobody answers on: fails naming fulcio-url, without retrying', async () => {
     const started = Date.now();
     const run = await runBundledAction('sign-recursive', {
       inputs: { images: image, digest: index, 'tlog-upload': 'false', 'fulcio-url': 'http://127.0.0.1:1', ...install },
@@ -351,27 +349,22 @@ describe('bad inputs: verify', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  // PRODUCT BUG (verify): a bad ref-pattern is reported as 'Input "workflow-ref": …': the identity builder
-  // (cosign/identity.ts, WORKFLOW_REF_INPUT) names an input verify does not have. Expected: 'Input "ref-pattern"'.
-  it.fails('ref-pattern: not a ref, named as ref-pattern', async () => {
+  // Found by this test: the identity builder named a nonexistent input ("workflow-ref").
+  it('ref-pattern: not a ref, named as ref-pattern', async () => {
     const run = await runBundledAction('verify', { inputs: verifyInputs({ 'ref-pattern': 'refs/tags/v1..2' }), env: cosignEnv() });
     expectRefused(run, [/Input "ref-pattern": "refs\/tags\/v1\.\.2" is not a valid git ref/, FIX]);
     expect(await snapshot()).toEqual(before);
   });
 
-  // PRODUCT BUG (verify): a key starting with "-" is refused (good: never a flag), but only after cosign is installed
-  // and the registry read, by the argv builder, as 'Input "cosign-key": key "--help" starts with "-"…': verify has no
-  // cosign-key input. Expected: refused while reading the inputs, naming "key".
-  it.fails('key: "--help" is refused naming the key input', async () => {
+  // Found by this test: refused only after cosign was installed and the registry read, naming "cosign-key".
+  it('key: "--help" is refused naming the key input', async () => {
     const run = await runBundledAction('verify', { inputs: verifyInputs({ key: '--help' }), env: cosignEnv() });
     expectRefused(run, [/Input "key": .*"--help" starts with "-"/, FIX]);
     expect(await snapshot()).toEqual(before);
   });
 
-  // PRODUCT BUG (verify): key together with certificate-identity is accepted; the identity is silently ignored and the
-  // key alone is checked (verifyArgs would refuse the pair, but verify never hands it both). A user who believes the
-  // identity is enforced is not told otherwise. Expected: refused naming both inputs, with a Fix.
-  it.fails('key together with certificate-identity is refused (key-based signatures carry no identity)', async () => {
+  // Found by this test: the identity was silently ignored next to a key.
+  it('key together with certificate-identity is refused (key-based signatures carry no identity)', async () => {
     const run = await runBundledAction('verify', { inputs: verifyInputs({ key: publicKeyFile, 'certificate-identity': 'https://github.com/moam/app/.github/workflows/release.yml@refs/tags/v1.0.0' }), env: cosignEnv() });
     expectRefused(run, [/certificate-identity/, /key/, FIX]);
     expect(await snapshot()).toEqual(before);
@@ -403,6 +396,10 @@ describe('values with shell syntax reach cosign as plain values, and secrets sta
     // The signing used our key: verify with its public key.
     const verified = await runBundledAction('verify', { inputs: { image: `${copy.image}:1.0.0`, key: publicKeyFile, 'insecure-ignore-tlog': 'true', ...install }, env: cosignEnv() });
     expect(verified.exitCode, show(verified)).toBe(0);
+    // The public key as PEM content (the input takes content or a path) verifies the same.
+    const pem = await readFile(publicKeyFile, 'utf8');
+    const verifiedPem = await runBundledAction('verify', { inputs: { image: `${copy.image}:1.0.0`, key: pem, 'insecure-ignore-tlog': 'true', ...install }, env: cosignEnv() });
+    expect(verifiedPem.exitCode, show(verifiedPem)).toBe(0);
     // The repository of the bad-input cases is untouched.
     expect((await snapshot()).tags).toEqual(['1', '1.0', '1.0.0', 'latest']);
   });
@@ -419,12 +416,8 @@ describe('values with shell syntax reach cosign as plain values, and secrets sta
     expect(run.stdout).toMatch(/--identity-token=\/\S+\/token /);
   });
 
-  // PRODUCT BUG (sign-recursive): annotations accepts values containing "=" (parseKeyValues: "values may contain
-  // commas and '='"), but cosign 2.5's -a parser splits on every "=" and refuses them. The refusal comes late (after
-  // cosign is installed, the key read and the registry queried) as cosign's raw "getting annotations: unable to
-  // parse annotation: org.example.url=https://example.com/?a=b", naming no input and giving no Fix.
-  // Expected: refused while reading the inputs, as 'Input "annotations": … Fix: …'.
-  it.fails('annotations: a value with "=" is refused while reading the inputs, naming annotations', async () => {
+  // Found by this test: cosign's -a splits on every "=" (and ","), and refused the value late, naming no input.
+  it('annotations: a value with "=" is refused while reading the inputs, naming annotations', async () => {
     const before = await snapshot();
     const run = await runBundledAction('sign-recursive', { inputs: signInputs({ annotations: 'org.example.url=https://example.com/?a=b' }), env: cosignEnv() });
     expect(await snapshot()).toEqual(before);

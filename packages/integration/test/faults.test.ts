@@ -358,14 +358,18 @@ describe('faults: transient registry trouble changes nothing in what is publishe
         expect(run.errors.join('\n')).toMatch(new RegExp(`imagetools.*unexpected status from PUT request to http://localhost:\\d+/v2/${permRepo}/manifests/[\\w.]+: ${status} ${reason}`));
         expect(run.stdout).not.toMatch(/transient registry failure/);
         expect(maxPerPath('PUT', rule.path)).toBe(1);
-        expect(proxy.count('PUT', rule.path)).toBeLessThanOrEqual(TAGS.length);
+        // Each tag at most once, then one PUT by digest (never a tag) to read the registry's error code.
+        expect(proxy.count('PUT', /\/manifests\/(?!sha256:)/)).toBeLessThanOrEqual(TAGS.length);
+        expect(proxy.count('PUT', /\/manifests\/sha256:/)).toBe(1);
+        expect(run.errors.join('\n')).toMatch(new RegExp(`the registry's answer to the same index: .*${status} ${code}`));
       });
 
-      // Known gap: buildx prints only the HTTP status of a failed PUT, never the registry's error body, and
-      // merge-manifest passes buildx's line through: the registry's code (and a Fix) are missing from the message.
-      it.fails('names the registry code (MANIFEST_INVALID) when imagetools create is refused', async () => {
+      // buildx prints only the HTTP status of a refused PUT; merge-manifest asks the registry again (the same index,
+      // by digest, never a tag) through its own client, which reads the error body.
+      it('names the registry code (MANIFEST_INVALID) when imagetools create is refused', async () => {
         const run = await failingMerge({ name: '400', method: 'PUT', path: /\/manifests\//, fault: { kind: 'status', status: 400, body: registryErrorBody('MANIFEST_INVALID', 'manifest invalid') } });
-        expect(run.errors.join('\n')).toMatch(/MANIFEST_INVALID/);
+        expect(run.errors.join('\n')).toMatch(/imagetools create \S+ failed: .*unexpected status from PUT request to \S+: 400 Bad Request; the registry's answer to the same index: .*PUT manifest (sha256:[0-9a-f]{64}) failed: 400 MANIFEST_INVALID \(manifest invalid/);
+        expect(proxy.requests.filter((r) => r.method === 'PUT' && /\/manifests\/sha256:/.test(r.path))).toHaveLength(1);
       });
     });
   });

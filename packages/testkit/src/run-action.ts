@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -45,6 +46,21 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
+const defaults = new Map<string, Promise<Record<string, string>>>();
+
+/** The inputs' defaults from actions/<name>/action.yml, as the runner reads them. */
+export function actionDefaults(name: string): Promise<Record<string, string>> {
+  let d = defaults.get(name);
+  if (!d) {
+    d = readFile(path.join(repoRoot, 'actions', name, 'action.yml'), 'utf8').then((text) => {
+      const spec = parse(text) as { inputs?: Record<string, { default?: unknown }> };
+      return Object.fromEntries(Object.entries(spec.inputs ?? {}).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, String(v.default)]])));
+    });
+    defaults.set(name, d);
+  }
+  return d;
+}
+
 /** Runs actions/<name>/dist/index.js with plain node, INPUT_* env and the runner's file commands. */
 export async function runBundledAction(name: string, opts: RunOptions): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `moam-run-${name}-`));
@@ -66,7 +82,9 @@ export async function runBundledAction(name: string, opts: RunOptions): Promise<
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  for (const [k, v] of Object.entries(opts.inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+  // Like the runner: every input the step does not set gets its action.yml default (which may be non-empty).
+  const inputs = { ...(await actionDefaults(name)), ...opts.inputs };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
   await import('node:fs/promises').then((fs) => fs.mkdir(env.RUNNER_TEMP as string, { recursive: true }));
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(repoRoot, 'actions', name, 'dist', 'index.js')], {

@@ -34,7 +34,7 @@ import { assertSupportedMajor, parseCosignVersion } from './version.ts';
 
 export const SIGNATURE_FORMAT_INPUT = 'signature-format';
 export const TLOG_UPLOAD_INPUT = 'tlog-upload';
-export const KEY_INPUT = 'cosign-key';
+export const KEY_INPUT = 'key';
 export const ANNOTATIONS_INPUT = 'annotations';
 export const IDENTITY_INPUT = 'certificate-identity';
 export const ISSUER_INPUT = 'certificate-oidc-issuer';

@@ -3,7 +3,7 @@ import { InputError } from '../errors.ts';
 export const REPOSITORY_INPUT = 'repository';
 export const IDENTITY_REGEXP_INPUT = 'certificate-identity-regexp';
 export const WORKFLOW_INPUT = 'workflow';
-export const WORKFLOW_REF_INPUT = 'workflow-ref';
+export const WORKFLOW_REF_INPUT = 'ref-pattern';
 export const SERVER_URL_INPUT = 'server-url';
 
 /**

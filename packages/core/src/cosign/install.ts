@@ -268,11 +268,11 @@ function parseBaseUrl(value: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
-/** SHA-256 of a file, streamed. */
+/** SHA-256 of a file, streamed in 4 MiB reads (the default 64 KiB reads make hashing the 70 MB cosign twice as slow). */
 export function sha256File(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file)
+    createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })
       .on('error', reject)
       .on('data', (chunk) => hash.update(chunk))
       .on('end', () => resolve(hash.digest('hex')));

@@ -2,7 +2,16 @@ import type { Digest } from '../digest.ts';
 import { type ImageName, byDigest } from '../image.ts';
 
 /** `docker buildx imagetools create` argv: every tag, index annotations, sources by digest (never by tag). */
-export function imagetoolsCreateArgs(opts: { image: ImageName; tags: readonly string[]; annotations: Readonly<Record<string, string>>; sources: readonly Digest[]; dryRun?: boolean; builder?: string }): string[] {
+export interface ImagetoolsCreateOptions {
+  image: ImageName;
+  tags: readonly string[];
+  annotations: Readonly<Record<string, string>>;
+  sources: readonly Digest[];
+  dryRun?: boolean;
+  builder?: string;
+}
+
+export function imagetoolsCreateArgs(opts: ImagetoolsCreateOptions): string[] {
   const args = ['buildx', 'imagetools', 'create'];
   if (opts.builder) args.push(`--builder=${opts.builder}`);
   if (opts.dryRun) args.push('--dry-run');

@@ -1,4 +1,4 @@
-import type { Exec } from '../exec.ts';
+import { type Exec, ToolError } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { ProblemsError } from '../errors.ts';
 import { type ImageName, byDigest } from '../image.ts';
@@ -10,6 +10,7 @@ import type { Logger, RegistryReads } from '../ports.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
 import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from './index-check.ts';
 import { imagetoolsCreateArgs } from './imagetools.ts';
+import { type ManifestPut, explainRefusedCreate } from './refusal.ts';
 import { toolTimeoutMs, withTransientRetries } from '../transient.ts';
 import type { MergeInputs } from './inputs.ts';
 
@@ -17,7 +18,7 @@ export interface MergeDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  registry: RegistryReads;
+  registry: RegistryReads & ManifestPut;
   store: HandoffStore;
   sleep: (ms: number) => Promise<void>;
   clock: () => number;
@@ -95,9 +96,14 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
   }
 
   for (const image of inputs.images) {
-    await log.group(`Create ${image.name} index`, () =>
-      withTransientRetries(`imagetools create ${image.name}`, () => deps.exec('docker', imagetoolsCreateArgs({ image, tags: plan.tags, annotations: indexAnnotations, sources }), { env: deps.env, stream: true, timeoutMs: toolTimeoutMs(deps.env) }), deps),
-    );
+    const create = { image, tags: plan.tags, annotations: indexAnnotations, sources };
+    await log.group(`Create ${image.name} index`, async () => {
+      try {
+        await withTransientRetries(`imagetools create ${image.name}`, () => deps.exec('docker', imagetoolsCreateArgs(create), { env: deps.env, stream: true, timeoutMs: toolTimeoutMs(deps.env) }), deps);
+      } catch (error) {
+        throw error instanceof ToolError ? await explainRefusedCreate(error, image, create, deps) : error;
+      }
+    });
   }
   // Legs that attached provenance/SBOM pushed an index; the merged index must keep those attestation manifests.
   const attested = set.records.every((r) => INDEX_MEDIA_TYPES.includes(r.mediaType));
@@ -108,12 +114,11 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
 export async function assertPublished(inputs: Pick<MergeInputs, 'images' | 'platforms'>, plan: TagPlan, deps: Pick<MergeDeps, 'registry'>, requireAttestations: boolean): Promise<{ digest: Digest; index: OciIndex; entries: PlatformEntry[] }> {
   const problems: string[] = [];
   const digests = new Set<string>();
-  for (const image of inputs.images)
-    for (const tag of plan.tags) {
-      const head = await deps.registry.headManifest(image, tag);
-      if (!head) problems.push(`${image.name}:${tag} does not resolve after the push`);
-      else digests.add(head.digest);
-    }
+  const heads = await Promise.all(inputs.images.flatMap((image) => plan.tags.map(async (tag) => ({ ref: `${image.name}:${tag}`, head: await deps.registry.headManifest(image, tag) }))));
+  for (const { ref, head } of heads) {
+    if (!head) problems.push(`${ref} does not resolve after the push`);
+    else digests.add(head.digest);
+  }
   if (digests.size > 1) problems.push(`the tags resolve to ${digests.size} different digests: ${[...digests].join(', ')}`);
   const digest = [...digests][0];
   if (!digest || problems.length > 0) throw new ProblemsError('the published index is not what was asked for', problems);

@@ -1,10 +1,11 @@
+import semver from 'semver';
 import { InputError, Problems } from '../errors.ts';
 import type { Digest } from '../digest.ts';
 import { parseDigest } from '../digest.ts';
 import { type ImageName, parseImageNames } from '../image.ts';
 import { type InputReader, parseBoolean, parseKeyValues, parseList, requireInput } from '../inputs.ts';
 import type { SignatureFormat } from '../cosign/args.ts';
-import { type CosignInstallInputs, readCosignInstallInputs } from './cosign-setup.ts';
+import { type CosignInstallInputs, cosignVersionOf, isPem, readCosignInstallInputs } from './cosign-setup.ts';
 
 export interface SignInputs {
   images: ImageName[];
@@ -27,6 +28,20 @@ function url(read: InputReader, name: string): string | undefined {
   return v || undefined;
 }
 
+/**
+ * cosign reads -a as a comma-separated list of KEY=VALUE and splits each on every "=": a value with "=" is refused
+ * late ("unable to parse annotation"), and one with "," is cut into two annotations, or refused.
+ */
+function parseSignAnnotations(value: string): Array<[string, string]> {
+  const pairs = parseKeyValues(value, 'annotations');
+  for (const [k, v] of pairs) {
+    if (/[=,]/.test(k) || /[=,]/.test(v)) {
+      throw new InputError('annotations', `"${k}=${v}" has "=" or "," in its key or value, which cosign's -a cannot carry (it splits on both)`, 'keep one "=" between key and value and no ","; encode them in the value (e.g. %3D, %2C) if you must');
+    }
+  }
+  return pairs;
+}
+
 export function readSignInputs(read: InputReader): SignInputs {
   const p = new Problems();
   const images = p.collect(() => parseImageNames(parseList(requireInput(read, 'images', 'ghcr.io/owner/app'))));
@@ -36,7 +51,9 @@ export function readSignInputs(read: InputReader): SignInputs {
     return parseDigest(d, 'digest');
   });
   const key = read('key');
-  const keyless = p.collect(() => parseBoolean(read('keyless'), 'keyless', true));
+  if (key.startsWith('-') && !isPem(key)) p.add(`Input "key": "${key}" starts with "-"; a key is PEM content, a path, env://VAR or a KMS URI, never a flag. Fix: give the private key from cosign generate-key-pair`);
+  // Empty (the default): keyless unless a key is given. An explicit keyless: true next to a key is a conflict.
+  const keyless = p.collect(() => parseBoolean(read('keyless'), 'keyless', !key));
   if (keyless === true && key) p.add('Input "key": is set while keyless is true; these conflict. Fix: set keyless: false to sign with the key, or remove key to sign keyless');
   if (keyless === false && !key) p.add('Input "key": keyless is false but no key is given. Fix: set key (and key-password) or keyless: true');
   const recursive = p.collect(() => parseBoolean(read('recursive'), 'recursive', true));
@@ -48,8 +65,11 @@ export function readSignInputs(read: InputReader): SignInputs {
   const tlogUpload = p.collect(() => parseBoolean(read('tlog-upload'), 'tlog-upload', true));
   const fulcioUrl = p.collect(() => url(read, 'fulcio-url'));
   const rekorUrl = p.collect(() => url(read, 'rekor-url'));
-  const annotations = p.collect(() => parseKeyValues(read('annotations'), 'annotations'));
+  const annotations = p.collect(() => parseSignAnnotations(read('annotations')));
   const cosign = p.collect(() => readCosignInstallInputs(read));
+  if (signatureFormat === 'bundle' && cosign && semver.major(cosignVersionOf(cosign)) < 3) {
+    p.add(`Input "signature-format": bundle signatures need cosign 3, but cosign-version is ${cosignVersionOf(cosign)}. Fix: set cosign-version to a 3.x release, or use signature-format: legacy`);
+  }
   p.throwIfAny('invalid inputs');
   const keyPassword = read('key-password');
   return {

@@ -5,8 +5,10 @@ import { ToolError } from '../exec.ts';
 import { byDigest, type ImageName } from '../image.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
 import { toolTimeoutMs, withTransientRetries } from '../transient.ts';
+import { InputError } from '../errors.ts';
 import { cosignEnv, signArgs, verifyArgs } from '../cosign/args.ts';
-import { parseVerifyOutcome } from '../cosign/outcome.ts';
+import { isTransientVerifyOutcome, runCosignVerify } from '../cosign/verify-run.ts';
+import { isTransientSignFailure, signFailureAsInputError } from './failures.ts';
 import type { Cosign } from './cosign-setup.ts';
 import type { SignInputs } from './inputs.ts';
 import { type SignTarget, signTargets, signatureTag } from './targets.ts';
@@ -23,7 +25,7 @@ export interface SignDeps {
 /** How the signer is recognised when checking for existing signatures. */
 export type SignerCheck =
   | { kind: 'keyless'; identity: string; issuer: string; token: string }
-  | { kind: 'key'; key: string; publicKey: string; password?: string };
+  | { kind: 'key'; key: string; password: string; publicKey: (cosign: Cosign) => Promise<string> };
 
 export interface SignedEntry {
   image: string;
@@ -33,35 +35,35 @@ export interface SignedEntry {
   status: 'signed' | 'skipped';
 }
 
+/** A check for existing signatures that the registry cut short: retried, never read as "not signed". */
+class CheckInterrupted extends Error {}
+
 /** Digests that already carry a valid signature from this signer: only those with a .sig tag are asked of cosign. */
 async function alreadySigned(image: ImageName, targets: readonly SignTarget[], inputs: SignInputs, cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<Set<string>> {
   const tags = new Set(await deps.registry.listTags(image));
   const candidates = inputs.signatureFormat === 'legacy' ? targets.filter((t) => tags.has(signatureTag(t.digest))) : targets;
   const signed = new Set<string>();
+  if (candidates.length === 0) return signed;
+  const who = signer.kind === 'keyless' ? { identity: signer.identity, issuer: signer.issuer } : { key: await signer.publicKey(cosign) };
   await Promise.all(
     candidates.map(async (t) => {
-      const args = verifyArgs({
-        version: cosign.version,
-        ref: byDigest(image, t.digest),
-        ...(signer.kind === 'keyless' ? { identity: signer.identity, issuer: signer.issuer } : { key: signer.publicKey }),
-        insecureIgnoreTlog: !inputs.tlogUpload,
-      });
-      try {
-        await deps.exec(cosign.path, args, { env: { ...deps.env, ...cosignEnv({}).env } });
-        signed.add(t.digest);
-      } catch (error) {
-        if (!(error instanceof ToolError)) throw error;
-        const outcome = parseVerifyOutcome(error.exitCode, error.stdout, error.stderr);
-        if (outcome.status === 'error') throw new Error(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`, { cause: error });
-      }
+      const args = verifyArgs({ version: cosign.version, ref: byDigest(image, t.digest), ...who, insecureIgnoreTlog: !inputs.tlogUpload });
+      const outcome = await runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...cosignEnv({}).env });
+      if (outcome.status === 'verified') signed.add(t.digest);
+      else if (isTransientVerifyOutcome(outcome)) throw new CheckInterrupted(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`);
+      else if (outcome.status === 'error') throw new Error(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`);
     }),
   );
   return signed;
 }
 
+function entry(image: ImageName, t: SignTarget, status: SignedEntry['status']): SignedEntry {
+  return { image: image.name, digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), status };
+}
+
 export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<SignedEntry[]> {
   const results: SignedEntry[] = [];
-  const secretsEnv = cosignEnv({ ...(signer.kind === 'key' && signer.password !== undefined ? { keyPassword: signer.password } : {}) });
+  const secretsEnv = cosignEnv({ ...(signer.kind === 'key' ? { keyPassword: signer.password } : {}) });
   let tokenFile: string | undefined;
   if (signer.kind === 'keyless') {
     tokenFile = path.join(await mkdtemp(path.join(deps.tmpDir, 'moam-oidc-')), 'token');
@@ -71,18 +73,17 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
   for (const image of inputs.images) {
     const root = await deps.registry.getManifest(image, inputs.digest);
     const targets = signTargets(inputs.digest, root.mediaType, root.json, inputs.recursive);
-    const skip = await alreadySigned(image, targets, inputs, cosign, signer, deps);
-    const todo = targets.filter((t) => !skip.has(t.digest));
-    for (const t of targets.filter((x) => skip.has(x.digest))) results.push({ image: image.name, digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), status: 'skipped' });
-    if (skip.size > 0) deps.log.info(`${image.name}: ${skip.size} of ${targets.length} digests already carry a valid signature from this signer; skipping them`);
-    // A retry after a transient failure first asks again what is signed: a partly successful attempt must not
-    // leave a second signature layer on the digests it already signed.
-    let signedBefore: Set<string> | undefined = skip;
+    let skip: Set<string> | undefined;
     await withTransientRetries(
       `cosign sign ${image.name}`,
       async () => {
-        const signed = signedBefore ?? (await alreadySigned(image, targets, inputs, cosign, signer, deps));
-        signedBefore = undefined;
+        // Every attempt first asks what is signed: a partly successful earlier attempt (or run) must not leave a
+        // second signature layer on the digests it already signed.
+        const signed = await alreadySigned(image, targets, inputs, cosign, signer, deps);
+        if (!skip) {
+          skip = signed;
+          if (skip.size > 0) deps.log.info(`${image.name}: ${skip.size} of ${targets.length} digests already carry a valid signature from this signer; skipping them`);
+        }
         const missing = targets.filter((t) => !signed.has(t.digest));
         // One recursive call when nothing is signed yet; otherwise only the missing digests, one by one.
         const calls = inputs.recursive && missing.length === targets.length ? [{ digest: inputs.digest, recursive: targets.length > 1 }] : missing.map((t) => ({ digest: t.digest, recursive: false }));
@@ -100,14 +101,20 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
             ...(inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {}),
             annotations: inputs.annotations,
           });
-          await deps.log.group(`Sign ${byDigest(image, call.digest)}${call.recursive ? ' (recursive)' : ''}`, () =>
-            deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) }),
-          );
+          try {
+            await deps.log.group(`Sign ${byDigest(image, call.digest)}${call.recursive ? ' (recursive)' : ''}`, () =>
+              deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) }),
+            );
+          } catch (error) {
+            if (error instanceof ToolError && !isTransientSignFailure(error.lastLine)) throw signFailureAsInputError(error.lastLine, inputs) ?? error;
+            throw error;
+          }
         }
       },
       deps,
+      { isTransient: (line, error) => error instanceof CheckInterrupted || (!(error instanceof InputError) && isTransientSignFailure(line)) },
     );
-    for (const t of todo) results.push({ image: image.name, digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), status: 'signed' });
+    for (const t of targets) results.push(entry(image, t, skip?.has(t.digest) ? 'skipped' : 'signed'));
   }
   return results;
 }

@@ -19,7 +19,12 @@ export interface SignerDeps {
 
 const ID_TOKEN_FIX = 'add "permissions: id-token: write" to this job (and keep contents: read); for a pull request from a fork, sign in a later workflow instead';
 
-export async function prepareSigner(inputs: SignInputs, cosign: Cosign, deps: SignerDeps): Promise<SignerCheck> {
+/**
+ * The signer: a GitHub OIDC token (keyless), or a key.
+ * A key's public half is derived only when an existing signature has to be checked against it: that costs a
+ * second decryption of the key (scrypt, ~0.35 s), and a fresh image has nothing to check.
+ */
+export async function prepareSigner(inputs: SignInputs, deps: SignerDeps): Promise<SignerCheck> {
   if (inputs.keyless) {
     if (!deps.env.ACTIONS_ID_TOKEN_REQUEST_URL || !deps.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
       throw new InputError('keyless', 'no GitHub OIDC token can be requested: the job lacks the id-token: write permission (ACTIONS_ID_TOKEN_REQUEST_URL is not set)', ID_TOKEN_FIX);
@@ -37,7 +42,14 @@ export async function prepareSigner(inputs: SignInputs, cosign: Cosign, deps: Si
   const key = await materialiseKey(inputs.key as string, deps.tmpDir, 'cosign.key');
   if (inputs.key?.includes('-----BEGIN')) deps.setSecret(inputs.key);
   if (inputs.keyPassword) deps.setSecret(inputs.keyPassword);
-  const { env, secrets } = cosignEnv({ keyPassword: inputs.keyPassword ?? '' });
+  const password = inputs.keyPassword ?? '';
+  let derived: Promise<string> | undefined;
+  const publicKey = (cosign: Cosign): Promise<string> => (derived ??= derivePublicKey(cosign, key, password, deps));
+  return { kind: 'key', key, password, publicKey };
+}
+
+async function derivePublicKey(cosign: Cosign, key: string, password: string, deps: SignerDeps): Promise<string> {
+  const { env, secrets } = cosignEnv({ keyPassword: password });
   let pub: string;
   try {
     pub = (await deps.exec(cosign.path, ['public-key', `--key=${key}`], { env: { ...deps.env, ...env }, secrets })).stdout;
@@ -45,7 +57,7 @@ export async function prepareSigner(inputs: SignInputs, cosign: Cosign, deps: Si
     if (error instanceof ToolError) throw new InputError('key', `cosign cannot read the key (${error.lastLine})`, 'give the PEM private key from cosign generate-key-pair (or a path / KMS URI) and its key-password', { cause: error });
     throw error;
   }
-  const publicKey = path.join(await mkdtemp(path.join(deps.tmpDir, 'moam-pub-')), 'cosign.pub');
-  await writeFile(publicKey, pub);
-  return { kind: 'key', key, publicKey, ...(inputs.keyPassword !== undefined ? { password: inputs.keyPassword } : { password: '' }) };
+  const file = path.join(await mkdtemp(path.join(deps.tmpDir, 'moam-pub-')), 'cosign.pub');
+  await writeFile(file, pub);
+  return file;
 }

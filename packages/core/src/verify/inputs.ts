@@ -3,7 +3,7 @@ import { type ImageReference, parseImageReference } from '../image.ts';
 import { type InputReader, parseBoolean, parseList, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatforms } from '../platform.ts';
 import { anchorRegexp, buildIdentityRegexp, parseRepository } from '../cosign/identity.ts';
-import { type CosignInstallInputs, readCosignInstallInputs } from '../sign/cosign-setup.ts';
+import { type CosignInstallInputs, isPem, readCosignInstallInputs } from '../sign/cosign-setup.ts';
 
 export type RequiredAttestation = 'provenance' | 'sbom';
 
@@ -21,12 +21,33 @@ export interface VerifyInputs {
   cosign: CosignInstallInputs;
 }
 
+export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+export const DEFAULT_WORKFLOW = '.github/workflows/release.yml';
+export const DEFAULT_REF_PATTERN = 'tags';
+
+/** Inputs that describe a keyless signer, with their action.yml defaults (the runner sets those, so only another value counts as given). */
+const KEYLESS_ONLY: ReadonlyArray<[string, string]> = [
+  ['certificate-identity', ''],
+  ['certificate-identity-regexp', ''],
+  ['certificate-oidc-issuer', GITHUB_OIDC_ISSUER],
+  ['workflow', DEFAULT_WORKFLOW],
+  ['workflow-repository', ''],
+  ['ref-pattern', DEFAULT_REF_PATTERN],
+];
+
 export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): VerifyInputs {
   const p = new Problems();
   const image = p.collect(() => parseImageReference(requireInput(read, 'image', 'ghcr.io/owner/app:1.2.3'), 'image'));
   const platforms = p.collect(() => (read('platforms') ? parsePlatforms(parseList(read('platforms'))) : undefined));
   const key = read('key') || undefined;
-  const issuer = read('certificate-oidc-issuer') || 'https://token.actions.githubusercontent.com';
+  if (key?.startsWith('-') && !isPem(key)) p.add(`Input "key": "${key}" starts with "-"; a key is a path, a PEM public key, env://VAR or a KMS URI, never a flag. Fix: give the public key the images were signed with`);
+  // A key-based signature carries no certificate: an identity given next to a key would be silently ignored.
+  if (key) {
+    for (const [name, byDefault] of KEYLESS_ONLY) {
+      if (read(name) && read(name) !== byDefault) p.add(`Input "${name}": is set together with key, but key-based signatures carry no certificate identity, so it would not be checked. Fix: remove ${name} to verify with the key, or remove key to verify keyless`);
+    }
+  }
+  const issuer = read('certificate-oidc-issuer') || GITHUB_OIDC_ISSUER;
   if (!/^https:\/\/\S+$/.test(issuer)) p.add(`Input "certificate-oidc-issuer": "${issuer}" is not an https URL. Fix: use https://token.actions.githubusercontent.com for GitHub Actions`);
   const repository = p.collect(() => {
     const r = read('repository') || env.GITHUB_REPOSITORY || '';
@@ -44,7 +65,7 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
     if (regexp) return anchorRegexp(regexp, 'certificate-identity-regexp');
     if (!repository) return undefined;
     const workflowRepository = read('workflow-repository') ? parseRepository(read('workflow-repository'), 'workflow-repository').full : repository;
-    return buildIdentityRegexp({ ...(env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}), workflowRepository, workflowPath: read('workflow') || '.github/workflows/release.yml', refPattern: read('ref-pattern') || 'tags' });
+    return buildIdentityRegexp({ ...(env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}), workflowRepository, workflowPath: read('workflow') || DEFAULT_WORKFLOW, refPattern: read('ref-pattern') || DEFAULT_REF_PATTERN });
   });
   const requireAttestations = p.collect(() =>
     parseList(read('require-attestations') === '' ? 'provenance,sbom' : read('require-attestations')).filter((a) => a !== 'none').map((a): RequiredAttestation => {

@@ -1,13 +1,13 @@
 import type { Exec } from '../exec.ts';
-import { ToolError } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { isDigest } from '../digest.ts';
 import { byDigest, formatReference } from '../image.ts';
-import type { RegistryReads } from '../ports.ts';
+import type { Logger, RegistryReads } from '../ports.ts';
 import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../merge/index-check.ts';
 import { verifyArgs } from '../cosign/args.ts';
-import { type VerifyOutcome, parseVerifyOutcome } from '../cosign/outcome.ts';
-import type { Cosign } from '../sign/cosign-setup.ts';
+import type { VerifyOutcome } from '../cosign/outcome.ts';
+import { runCosignVerify, verifyWithRetries } from '../cosign/verify-run.ts';
+import { type Cosign, materialiseKey } from '../sign/cosign-setup.ts';
 import type { VerifyInputs } from './inputs.ts';
 
 export const PREDICATES: Record<'provenance' | 'sbom', RegExp> = {
@@ -41,22 +41,20 @@ export interface VerifyDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
   registry: RegistryReads;
+  sleep: (ms: number) => Promise<void>;
+  log: Pick<Logger, 'warning'>;
+  /** Where a public key given as PEM content is written for cosign. */
+  tmpDir: string;
 }
 
-async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, deps: VerifyDeps): Promise<VerifyOutcome> {
+async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, key: string | undefined, deps: VerifyDeps): Promise<VerifyOutcome> {
   const args = verifyArgs({
     version: cosign.version,
     ref,
-    ...(inputs.key ? { key: inputs.key } : { issuer: inputs.issuer, ...(inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp as string }), ...(inputs.repository ? { githubWorkflowRepository: inputs.repository } : {}) }),
+    ...(key ? { key } : { issuer: inputs.issuer, ...(inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp as string }), ...(inputs.repository ? { githubWorkflowRepository: inputs.repository } : {}) }),
     insecureIgnoreTlog: inputs.insecureIgnoreTlog,
   });
-  try {
-    const r = await deps.exec(cosign.path, args, { env: deps.env });
-    return parseVerifyOutcome(0, r.stdout, r.stderr);
-  } catch (error) {
-    if (error instanceof ToolError) return parseVerifyOutcome(error.exitCode, error.stdout, error.stderr);
-    throw error;
-  }
+  return verifyWithRetries(`cosign verify ${ref}`, () => runCosignVerify(deps.exec, cosign.path, args, deps.env), deps);
 }
 
 async function attestationsOf(deps: VerifyDeps, inputs: VerifyInputs, attDigest: string | undefined): Promise<{ provenance: boolean; sbom: boolean }> {
@@ -66,8 +64,11 @@ async function attestationsOf(deps: VerifyDeps, inputs: VerifyInputs, attDigest:
   return { provenance: types.some((t) => PREDICATES.provenance.test(t)), sbom: types.some((t) => PREDICATES.sbom.test(t)) };
 }
 
-/** Resolves a tag once, then verifies the index and every platform manifest by digest, concurrently. */
-export async function verifyImage(inputs: VerifyInputs, cosign: Cosign, deps: VerifyDeps): Promise<VerifyReport> {
+/**
+ * Resolves a tag once, then verifies the index and every platform manifest by digest, concurrently.
+ * cosign may still be installing: the registry reads do not wait for it.
+ */
+export async function verifyImage(inputs: VerifyInputs, cosignReady: Cosign | Promise<Cosign>, deps: VerifyDeps): Promise<VerifyReport> {
   const { image } = inputs.image;
   let digest = inputs.image.digest;
   if (!digest) {
@@ -76,6 +77,7 @@ export async function verifyImage(inputs: VerifyInputs, cosign: Cosign, deps: Ve
     digest = head.digest;
   }
   const root = await deps.registry.getManifest(image, digest);
+  const key = inputs.key ? await materialiseKey(inputs.key, deps.tmpDir, 'cosign.pub') : undefined;
   const problems: string[] = [];
   const targets: Array<{ digest: string; kind: DigestReport['kind']; platform?: string; attestation?: string }> = [];
   if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
@@ -89,7 +91,7 @@ export async function verifyImage(inputs: VerifyInputs, cosign: Cosign, deps: Ve
   const digests = await Promise.all(
     targets.map(async (t): Promise<DigestReport> => {
       const [outcome, attestations] = await Promise.all([
-        cosignVerify(cosign, byDigest(image, t.digest as Digest), inputs, deps),
+        Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, byDigest(image, t.digest as Digest), inputs, key, deps)),
         t.kind === 'platform' ? attestationsOf(deps, inputs, t.attestation) : Promise.resolve(undefined),
       ]);
       const report: DigestReport = { digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), verified: outcome.status === 'verified', problems: [] };

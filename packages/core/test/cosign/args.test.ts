@@ -69,9 +69,9 @@ describe('signArgs: flag table over cosign versions', () => {
   });
 
   it.each([
-    ['key with keyless', { ...keyless, key: 'k.key' }, 'cosign-key'],
-    ['neither key nor keyless', { ...keyed, key: undefined }, 'cosign-key'],
-    ['option-like key', { ...keyed, key: '--upload=false' }, 'cosign-key'],
+    ['key with keyless', { ...keyless, key: 'k.key' }, 'key'],
+    ['neither key nor keyless', { ...keyed, key: undefined }, 'key'],
+    ['option-like key', { ...keyed, key: '--upload=false' }, 'key'],
     ['signing config on cosign 2', { ...keyless, signatureFormat: 'bundle' as const, signingConfig: 'sc.json', version: '2.5.0' }, 'signature-format'],
     ['signing config with legacy', { ...keyless, signingConfig: 'sc.json' }, 'signing-config'],
     ['signing config with service URLs', { ...keyless, signatureFormat: 'bundle' as const, signingConfig: 'sc.json', fulcioUrl: 'https://f.example' }, 'signing-config'],

@@ -57,9 +57,9 @@ describe('buildIdentityRegexp', () => {
     [{ workflowPath: 'release.yml' }, 'workflow'],
     [{ workflowPath: '.github/workflows/../x.yml' }, 'workflow'],
     [{ workflowPath: '.github/workflows/a@b.yml' }, 'workflow'],
-    [{ refPattern: 'v1.2.3' }, 'workflow-ref'],
-    [{ refPattern: 'refs/tags/v1 2' }, 'workflow-ref'],
-    [{ refPattern: 'refs/tags/*' }, 'workflow-ref'],
+    [{ refPattern: 'v1.2.3' }, 'ref-pattern'],
+    [{ refPattern: 'refs/tags/v1 2' }, 'ref-pattern'],
+    [{ refPattern: 'refs/tags/*' }, 'ref-pattern'],
     [{ serverUrl: 'ftp://github.com' }, 'server-url'],
     [{ serverUrl: 'https://github.com/path' }, 'server-url'],
   ])('refuses %j naming %s', (o, input) => {

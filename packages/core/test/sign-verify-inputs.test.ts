@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { readSignInputs } from '../src/sign/inputs.ts';
+import { readVerifyInputs } from '../src/verify/inputs.ts';
+
+const D = `sha256:${'c'.repeat(64)}`;
+const reader = (values: Record<string, string>) => (k: string) => values[k] ?? '';
+const sign = (over: Record<string, string>) => () => readSignInputs(reader({ images: 'localhost:5000/o/app', digest: D, keyless: 'false', key: '/k/cosign.key', ...over }));
+const verify = (over: Record<string, string>) => () => readVerifyInputs(reader({ image: 'localhost:5000/o/app:1.0.0', repository: 'o/app', ...over }), {});
+
+describe('sign-recursive inputs refused before anything runs', () => {
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['an annotation value with "="', { annotations: 'org.example.url=https://example.com/?a=b' }, /Input "annotations": "org\.example\.url=https:\/\/example\.com\/\?a=b" has "=" or ","/],
+    ['an annotation value with ","', { annotations: 'org.example.list=a,b' }, /Input "annotations": "org\.example\.list=a,b" has "=" or ","/],
+    ['a full image reference as digest', { digest: `localhost:5000/o/app@${D}` }, /Input "digest": ".*@sha256:c{64}" is an image reference, not a digest\. Fix: give only the digest after "@" \(sha256:c{64}\)/],
+    ['bundle signatures with cosign 2', { 'signature-format': 'bundle', 'cosign-version': '2.5.0' }, /Input "signature-format": bundle signatures need cosign 3, but cosign-version is 2\.5\.0/],
+    ['cosign-version "latest", reported with the others', { 'cosign-version': 'latest', annotations: 'nope' }, /Input "cosign-version": "latest" is not an exact version[\s\S]*Input "annotations"|Input "annotations"[\s\S]*Input "cosign-version": "latest"/],
+    ['a cosign-sha256 of the wrong length', { 'cosign-sha256': 'abc' }, /Input "cosign-sha256"/],
+  ])('%s', (_name, over, message) => {
+    expect(sign(over)).toThrow(message);
+  });
+
+  it('annotations with shell syntax but one "=" and no "," are kept verbatim', () => {
+    expect(sign({ annotations: 'org.a=$(id)\norg.b=x; y' })().annotations).toEqual([['org.a', '$(id)'], ['org.b', 'x; y']]);
+  });
+
+  it('a private key given as PEM content is accepted, and never echoed', () => {
+    const pem = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nsecret\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n';
+    expect(sign({ key: pem })().key).toBe(pem);
+    expect(() => sign({ key: pem, digest: 'latest' })()).toThrow(/^(?![\s\S]*secret)/);
+  });
+
+  it('bundle with the default cosign (3.x) is accepted', () => {
+    expect(sign({ 'signature-format': 'bundle' })().signatureFormat).toBe('bundle');
+  });
+});
+
+describe('verify inputs refused before anything runs', () => {
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['a key that looks like a flag', { key: '--help' }, /Input "key": "--help" starts with "-"/],
+    ['key with certificate-identity', { key: '/k/cosign.pub', 'certificate-identity': 'https://github.com/o/app/.github/workflows/release.yml@refs/tags/v1' }, /Input "certificate-identity": is set together with key.*Fix: remove certificate-identity to verify with the key, or remove key/],
+    ['key with certificate-identity-regexp', { key: '/k/cosign.pub', 'certificate-identity-regexp': '^https://github\\.com/o/app/.+$' }, /Input "certificate-identity-regexp": is set together with key/],
+    ['key with a ref-pattern other than the default', { key: '/k/cosign.pub', 'ref-pattern': 'branches' }, /Input "ref-pattern": is set together with key/],
+    ['key with an issuer other than the default', { key: '/k/cosign.pub', 'certificate-oidc-issuer': 'https://issuer.example' }, /Input "certificate-oidc-issuer": is set together with key/],
+    ['a ref-pattern that is not a ref, named as ref-pattern', { 'ref-pattern': 'refs/tags/v1..2' }, /Input "ref-pattern": "refs\/tags\/v1\.\.2" is not a valid git ref/],
+  ])('%s', (_name, over, message) => {
+    expect(verify(over)).toThrow(message);
+  });
+
+  it('a public key given as PEM content is not mistaken for a flag', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+    expect(verify({ key: pem })().key).toBe(pem);
+  });
+
+  it('a key alone (the repository from the environment is not an identity input) is accepted, also with the defaults the runner fills in', () => {
+    expect(verify({ key: '/k/cosign.pub' })().key).toBe('/k/cosign.pub');
+    const runnerDefaults = { 'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com', workflow: '.github/workflows/release.yml', 'ref-pattern': 'tags' };
+    expect(verify({ key: '/k/cosign.pub', ...runnerDefaults })().key).toBe('/k/cosign.pub');
+  });
+});
