@@ -2560,8 +2560,12 @@ function isAttestation(d) {
 }
 
 // packages/core/src/transient.ts
+var TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
+function isTransientServiceFailure(line) {
+  return TRANSIENT_HTTP.test(line);
+}
 function isTransientRegistryFailure(line) {
-  return /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake/i.test(line);
+  return isTransientServiceFailure(line) || /connection refused/i.test(line);
 }
 async function withTransientRetries(what, fn, deps, opts = {}) {
   const attempts = opts.attempts ?? 5;
@@ -5243,11 +5247,10 @@ function parseVerifyOutcome(exitCode, stdout, stderr) {
 }
 
 // packages/core/src/cosign/verify-run.ts
-var TRANSIENT_REASON = /unexpected EOF|\bEOF$|connection reset|broken pipe|connection refused|TOOMANYREQUESTS|too many requests|\b429\b|\b50[0234]\b|service unavailable|bad gateway|gateway time-?out|internal server error|i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i;
 var REAL_MISMATCH = /none of the expected identities|invalid signature|verification error|expected issuer|certificate has expired|x509:/i;
 function isTransientVerifyOutcome(outcome) {
   if (outcome.status === "verified") return false;
-  return TRANSIENT_REASON.test(outcome.reason) && !REAL_MISMATCH.test(outcome.reason);
+  return isTransientRegistryFailure(outcome.reason) && !REAL_MISMATCH.test(outcome.reason);
 }
 async function runCosignVerify(exec2, cosignPath, args, env) {
   try {
@@ -5400,12 +5403,11 @@ function signFailureSource(line) {
   if (/getting signer: (reading key|.*decrypt)|loading private key|invalid pem|reading key:/i.test(line)) return "key";
   return "registry";
 }
-var SERVICE_TRANSIENT = /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|\bEOF\b|i\/o timeout|timed out|TLS handshake timeout|context deadline exceeded/i;
 function isTransientSignFailure(line) {
   const source = signFailureSource(line);
   if (source === "key") return false;
   if (source === "registry") return isTransientRegistryFailure(line);
-  return SERVICE_TRANSIENT.test(line);
+  return isTransientServiceFailure(line);
 }
 function signFailureAsInputError(line, inputs) {
   const source = signFailureSource(line);

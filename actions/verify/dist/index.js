@@ -2596,8 +2596,12 @@ function checkIndex(index, expected, opts) {
 }
 
 // packages/core/src/transient.ts
+var TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
+function isTransientServiceFailure(line) {
+  return TRANSIENT_HTTP.test(line);
+}
 function isTransientRegistryFailure(line) {
-  return /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake/i.test(line);
+  return isTransientServiceFailure(line) || /connection refused/i.test(line);
 }
 async function withTransientRetries(what, fn, deps, opts = {}) {
   const attempts = opts.attempts ?? 5;
@@ -5238,11 +5242,10 @@ function parseVerifyOutcome(exitCode, stdout, stderr) {
 }
 
 // packages/core/src/cosign/verify-run.ts
-var TRANSIENT_REASON = /unexpected EOF|\bEOF$|connection reset|broken pipe|connection refused|TOOMANYREQUESTS|too many requests|\b429\b|\b50[0234]\b|service unavailable|bad gateway|gateway time-?out|internal server error|i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i;
 var REAL_MISMATCH = /none of the expected identities|invalid signature|verification error|expected issuer|certificate has expired|x509:/i;
 function isTransientVerifyOutcome(outcome) {
   if (outcome.status === "verified") return false;
-  return TRANSIENT_REASON.test(outcome.reason) && !REAL_MISMATCH.test(outcome.reason);
+  return isTransientRegistryFailure(outcome.reason) && !REAL_MISMATCH.test(outcome.reason);
 }
 async function runCosignVerify(exec2, cosignPath, args, env) {
   try {

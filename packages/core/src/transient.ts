@@ -1,9 +1,16 @@
 import { ToolError } from './exec.ts';
 import type { Logger } from './ports.ts';
 
-/** Registry trouble that a retry can cure, recognised in buildx's last error line. */
+/** Trouble any HTTP service (registry, Fulcio, Rekor) may cure on a retry: busy or failing, a cut connection, a timeout. */
+const TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
+
+export function isTransientServiceFailure(line: string): boolean {
+  return TRANSIENT_HTTP.test(line);
+}
+
+/** Registry trouble that a retry can cure, recognised in a tool's last error line; a registry that refuses connections may be restarting. */
 export function isTransientRegistryFailure(line: string): boolean {
-  return /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|connection refused|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake/i.test(line);
+  return isTransientServiceFailure(line) || /connection refused/i.test(line);
 }
 
 export interface RetryOptions {

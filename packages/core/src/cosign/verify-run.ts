@@ -1,6 +1,6 @@
 import { type Exec, ToolError } from '../exec.ts';
 import type { Logger } from '../ports.ts';
-import { withTransientRetries } from '../transient.ts';
+import { isTransientRegistryFailure, withTransientRetries } from '../transient.ts';
 import { type VerifyOutcome, parseVerifyOutcome } from './outcome.ts';
 
 /*
@@ -9,13 +9,12 @@ import { type VerifyOutcome, parseVerifyOutcome } from './outcome.ts';
  * "no matching signatures: unexpected EOF" (exit 12), a 429 is "GET …: TOOMANYREQUESTS: …". None of those says
  * anything about the signature, so they are retried and never reported (or acted on) as "unsigned".
  */
-const TRANSIENT_REASON = /unexpected EOF|\bEOF$|connection reset|broken pipe|connection refused|TOOMANYREQUESTS|too many requests|\b429\b|\b50[0234]\b|service unavailable|bad gateway|gateway time-?out|internal server error|i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout/i;
 /** cosign's words for a signature that was read and does not match: never retried, whatever else the line holds (a subject URL may contain "500"). */
 const REAL_MISMATCH = /none of the expected identities|invalid signature|verification error|expected issuer|certificate has expired|x509:/i;
 
 export function isTransientVerifyOutcome(outcome: VerifyOutcome): boolean {
   if (outcome.status === 'verified') return false;
-  return TRANSIENT_REASON.test(outcome.reason) && !REAL_MISMATCH.test(outcome.reason);
+  return isTransientRegistryFailure(outcome.reason) && !REAL_MISMATCH.test(outcome.reason);
 }
 
 /** One `cosign verify` run, classified; a non-zero exit is an outcome, not an exception. */

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.ts';
-import { isTransientRegistryFailure } from '../transient.ts';
+import { isTransientRegistryFailure, isTransientServiceFailure } from '../transient.ts';
 import type { SignInputs } from './inputs.ts';
 
 /** Which service a failed `cosign sign` was talking to, read from cosign's own error chain ("getting signer: getting key from Fulcio: …"). */
@@ -14,14 +14,12 @@ export function signFailureSource(line: string): SignFailureSource {
   return 'registry';
 }
 
-/** A Sigstore service that answered 429/5xx or timed out may answer on a retry; one nobody listens on will not. */
-const SERVICE_TRANSIENT = /\b(429|500|502|503|504)\b|too many requests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|\bEOF\b|i\/o timeout|timed out|TLS handshake timeout|context deadline exceeded/i;
-
 export function isTransientSignFailure(line: string): boolean {
   const source = signFailureSource(line);
   if (source === 'key') return false;
   if (source === 'registry') return isTransientRegistryFailure(line);
-  return SERVICE_TRANSIENT.test(line);
+  // A Sigstore service that answered 429/5xx or timed out may answer on a retry; one nobody listens on will not.
+  return isTransientServiceFailure(line);
 }
 
 /**
