@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import {
-  actionLogger, chooseHandoffStore, readGitHubContext, createExec, createRegistryClient, envInputs, mergeManifest, mergeUserMetadata, readMergeInputs,
+  actionLogger, chooseHandoffStore, failIf, mergeOutputs, setOutputs, readGitHubContext, createExec, createRegistryClient, envInputs, mergeManifest, mergeUserMetadata, readMergeInputs,
   releaseMetadata, renderMergeSummary, runAction, sleep, tagPlanFor, writeSummary,
 } from '@moam/core';
 
@@ -21,14 +21,10 @@ await runAction('merge-manifest', async () => {
   try {
     const result = await mergeManifest(inputs, plan, annotations, { exec, env, log: actionLogger, registry, store: chooseHandoffStore(env), sleep, clock: Date.now });
 
-    // 3. Outputs and summary.
-    core.setOutput('digest', result.digest ?? '');
-    core.setOutput('version', plan.version);
-    core.setOutput('tags', plan.tags.join(','));
-    core.setOutput('refs', result.refs.join(','));
-    core.setOutput('platforms', result.entries.map((e) => e.platform).join(','));
-    core.setOutput('manifest', JSON.stringify(result.index ?? {}));
+    // 3. Outputs and summary, also when a failure came after publishing: they say what the registries hold.
+    setOutputs(mergeOutputs(result));
     await writeSummary(renderMergeSummary(result, inputs.images.map((i) => i.name)));
+    failIf(result.failure);
   } finally {
     registry.close();
   }

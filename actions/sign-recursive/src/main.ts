@@ -4,9 +4,8 @@ import {
   runAction, setupCosign, signRecursive, sleep, writeSummary,
 } from '@moam/core';
 
-await runAction('sign-recursive', async () => {
+await runAction('sign-recursive', async ({ scratch }) => {
   const env = process.env;
-  const tmpDir = env.RUNNER_TEMP || process.cwd();
   const exec = createExec({ log: core.info });
 
   // 1. Inputs (a tag instead of a digest, keyless together with key: refused here, before anything runs).
@@ -16,13 +15,13 @@ await runAction('sign-recursive', async () => {
 
   // 2. cosign, verified before it is cached or run; then the signer (GitHub OIDC token or key).
   const cosign = await setupCosign(inputs.cosign, { install: defaultInstallDeps(), log: core.info });
-  const signer = await prepareSigner(inputs, { exec, env, tmpDir, getIdToken: (aud) => core.getIDToken(aud), setSecret: core.setSecret });
+  const signer = await prepareSigner(inputs, { exec, env, scratch, getIdToken: (aud) => core.getIDToken(aud), setSecret: core.setSecret });
   if (signer.kind === 'keyless') core.info(`Signing keyless as ${signer.identity} (issuer ${signer.issuer})`);
 
   // 3. Sign the index and, recursively, every manifest in it, by digest; skip what this signer already signed.
   const registry = createRegistryClient({ env, exec, log: core.info });
   try {
-    const entries = await signRecursive(inputs, cosign, signer, { exec, env, log: actionLogger, registry, sleep, tmpDir });
+    const entries = await signRecursive(inputs, cosign, signer, { exec, env, log: actionLogger, registry, sleep, scratch });
 
     // 4. Outputs and summary.
     core.setOutput('signed', JSON.stringify(entries));

@@ -3,7 +3,7 @@ import {
   actionLogger, createExec, createRegistryClient, defaultInstallDeps, envInputs, readVerifyInputs, renderVerifySummary, runAction, setupCosign, sleep, verifyImage, writeSummary,
 } from '@moam/core';
 
-await runAction('verify', async () => {
+await runAction('verify', async ({ scratch }) => {
   const env = process.env;
   const exec = createExec({ log: core.info });
 
@@ -19,7 +19,7 @@ await runAction('verify', async () => {
   // 3. Verify the index and every platform manifest concurrently, by digest; check attestations.
   const registry = createRegistryClient({ env, exec, log: core.info });
   try {
-    const report = await verifyImage(inputs, cosign, { exec, env, registry, sleep, log: actionLogger, tmpDir: env.RUNNER_TEMP || process.cwd() });
+    const report = await verifyImage(inputs, cosign, { exec, env, registry, sleep, log: actionLogger, scratch });
 
     // 4. Outputs, summary; any failure fails the step listing every failing digest.
     core.setOutput('digest', report.digest);

@@ -1,18 +1,34 @@
 import * as core from '@actions/core';
-import { errorMessage } from './errors.ts';
+import { boundLines, errorMessage } from './errors.ts';
 import type { Logger } from './ports.ts';
+import { type Scratch, createScratch } from './scratch.ts';
+import os from 'node:os';
+
+/** What every action body gets from runAction. */
+export interface ActionContext {
+  /** Private files (keys, tokens) for the tools; removed when the step ends, whatever its outcome. */
+  scratch: Scratch;
+}
 
 /** Runs an action body; any error fails the step with its message (which names the input and the fix). */
-export async function runAction(name: string, body: () => Promise<void>): Promise<void> {
+export async function runAction(name: string, body: (ctx: ActionContext) => Promise<void>): Promise<void> {
+  const scratch = createScratch(process.env.RUNNER_TEMP || os.tmpdir());
   try {
-    await body();
+    await body({ scratch });
   } catch (error) {
-    core.setFailed(`${name}: ${errorMessage(error)}`);
+    core.setFailed(boundLines(`${name}: ${errorMessage(error)}`));
+  } finally {
+    await scratch.dispose();
   }
 }
 
-export function notImplemented(name: string): never {
-  throw new Error(`${name} is not implemented yet in this version of multi-arch-of-madness; pin a release that has it`);
+export function setOutputs(outputs: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+/** Fails the step with `failure` once outputs and summary are written (a run that failed after publishing). */
+export function failIf(failure: string | undefined): void {
+  if (failure !== undefined) throw new Error(failure);
 }
 
 /** The runner's log: groups, warnings as annotations. */

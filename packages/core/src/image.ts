@@ -25,13 +25,19 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 
 const NAME_FIX = 'give an image name without tag or digest, lower-case, e.g. ghcr.io/owner/app';
 
+/**
+ * The distribution reference grammar's normalisation (docker/distribution reference.ParseNormalizedNamed): a first
+ * component without ".", ":" or "localhost" is a Docker Hub path; docker.io and its legacy index.docker.io are one
+ * registry; a one-component Docker Hub path is an official image under library/. So "alpine", "docker.io/alpine",
+ * "index.docker.io/library/alpine" and "docker.io/library/alpine" all name one repository.
+ */
 function splitDomain(name: string): { registry: string; repository: string } {
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);
-  if (slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first))) {
-    return { registry: first === 'index.docker.io' ? 'docker.io' : first, repository: name.slice(slash + 1) };
-  }
-  return { registry: 'docker.io', repository: slash === -1 ? `library/${name}` : name };
+  const hasDomain = slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
+  const registry = !hasDomain || first === 'index.docker.io' ? 'docker.io' : first;
+  const path = hasDomain ? name.slice(slash + 1) : name;
+  return { registry, repository: registry === 'docker.io' && !path.includes('/') ? `library/${path}` : path };
 }
 
 export function parseImageName(value: string, input = 'images'): ImageName {
@@ -48,15 +54,33 @@ export function parseImageName(value: string, input = 'images'): ImageName {
   return { name, registry, repository };
 }
 
-/** Parses a list of names; refuses duplicates. */
+/** registry/repository after normalisation: one string per repository, however the user spelled it. */
+export function canonicalName(image: ImageName): string {
+  return `${image.registry}/${image.repository}`;
+}
+
+/** Whether two names (or a name and a spelling of it, e.g. from a digest record) are the same repository. */
+export function sameImage(a: ImageName, b: ImageName | string): boolean {
+  if (typeof b !== 'string') return canonicalName(a) === canonicalName(b);
+  try {
+    return canonicalName(a) === canonicalName(parseImageName(b));
+  } catch {
+    return false;
+  }
+}
+
+/** Parses a list of names; refuses duplicates, also when two spellings name one repository (alpine, docker.io/library/alpine). */
 export function parseImageNames(values: readonly string[], input = 'images'): ImageName[] {
   if (values.length === 0) throw new InputError(input, 'is empty', `${NAME_FIX}; at least one`);
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   return values.map((v) => {
     const img = parseImageName(v, input);
-    const key = `${img.registry}/${img.repository}`;
-    if (seen.has(key)) throw new InputError(input, `lists "${img.name}" twice`, 'list each image name once');
-    seen.add(key);
+    const key = canonicalName(img);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new InputError(input, earlier === img.name ? `lists "${img.name}" twice` : `lists "${earlier}" and "${img.name}", which name the same repository ${key}`, 'list each image name once');
+    }
+    seen.set(key, img.name);
     return img;
   });
 }

@@ -1,5 +1,6 @@
 export * from './action.ts';
 export * from './ports.ts';
+export * from './scratch.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './exec.ts';
@@ -23,6 +24,9 @@ export * from './merge/inputs.ts';
 export * from './merge/records.ts';
 export * from './merge/index-check.ts';
 export * from './merge/imagetools.ts';
+export * from './merge/tag-decisions.ts';
+export * from './merge/publish.ts';
+export * from './merge/outputs.ts';
 export * from './transient.ts';
 export * from './merge/run.ts';
 export * from './merge/summary.ts';

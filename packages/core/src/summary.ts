@@ -1,7 +1,11 @@
 /** Markdown pieces for job summaries; pure so they are tested as strings and reused by the local release. */
 
+/** A table cell holds at most this much: values come from registries and records, which may be hostile. */
+const CELL_LIMIT = 200;
+
 function cell(value: string): string {
-  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  const cut = value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}… (${value.length} characters, cut)` : value;
+  return cut.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
 export function mdTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {

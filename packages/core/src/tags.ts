@@ -32,6 +32,10 @@ export interface TagPlan {
   kind: TagKind;
   /** Ordered (version, major.minor, major, latest, extras) and deduplicated; every entry is a valid registry tag. */
   tags: string[];
+  /** A release's own tag (1.2.3, 1.2.3-rc.1): an immutable release, never silently moved to another index. */
+  versionTag?: string;
+  /** Tags that follow the newest release (major.minor, major, latest): they only ever move forward. */
+  floating: string[];
   /** Log lines explaining non-obvious decisions (build-metadata mapping, ignored settings). */
   notes: string[];
 }
@@ -117,6 +121,8 @@ export function computeTags(input: TagInput): TagPlan {
   const notes: string[] = [];
   const release = releaseFrom(input, notes);
   const computed: string[] = [];
+  const floating: string[] = [];
+  let versionTag: string | undefined;
   let version: string;
   let kind: TagKind;
   // Tags the extras may not add: a prerelease never gets latest/major.minor/major, a non-release never gets latest.
@@ -127,7 +133,7 @@ export function computeTags(input: TagInput): TagPlan {
     kind = release.prerelease ? 'prerelease' : 'stable';
     // Registry tags cannot contain '+': SemVer build metadata becomes '-' (1.2.3+build.5 -> 1.2.3-build.5), the
     // usual registry convention. That tag could also name the prerelease 1.2.3-build.5; the note makes the mapping visible.
-    const versionTag = version.replace(/\+/g, '-');
+    versionTag = version.replace(/\+/g, '-');
     if (!isValidTag(versionTag)) {
       throw new InputError(input.version?.trim() ? 'version' : 'GITHUB_REF', `"${version}" gives the tag "${versionTag}", which is not a valid registry tag`, `use a shorter version; ${TAG_RULE}`);
     }
@@ -145,11 +151,12 @@ export function computeTags(input: TagInput): TagPlan {
     } else {
       // A stable version with build metadata is still a stable release (build metadata does not change SemVer
       // precedence, spec item 10), so it moves major.minor, major and latest like any other stable release.
-      computed.push(majorMinor);
+      floating.push(majorMinor);
       // 0.y.z: anything may change at any time (spec item 4), so a bare "0" tag would promise nothing.
-      if (release.major > 0) computed.push(major);
-      if (input.latest !== 'false') computed.push('latest');
+      if (release.major > 0) floating.push(major);
+      if (input.latest !== 'false') floating.push('latest');
       else notes.push(`latest: false: ${version} does not get "latest".`);
+      computed.push(...floating);
     }
   } else {
     const sha = shortSha(input.sha);
@@ -171,5 +178,5 @@ export function computeTags(input: TagInput): TagPlan {
     if (why !== undefined) throw new InputError('tags', `lists "${tag}" but ${why}`, `remove "${tag}" from tags`);
     if (!tags.includes(tag)) tags.push(tag);
   }
-  return { version, kind, tags, notes };
+  return { version, kind, tags, ...(versionTag !== undefined ? { versionTag } : {}), floating: floating.filter((t) => t !== versionTag), notes };
 }

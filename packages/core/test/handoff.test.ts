@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,13 @@ describe('digest record', () => {
     expect(r.problems.join('\n')).toMatch(/^digests-linux-arm64: /);
   });
 
+  it('quotes record values cut to a readable length (a 5 MB platform is not a 5 MB error line)', () => {
+    const huge = 'x'.repeat(5 * 1024 * 1024);
+    const problems = validateRecord(JSON.stringify({ ...good, platform: huge, digest: huge, schema: huge }), 's').problems;
+    expect(problems.join('\n').length).toBeLessThan(2000);
+    expect(problems.join('\n')).toMatch(/\(5242880 characters, cut\)/);
+  });
+
   it('reports every problem of a record at once', () => {
     expect(validateRecord(JSON.stringify({ ...good, digest: 'x', platform: 'y', images: [] }), 's').problems).toHaveLength(3);
   });
@@ -51,6 +58,22 @@ describe('hand-off stores', () => {
     expect(await store.list('digests')).toEqual(['digests-linux-amd64', 'digests-linux-arm64']);
     expect(await store.get('digests-linux-arm64')).toEqual([{ name: 'linux-arm64.json', content: '{"a":2}' }]);
     expect(await localStore(path.join(dir, 'missing'), 'x').list('digests')).toEqual([]);
+  });
+
+  it('local store follows a symlinked artifact directory and refuses, by name, what is not one', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'moam-store-'));
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'moam-artifact-'));
+    await writeFile(path.join(elsewhere, 'linux-arm64.json'), '{"a":2}');
+    await symlink(elsewhere, path.join(dir, 'digests-linux-arm64'));
+    const store = localStore(dir, 'test');
+    expect(await store.list('digests')).toEqual(['digests-linux-arm64']);
+    expect(await store.get('digests-linux-arm64')).toEqual([{ name: 'linux-arm64.json', content: '{"a":2}' }]);
+    await symlink(path.join(dir, 'nowhere'), path.join(dir, 'digests-linux-amd64'));
+    await expect(store.list('digests')).rejects.toThrow(/digests-linux-amd64 is a broken symbolic link/);
+    const other = await mkdtemp(path.join(os.tmpdir(), 'moam-store-'));
+    await writeFile(path.join(other, 'digests-linux-amd64'), '{}');
+    await mkdir(path.join(other, 'digests-linux-arm64'));
+    await expect(localStore(other, 'test').list('digests')).rejects.toThrow(/digests-linux-amd64 is not a directory/);
   });
 
   it('chooses explicitly and says why', () => {

@@ -34,6 +34,11 @@ describe('checkRecordSet', () => {
     const r = checkRecordSet(loaded, both, images, 'digests');
     for (const why of whys) expect(r.problems.join('\n')).toMatch(why);
   });
+  it('matches image names by repository, however they are spelled (docker.io/library/x is x)', () => {
+    const hub = parseImageNames(['alpine']);
+    const r = checkRecordSet([{ source: 'a', text: rec('linux/amd64', d('a'), ['docker.io/library/alpine']) }, { source: 'b', text: rec('linux/arm64', d('b'), ['index.docker.io/alpine']) }], both, hub, 'digests');
+    expect(r.problems).toEqual([]);
+  });
   it('tolerates the same record twice (a re-run leg)', () => {
     const r = checkRecordSet([{ source: 'a', text: rec('linux/amd64') }, { source: 'a2', text: rec('linux/amd64') }, { source: 'b', text: rec('linux/arm64') }], both, images, 'digests');
     expect(r.problems).toEqual([]);

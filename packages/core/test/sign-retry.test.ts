@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { createScratch } from '../src/scratch.ts';
 import { type Exec, ToolError } from '../src/exec.ts';
 import { signRecursive, type SignDeps } from '../src/sign/run.ts';
 import { readSignInputs } from '../src/sign/inputs.ts';
@@ -49,9 +51,10 @@ function world(opts: { failFirstSignAfterSigning: string[]; signed?: string[]; c
       getManifest: async () => ({ digest: d('c'), mediaType: index.mediaType, size: 1, json: index }),
       platformOf: async () => ({ os: 'linux', architecture: 'amd64' }),
       listTags: async () => [...signed].map(signatureTag),
+      getBlob: async () => Buffer.alloc(0),
     },
     sleep: async (ms) => void sleeps.push(ms),
-    tmpDir: '/tmp',
+    scratch: createScratch(os.tmpdir()),
   };
   return { signed, signCalls, deps, sleeps: () => sleeps };
 }

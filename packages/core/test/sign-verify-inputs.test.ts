@@ -42,8 +42,25 @@ describe('verify inputs refused before anything runs', () => {
     ['key with a ref-pattern other than the default', { key: '/k/cosign.pub', 'ref-pattern': 'branches' }, /Input "ref-pattern": is set together with key/],
     ['key with an issuer other than the default', { key: '/k/cosign.pub', 'certificate-oidc-issuer': 'https://issuer.example' }, /Input "certificate-oidc-issuer": is set together with key/],
     ['a ref-pattern that is not a ref, named as ref-pattern', { 'ref-pattern': 'refs/tags/v1..2' }, /Input "ref-pattern": "refs\/tags\/v1\.\.2" is not a valid git ref/],
+    ['none together with a kind', { 'require-attestations': 'none,sbom' }, /Input "require-attestations": "none,sbom" lists none together with sbom/],
+    ['exact-platforms without platforms', { 'exact-platforms': 'true' }, /Input "exact-platforms": is true but platforms is empty/],
   ])('%s', (_name, over, message) => {
     expect(verify(over)).toThrow(message);
+  });
+
+  // action.yml documents "empty or none for none"; the runner passes the default (provenance,sbom) only when unset.
+  it.each<[string, string[]]>([
+    ['', []],
+    ['none', []],
+    ['provenance,sbom', ['provenance', 'sbom']],
+    ['sbom\nsbom', ['sbom']],
+  ])('require-attestations %j means %j', (value, kinds) => {
+    expect(verify({ 'require-attestations': value })().requireAttestations).toEqual(kinds);
+  });
+
+  it('platforms are a lower bound unless exact-platforms is true', () => {
+    expect(verify({ platforms: 'linux/amd64' })().exactPlatforms).toBe(false);
+    expect(verify({ platforms: 'linux/amd64', 'exact-platforms': 'true' })().exactPlatforms).toBe(true);
   });
 
   it('a public key given as PEM content is not mistaken for a flag', () => {

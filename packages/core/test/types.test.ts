@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDigest } from '../src/digest.ts';
 import { formatPlatform, parsePlatform, parsePlatforms, platformSlug } from '../src/platform.ts';
-import { formatReference, parseImageName, parseImageNames, parseImageReference } from '../src/image.ts';
+import { formatReference, parseImageName, parseImageNames, sameImage, parseImageReference } from '../src/image.ts';
 import { parseKeyValues, parseList, parseBoolean } from '../src/inputs.ts';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -69,6 +69,11 @@ describe('parseImageName', () => {
     ['docker.io/owner/app', 'docker.io', 'owner/app'],
     ['owner/app', 'docker.io', 'owner/app'],
     ['alpine', 'docker.io', 'library/alpine'],
+    // The distribution grammar's normalisation: docker.io/x and index.docker.io/x are official images too.
+    ['docker.io/alpine', 'docker.io', 'library/alpine'],
+    ['index.docker.io/alpine', 'docker.io', 'library/alpine'],
+    ['index.docker.io/library/alpine', 'docker.io', 'library/alpine'],
+    ['index.docker.io/owner/app', 'docker.io', 'owner/app'],
     ['registry.example.com/a/b/c-d_e.f', 'registry.example.com', 'a/b/c-d_e.f'],
   ])('%s', (input, registry, repository) => {
     expect(parseImageName(input)).toMatchObject({ name: input, registry, repository });
@@ -89,6 +94,21 @@ describe('parseImageName', () => {
 
   it('refuses duplicate names', () => {
     expect(() => parseImageNames(['ghcr.io/o/a', 'ghcr.io/o/a'])).toThrow(/twice/);
+  });
+
+  it.each([
+    ['x', 'docker.io/library/x'],
+    ['docker.io/x', 'x'],
+    ['index.docker.io/library/x', 'docker.io/x'],
+    ['owner/x', 'docker.io/owner/x'],
+  ])('treats %s and %s as one repository', (a, b) => {
+    expect(() => parseImageNames([a, b])).toThrow(/name the same repository docker\.io\/(library|owner)\/x/);
+    expect(sameImage(parseImageName(a), b)).toBe(true);
+  });
+
+  it('tells different repositories apart', () => {
+    expect(sameImage(parseImageName('x'), 'docker.io/owner/x')).toBe(false);
+    expect(sameImage(parseImageName('ghcr.io/o/x'), 'not a name')).toBe(false);
   });
 });
 

@@ -321,6 +321,9 @@ const VERIFY_CASES = (): readonly Case[] => [
   ['repository: an owner starting with "-"', { repository: '-x/app' }, [/Input "repository": "-x\/app" has an invalid owner "-x"/, FIX]],
   ['workflow-repository: not owner/repo', { 'workflow-repository': 'just-one' }, [/Input "workflow-repository": "just-one" is not owner\/repo/, FIX]],
   ['workflow: outside .github/workflows', { workflow: '../release.yml' }, [/Input "workflow": "\.\.\/release\.yml" is not a workflow file under \.github\/workflows\//, FIX]],
+  ['require-attestations: none together with a kind', { 'require-attestations': 'none,sbom' }, [/Input "require-attestations": "none,sbom" lists none together with sbom\. Fix: give none \(or leave it empty\)/]],
+  ['exact-platforms: without platforms', { 'exact-platforms': 'true' }, [/Input "exact-platforms": is true but platforms is empty\. Fix: list the platforms/]],
+  ['exact-platforms: not a boolean', { 'exact-platforms': 'strict', platforms: 'linux/amd64' }, [/Input "exact-platforms": "strict" is not a boolean/, FIX]],
   ['require-attestations: bogus', { 'require-attestations': 'provenance,bogus' }, [/Input "require-attestations": "bogus" is not an attestation kind\. Fix: list provenance and\/or sbom, or none/]],
   ['certificate-oidc-issuer: plain http', { 'certificate-oidc-issuer': 'http://token.actions.githubusercontent.com' }, [/Input "certificate-oidc-issuer": "http:\/\/token\.actions\.githubusercontent\.com" is not an https URL\. Fix: use https:\/\/token\.actions\.githubusercontent\.com/]],
   ['insecure-ignore-tlog: not a boolean', { 'insecure-ignore-tlog': 'sure' }, [/Input "insecure-ignore-tlog": "sure" is not a boolean/, FIX]],
@@ -413,7 +416,7 @@ describe('values with shell syntax reach cosign as plain values, and secrets sta
     for (const t of tokens) expect(JSON.parse(Buffer.from(t.split('.')[1] as string, 'base64url').toString('utf8'))).toMatchObject({ repository: 'moam/app', aud: 'sigstore' });
     expectNoSecrets(run, [...tokens, oidc.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN]);
     // Only the token file's path reaches cosign's argv.
-    expect(run.stdout).toMatch(/--identity-token=\/\S+\/token /);
+    expect(run.stdout).toMatch(/--identity-token=\/\S+\/oidc-token /);
   });
 
   // Found by this test: cosign's -a splits on every "=" (and ","), and refused the value late, naming no input.

@@ -5,7 +5,7 @@
 // never show up in logs, outputs or summaries.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -275,6 +275,9 @@ describe('bad inputs: merge-manifest', () => {
     ['annotations: a manifest-level annotation', { annotations: 'manifest:org.example=x' }, undefined, [/Input "annotations": "manifest:org\.example" has a level other than index:/, FIX]],
     ['annotations: not KEY=VALUE', { annotations: 'org.example' }, undefined, [/Input "annotations": "org\.example" is not KEY=VALUE/, FIX]],
     ['dry-run: not a boolean', { 'dry-run': 'maybe' }, undefined, [/Input "dry-run": "maybe" is not a boolean/, FIX]],
+    ['force-floating-tags: not a boolean', { 'force-floating-tags': 'sometimes' }, undefined, [/Input "force-floating-tags": "sometimes" is not a boolean/, FIX]],
+    ['overwrite-version-tag: not a boolean', { 'overwrite-version-tag': 'please' }, undefined, [/Input "overwrite-version-tag": "please" is not a boolean/, FIX]],
+    ['images: two spellings of one Docker Hub repository', { images: 'alpine,docker.io/library/alpine' }, undefined, [/Input "images": lists "alpine" and "docker\.io\/library\/alpine", which name the same repository docker\.io\/library\/alpine/, FIX]],
     ['artifact-prefix: not usable', { 'artifact-prefix': '../x' }, undefined, [/Input "artifact-prefix": "\.\.\/x" is not usable in an artifact name/, FIX]],
     // The records handed over by the build legs.
     ['records: the arm64 record is missing', {}, (d) => rm(path.join(d, 'digests-linux-arm64'), { recursive: true }), [/missing platform linux\/arm64: no "digests-\*" record for it/, NOTHING]],
@@ -302,6 +305,9 @@ describe('bad inputs: merge-manifest', () => {
     ['records: an invalid platform', {}, (d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, platform: 'linux/sparc' })), [/linux-arm64\.json: platform "linux\/sparc" is not a valid platform/, NOTHING]],
     ['records: a platform not in the platforms input', { platforms: 'linux/amd64' }, undefined, [/extra platform linux\/arm64 \(digest sha256:[0-9a-f]{64}\): not in the platforms input \(linux\/amd64\); add it there or remove its build leg/, NOTHING]],
     ['records: built for other image names', {}, (d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, images: [`${tb.registry}/moam-it/somewhere-else`] })), [/linux\/arm64: its build leg did not push to localhost:5000\/moam-it\/bad-merge-[0-9a-f]+ .*use the same images input in build and merge/, NOTHING]],
+    ['records: a 5 MB platform string, quoted cut', {}, (d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, platform: `linux/${'x'.repeat(5 * 1024 * 1024)}` })), [/linux-arm64\.json: platform "linux\/x{50,}… \(5242886 characters, cut\) is not a valid platform/, NOTHING]],
+    ['records: a broken symbolic link as an artifact', {}, (d) => symlink(path.join(d, 'nowhere'), path.join(d, 'digests-linux-s390x')), [/digests-linux-s390x is a broken symbolic link\. Fix: point it at the artifact directory, or remove it/]],
+    ['records: a file where an artifact directory belongs', {}, (d) => writeFile(path.join(d, 'digests-linux-ppc64le'), '{}'), [/digests-linux-ppc64le is not a directory/]],
     ['records: an image name with $(...)', {}, (d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, images: [`$(touch ${marker('record-image')})`] })), [/linux-arm64\.json: image name "\$\(touch .*\)" is not valid/, NOTHING]],
   ];
 
@@ -310,6 +316,24 @@ describe('bad inputs: merge-manifest', () => {
     expectRefused(run, patterns);
     expect(run.outputs.digest ?? '').toBe('');
     expect(await snapshot(repo, known)).toEqual(before);
+  });
+
+  it('no failure message is longer than a screen line allows, whatever a record holds', async () => {
+    const run = await runMerge({}, await handoffCopy((d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, platform: 'y'.repeat(5 * 1024 * 1024), mediaType: 'z'.repeat(1024 * 1024) }))));
+    expect(run.exitCode).toBe(1);
+    expect(errorText(run).length).toBeLessThan(4000);
+  });
+
+  it('a symlinked artifact directory is followed, not ignored', async () => {
+    const elsewhere = await tempDir('artifact');
+    const handoff = await handoffCopy(async (d) => {
+      await cp(path.join(d, 'digests-linux-arm64'), elsewhere, { recursive: true });
+      await rm(path.join(d, 'digests-linux-arm64'), { recursive: true });
+      await symlink(elsewhere, path.join(d, 'digests-linux-arm64'));
+    });
+    const run = await runMerge({ 'dry-run': 'true' }, handoff);
+    expect(run.exitCode, show(run)).toBe(0);
+    expect(run.outputs.platforms).toBe('linux/amd64,linux/arm64');
   });
 
   it('the GitHub tag must be SemVer when no version is given', async () => {

@@ -21,7 +21,12 @@ export type FaultSpec =
    */
   | { kind: 'reset'; afterBytes?: number }
   /** Accept the request and never answer until the client gives up, `releaseStalls()` is called, or `maxMs` pass (default 30 s): then the socket is destroyed. */
-  | { kind: 'stall'; maxMs?: number };
+  | { kind: 'stall'; maxMs?: number }
+  /**
+   * Forward after `ms`, and pass the answer on after `responseMs` more (default 0): a slow network (a runner far from
+   * its registry) or, with a long delay, a request that lands after a concurrent one.
+   */
+  | { kind: 'delay'; ms: number; responseMs?: number };
 
 /**
  * Which matching requests get the fault. Counting is per rule (or per rule and path when `perPath`), 1-based, in the
@@ -305,79 +310,97 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
       return;
     }
 
-    // Forward.
-    const headers: http.OutgoingHttpHeaders = {};
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-      const name = (req.rawHeaders[i] as string).toLowerCase();
-      const value = req.rawHeaders[i + 1] as string;
-      if (HOP_BY_HOP.has(name) || name === 'host') continue;
-      const prev = headers[name];
-      headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value];
+    // The body flows (bytesIn counts it) while the request waits: keep it for the upstream request.
+    const early: Buffer[] = [];
+    if (fault?.kind === 'delay') {
+      req.on('data', (c: Buffer) => early.push(c));
+      setTimeout(forward, fault.ms);
+      notify(record); // waitFor() sees a delayed request when it arrives, like a stalled one
+      return;
     }
-    headers.host = upstream.host;
-    const clientHost = req.headers.host ?? `localhost:${port}`;
-    const up = http.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method, path, headers, agent });
-    up.on('error', (e) => {
-      if (!res.headersSent) {
-        record.status = 502;
-        record.outcome = `upstream error: ${e.message}`;
-        const body = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `fault proxy: upstream error: ${e.message}` }] });
-        res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      } else {
-        record.outcome = `upstream error mid-body: ${e.message}`;
-        res.destroy();
+    forward();
+
+    function forward(): void {
+      const headers: http.OutgoingHttpHeaders = {};
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+        const name = (req.rawHeaders[i] as string).toLowerCase();
+        const value = req.rawHeaders[i + 1] as string;
+        if (HOP_BY_HOP.has(name) || name === 'host') continue;
+        const prev = headers[name];
+        headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [String(prev), value];
       }
-    });
-    req.on('error', () => up.destroy());
-    res.on('close', () => {
-      if (!res.writableFinished) up.destroy();
-    });
-    req.pipe(up);
-    up.on('response', (ur) => {
-      record.upstreamStatus = ur.statusCode;
-      const out: Array<[string, string]> = [];
-      for (let i = 0; i + 1 < ur.rawHeaders.length; i += 2) {
-        const name = ur.rawHeaders[i] as string;
-        const value = ur.rawHeaders[i + 1] as string;
-        if (HOP_BY_HOP.has(name.toLowerCase())) continue;
-        out.push([name, name.toLowerCase() === 'location' ? rewriteLocation(value, clientHost) : value]);
-      }
-      const status = ur.statusCode ?? 502;
-      const declared = Number(ur.headers['content-length'] ?? NaN);
-      if (fault?.kind === 'reset') {
-        const hasBody = method !== 'HEAD' && Number.isFinite(declared) && declared > 0;
-        if (!hasBody) {
-          ur.resume();
-          record.outcome = 'reset before the response';
-          req.socket.destroy();
+      headers.host = upstream.host;
+      const clientHost = req.headers.host ?? `localhost:${port}`;
+      const up = http.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method, path, headers, agent });
+      up.on('error', (e) => {
+        if (!res.headersSent) {
+          record.status = 502;
+          record.outcome = `upstream error: ${e.message}`;
+          const body = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: `fault proxy: upstream error: ${e.message}` }] });
+          res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        } else {
+          record.outcome = `upstream error mid-body: ${e.message}`;
+          res.destroy();
+        }
+      });
+      req.on('error', () => up.destroy());
+      res.on('close', () => {
+        if (!res.writableFinished) up.destroy();
+      });
+      if (fault?.kind === 'delay') {
+        req.removeAllListeners('data');
+        req.on('data', (c: Buffer) => (record.bytesIn += c.length));
+        for (const c of early) up.write(c);
+        if (req.complete) up.end();
+        else req.pipe(up);
+      } else req.pipe(up);
+      up.on('response', (ur) => (fault?.kind === 'delay' && fault.responseMs ? setTimeout(() => answer(ur), fault.responseMs) : answer(ur)));
+      function answer(ur: http.IncomingMessage): void {
+        record.upstreamStatus = ur.statusCode;
+        const out: Array<[string, string]> = [];
+        for (let i = 0; i + 1 < ur.rawHeaders.length; i += 2) {
+          const name = ur.rawHeaders[i] as string;
+          const value = ur.rawHeaders[i + 1] as string;
+          if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+          out.push([name, name.toLowerCase() === 'location' ? rewriteLocation(value, clientHost) : value]);
+        }
+        const status = ur.statusCode ?? 502;
+        const declared = Number(ur.headers['content-length'] ?? NaN);
+        if (fault?.kind === 'reset') {
+          const hasBody = method !== 'HEAD' && Number.isFinite(declared) && declared > 0;
+          if (!hasBody) {
+            ur.resume();
+            record.outcome = 'reset before the response';
+            req.socket.destroy();
+            return;
+          }
+          const cut = Math.max(1, Math.min(declared - 1, fault.afterBytes ?? Math.floor(declared / 2)));
+          res.writeHead(status, out.flat());
+          record.status = status;
+          let sent = 0;
+          ur.on('data', (c: Buffer) => {
+            if (sent >= cut) return;
+            const part = sent + c.length >= cut ? c.subarray(0, cut - sent) : c;
+            sent += part.length;
+            record.bytesOut = sent;
+            if (sent >= cut) {
+              record.outcome = `reset after ${sent} of ${declared} body bytes`;
+              ur.destroy();
+              res.write(part, () => req.socket.destroy());
+            } else res.write(part);
+          });
           return;
         }
-        const cut = Math.max(1, Math.min(declared - 1, fault.afterBytes ?? Math.floor(declared / 2)));
-        res.writeHead(status, out.flat());
         record.status = status;
-        let sent = 0;
+        res.writeHead(status, out.flat());
         ur.on('data', (c: Buffer) => {
-          if (sent >= cut) return;
-          const part = sent + c.length >= cut ? c.subarray(0, cut - sent) : c;
-          sent += part.length;
-          record.bytesOut = sent;
-          if (sent >= cut) {
-            record.outcome = `reset after ${sent} of ${declared} body bytes`;
-            ur.destroy();
-            res.write(part, () => req.socket.destroy());
-          } else res.write(part);
+          record.bytesOut += c.length;
         });
-        return;
+        ur.on('error', () => res.destroy());
+        ur.pipe(res);
       }
-      record.status = status;
-      res.writeHead(status, out.flat());
-      ur.on('data', (c: Buffer) => {
-        record.bytesOut += c.length;
-      });
-      ur.on('error', () => res.destroy());
-      ur.pipe(res);
-    });
+    }
   });
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5000;

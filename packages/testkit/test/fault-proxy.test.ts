@@ -111,6 +111,19 @@ describe('fault proxy: forwarding', () => {
     expect(p.faults).toEqual([]);
   });
 
+  it('delay: forwards the whole body after the delay, and holds the answer for responseMs', async () => {
+    const p = await start();
+    p.setRules([{ name: 'slow', method: 'PUT', path: /\/uploads\//, fault: { kind: 'delay', ms: 300, responseMs: 200 }, schedule: { always: true } }]);
+    const started = Date.now();
+    const put = await request(p, 'PUT', '/v2/app/blobs/uploads/u1?_state=s', Buffer.alloc(200_000, 2));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(480);
+    expect(put.status).toBe(201);
+    expect(put.headers?.['x-body-bytes']).toBe('200000');
+    expect(seenByUpstream.map((x) => x.body)).toEqual([200_000]);
+    expect(p.requests[0]?.bytesIn).toBe(200_000);
+    expect(p.faults.map((f) => f.kind)).toEqual(['delay']);
+  });
+
   it("rewrites the registry's absolute Location (any loopback spelling of its host) to the proxy's host; leaves relative and foreign ones alone", async () => {
     const p = await start();
     expect((await request(p, 'POST', '/v2/app/blobs/uploads/')).headers?.location).toBe(`http://${p.host}/v2/app/blobs/uploads/u1?_state=s`);

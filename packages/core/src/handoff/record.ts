@@ -1,6 +1,7 @@
 import { type Digest, isDigest } from '../digest.ts';
 import { type Platform, formatPlatform, parsePlatform, platformSlug } from '../platform.ts';
 import { parseImageName } from '../image.ts';
+import { quote } from '../errors.ts';
 
 export const RECORD_SCHEMA = 'multi-arch-of-madness/digest-record';
 export const RECORD_VERSION = 1;
@@ -58,18 +59,18 @@ export function validateRecord(text: string, source: string): { record?: DigestR
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { problems: [`${source}: not a JSON object`] };
   const r = data as Record<string, unknown>;
   const problems: string[] = [];
-  if (r.schema !== RECORD_SCHEMA) problems.push(`${source}: schema is ${JSON.stringify(r.schema)}, expected "${RECORD_SCHEMA}"`);
-  else if (r.version !== RECORD_VERSION) problems.push(`${source}: record version ${JSON.stringify(r.version)} is not supported (this merge-manifest reads version ${RECORD_VERSION}); use the same release of build-by-digest and merge-manifest`);
+  if (r.schema !== RECORD_SCHEMA) problems.push(`${source}: schema is ${quote(r.schema)}, expected "${RECORD_SCHEMA}"`);
+  else if (r.version !== RECORD_VERSION) problems.push(`${source}: record version ${quote(r.version)} is not supported (this merge-manifest reads version ${RECORD_VERSION}); use the same release of build-by-digest and merge-manifest`);
   if (typeof r.digest === 'string' && isDigest(r.digest) && !r.digest.startsWith('sha256:')) {
     problems.push(`${source}: digest ${r.digest.slice(0, 16)}… uses an unsupported digest algorithm (build-by-digest records sha256 digests only)`);
-  } else if (typeof r.digest !== 'string' || !isDigest(r.digest)) problems.push(`${source}: digest ${JSON.stringify(r.digest)} is not sha256:<64 hex>`);
+  } else if (typeof r.digest !== 'string' || !isDigest(r.digest)) problems.push(`${source}: digest ${quote(r.digest)} is not sha256:<64 hex>`);
   let platform: string | undefined;
   if (typeof r.platform !== 'string') problems.push(`${source}: platform is missing`);
   else {
     try {
       platform = formatPlatform(parsePlatform(r.platform, 'platform'));
     } catch {
-      problems.push(`${source}: platform ${JSON.stringify(r.platform)} is not a valid platform`);
+      problems.push(`${source}: platform ${quote(r.platform)} is not a valid platform`);
     }
   }
   if (typeof r.mediaType !== 'string' || r.mediaType === '') problems.push(`${source}: mediaType is missing`);
@@ -80,7 +81,7 @@ export function validateRecord(text: string, source: string): { record?: DigestR
       try {
         parseImageName(i);
       } catch {
-        problems.push(`${source}: image name ${JSON.stringify(i)} is not valid`);
+        problems.push(`${source}: image name ${quote(i)} is not valid`);
       }
     }
   if (problems.length > 0) return { problems };

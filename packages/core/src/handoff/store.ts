@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +29,17 @@ export function localStore(dir: string, why: string): HandoffStore {
     },
     async list(prefix) {
       if (!existsSync(dir)) return [];
-      const entries = await readdir(dir, { withFileTypes: true });
-      return entries.filter((e) => e.isDirectory() && e.name.startsWith(`${prefix}-`)).map((e) => e.name).sort();
+      const names: string[] = [];
+      for (const name of await readdir(dir)) {
+        if (!name.startsWith(`${prefix}-`)) continue;
+        // A symbolic link to an artifact directory (a shared or copied hand-off) is followed. Anything else under an
+        // artifact's name is refused by name: skipping it would report its platform as "missing", naming nothing.
+        const found = await stat(path.join(dir, name)).catch(() => undefined);
+        if (!found) throw new Error(`hand-off directory ${dir}: ${name} is a broken symbolic link. Fix: point it at the artifact directory, or remove it`);
+        if (!found.isDirectory()) throw new Error(`hand-off directory ${dir}: ${name} is not a directory (an artifact is a directory of record files). Fix: remove it, or put the record file into a directory of that name`);
+        names.push(name);
+      }
+      return names.sort();
     },
     async get(artifact) {
       const d = path.join(dir, artifact);

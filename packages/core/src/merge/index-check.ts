@@ -45,8 +45,12 @@ export function platformEntries(index: OciIndex): PlatformEntry[] {
     });
 }
 
-/** Every expected platform exactly once, nothing else, and (when required) each with its attestation manifest. */
-export function checkIndex(index: OciIndex, expected: readonly Platform[], opts: { requireAttestations: boolean }): { entries: PlatformEntry[]; problems: string[] } {
+/**
+ * Every expected platform exactly once and (when required) each with its attestation manifest. `exact` also refuses
+ * platforms that were not asked for: what merge publishes must be exactly the release; a consumer asserting "it has
+ * linux/amd64" does not mind more.
+ */
+export function checkIndex(index: OciIndex, expected: readonly Platform[], opts: { requireAttestations: boolean; exact?: boolean }): { entries: PlatformEntry[]; problems: string[] } {
   const entries = platformEntries(index);
   const problems: string[] = [];
   const wanted = expected.map(formatPlatform);
@@ -56,7 +60,7 @@ export function checkIndex(index: OciIndex, expected: readonly Platform[], opts:
     if (n > 1) problems.push(`the index has ${n} ${w} manifests`);
   }
   for (const e of entries) {
-    if (!wanted.includes(e.platform)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
+    if (!wanted.includes(e.platform) && (opts.exact ?? true)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
     else if (opts.requireAttestations && !e.attestation) problems.push(`${e.platform} (${e.digest}) has no attestation manifest (provenance/SBOM)`);
   }
   return { entries, problems };

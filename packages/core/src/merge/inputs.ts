@@ -14,6 +14,10 @@ export interface MergeInputs {
   extraTags: string[];
   annotations: Array<[string, string]>;
   dryRun: boolean;
+  /** Move latest, X and X.Y even when they point at a newer release. */
+  forceFloatingTags: boolean;
+  /** Allow moving an existing version tag to a different index. */
+  overwriteVersionTag: boolean;
 }
 
 export function readMergeInputs(read: InputReader): MergeInputs {
@@ -35,6 +39,8 @@ export function readMergeInputs(read: InputReader): MergeInputs {
     }),
   );
   const dryRun = p.collect(() => parseBoolean(read('dry-run'), 'dry-run', false));
+  const forceFloatingTags = p.collect(() => parseBoolean(read('force-floating-tags'), 'force-floating-tags', false));
+  const overwriteVersionTag = p.collect(() => parseBoolean(read('overwrite-version-tag'), 'overwrite-version-tag', false));
   p.throwIfAny('invalid inputs');
   const version = read('version');
   return {
@@ -46,5 +52,7 @@ export function readMergeInputs(read: InputReader): MergeInputs {
     extraTags: extraTags!,
     annotations: annotations!,
     dryRun: dryRun!,
+    forceFloatingTags: forceFloatingTags!,
+    overwriteVersionTag: overwriteVersionTag!,
   };
 }

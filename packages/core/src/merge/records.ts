@@ -1,4 +1,4 @@
-import type { ImageName } from '../image.ts';
+import { type ImageName, sameImage } from '../image.ts';
 import { type Platform, formatPlatform } from '../platform.ts';
 import type { HandoffStore } from '../handoff/store.ts';
 import { type DigestRecord, validateRecord } from '../handoff/record.ts';
@@ -55,7 +55,7 @@ export function checkRecordSet(loaded: readonly LoadedRecord[], expected: readon
     if (!wanted.includes(platform)) problems.push(`extra platform ${platform} (digest ${list[0]?.digest}): not in the platforms input (${wanted.join(', ')}); add it there or remove its build leg`);
   }
   for (const r of records) {
-    const missing = images.filter((i) => !r.images.includes(i.name));
+    const missing = images.filter((i) => !r.images.some((n) => sameImage(i, n)));
     if (missing.length > 0) problems.push(`${r.platform}: its build leg did not push to ${missing.map((i) => i.name).join(', ')} (it pushed to ${r.images.join(', ')}); use the same images input in build and merge`);
   }
   if (loaded.length === 0) problems.push(`no "${prefix}-*" digest artifacts found; did the build legs run with push: true and the same artifact-prefix?`);

@@ -1,24 +1,25 @@
-import { type Exec, ToolError } from '../exec.ts';
+import type { Exec } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { ProblemsError } from '../errors.ts';
 import { type ImageName, byDigest } from '../image.ts';
-import { type Platform, formatPlatform, parsePlatform, platformFromOci } from '../platform.ts';
+import { formatPlatform, parsePlatform, platformFromOci } from '../platform.ts';
 import type { HandoffStore } from '../handoff/store.ts';
 import type { DigestRecord } from '../handoff/record.ts';
 import type { TagPlan } from '../tags.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
+import { sha256Digest } from '../registry/media.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
 import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from './index-check.ts';
 import { imagetoolsCreateArgs } from './imagetools.ts';
-import { type ManifestPut, explainRefusedCreate } from './refusal.ts';
-import { toolTimeoutMs, withTransientRetries } from '../transient.ts';
+import { type IndexToPublish, type PublishRegistry, type TagOutcome, PartialPublishError, checkPushedTags, planTags, publish } from './publish.ts';
+import { withTransientRetries } from '../transient.ts';
 import type { MergeInputs } from './inputs.ts';
 
 export interface MergeDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  registry: RegistryReads & ManifestPut;
+  registry: PublishRegistry;
   store: HandoffStore;
   sleep: (ms: number) => Promise<void>;
   clock: () => number;
@@ -27,11 +28,18 @@ export interface MergeDeps {
 export interface MergeResult {
   digest?: Digest;
   plan: TagPlan;
+  /** Every image:tag that points at this run's index (would, in a dry run). */
   refs: string[];
   entries: PlatformEntry[];
   index?: OciIndex;
   dryRun: boolean;
   records: DigestRecord[];
+  /** Each tag of each image: where it pointed, what this run did, where it points now. */
+  tags: TagOutcome[];
+  /** Tags left alone or moved under a setting, and concurrent runs noticed. */
+  warnings: string[];
+  /** Set when the release failed after something was published: the step fails, outputs still say what is there. */
+  failure?: string;
   durationMs: number;
 }
 
@@ -70,6 +78,18 @@ export async function checkRecordsInRegistry(records: readonly DigestRecord[], i
   return problems.sort();
 }
 
+/**
+ * The index imagetools would push, computed without pushing (`imagetools create --dry-run` prints the exact bytes
+ * it would PUT). Publishing those bytes ourselves lets every registry get the same digest before any tag moves.
+ */
+async function composeIndex(inputs: MergeInputs, plan: TagPlan, annotations: Record<string, string>, sources: Digest[], deps: MergeDeps): Promise<IndexToPublish & { json: OciIndex }> {
+  const first = inputs.images[0] as ImageName;
+  const args = imagetoolsCreateArgs({ image: first, tags: [], annotations, sources, dryRun: true });
+  const out = await withTransientRetries(`imagetools create --dry-run ${first.name}`, () => deps.exec('docker', args, { env: deps.env }), deps);
+  const bytes = Buffer.from(out.stdout.replace(/\n$/, ''), 'utf8');
+  const json = JSON.parse(bytes.toString('utf8')) as OciIndex;
+  return { digest: sha256Digest(bytes), bytes, mediaType: json.mediaType ?? 'application/vnd.oci.image.index.v1+json', version: plan.version, json };
+}
 
 export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnnotations: Record<string, string>, deps: MergeDeps): Promise<MergeResult> {
   const started = deps.clock();
@@ -84,48 +104,43 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
   const registryProblems = await checkRecordsInRegistry(set.records, inputs.images, deps.registry);
   if (registryProblems.length > 0) throw new ProblemsError('the registry does not hold what the records claim; nothing was tagged or pushed', registryProblems);
 
-  const sources = set.records.map((r) => r.digest);
-  const refs = inputs.images.flatMap((i) => plan.tags.map((t) => `${i.name}:${t}`));
-  if (inputs.dryRun) {
-    const first = inputs.images[0] as ImageName;
-    const out = await deps.exec('docker', imagetoolsCreateArgs({ image: first, tags: plan.tags, annotations: indexAnnotations, sources, dryRun: true }), { env: deps.env });
-    const index = JSON.parse(out.stdout) as OciIndex;
-    const entries = checkIndex(index, inputs.platforms, { requireAttestations: false }).entries;
-    log.info('dry-run: nothing was pushed or tagged.');
-    return { plan, refs, entries, index, dryRun: true, records: set.records, durationMs: deps.clock() - started };
-  }
-
-  for (const image of inputs.images) {
-    const create = { image, tags: plan.tags, annotations: indexAnnotations, sources };
-    await log.group(`Create ${image.name} index`, async () => {
-      try {
-        await withTransientRetries(`imagetools create ${image.name}`, () => deps.exec('docker', imagetoolsCreateArgs(create), { env: deps.env, stream: true, timeoutMs: toolTimeoutMs(deps.env) }), deps);
-      } catch (error) {
-        throw error instanceof ToolError ? await explainRefusedCreate(error, image, create, deps) : error;
-      }
-    });
-  }
   // Legs that attached provenance/SBOM pushed an index; the merged index must keep those attestation manifests.
   const attested = set.records.every((r) => INDEX_MEDIA_TYPES.includes(r.mediaType));
-  return { ...(await assertPublished(inputs, plan, deps, attested)), plan, refs, dryRun: false, records: set.records, durationMs: deps.clock() - started };
-}
+  const index = await composeIndex(inputs, plan, indexAnnotations, set.records.map((r) => r.digest), deps);
+  const checked = checkIndex(index.json, inputs.platforms, { requireAttestations: attested, exact: true });
+  if (checked.problems.length > 0) throw new ProblemsError(`the index imagetools composed (${index.digest}) is not the release; nothing was tagged or pushed`, checked.problems);
 
-/** Every tag of every image resolves to one index holding each expected platform once, each with its attestations. */
-export async function assertPublished(inputs: Pick<MergeInputs, 'images' | 'platforms'>, plan: TagPlan, deps: Pick<MergeDeps, 'registry'>, requireAttestations: boolean): Promise<{ digest: Digest; index: OciIndex; entries: PlatformEntry[] }> {
-  const problems: string[] = [];
-  const digests = new Set<string>();
-  const heads = await Promise.all(inputs.images.flatMap((image) => plan.tags.map(async (tag) => ({ ref: `${image.name}:${tag}`, head: await deps.registry.headManifest(image, tag) }))));
-  for (const { ref, head } of heads) {
-    if (!head) problems.push(`${ref} does not resolve after the push`);
-    else digests.add(head.digest);
+  const policy = { forceFloating: inputs.forceFloatingTags, overwriteVersion: inputs.overwriteVersionTag };
+  const decided = await planTags(inputs.images, plan, index, policy, deps.registry);
+  for (const w of decided.warnings) log.warning(w);
+  if (decided.problems.length > 0) throw new ProblemsError('an existing release would be replaced; nothing was tagged or pushed', decided.problems);
+
+  const result = (failure?: string): MergeResult => {
+    const on = new Set(['planned', 'created', 'moved', 'unchanged']);
+    return {
+      digest: index.digest,
+      plan,
+      refs: decided.outcomes.filter((o) => on.has(o.status)).map((o) => `${o.image}:${o.tag}`),
+      entries: checked.entries,
+      index: index.json,
+      dryRun: inputs.dryRun,
+      records: set.records,
+      tags: decided.outcomes,
+      warnings: decided.warnings,
+      ...(failure ? { failure } : {}),
+      durationMs: deps.clock() - started,
+    };
+  };
+  if (inputs.dryRun) {
+    log.info('dry-run: nothing was pushed or tagged.');
+    return result();
   }
-  if (digests.size > 1) problems.push(`the tags resolve to ${digests.size} different digests: ${[...digests].join(', ')}`);
-  const digest = [...digests][0];
-  if (!digest || problems.length > 0) throw new ProblemsError('the published index is not what was asked for', problems);
-  const first = inputs.images[0] as ImageName;
-  const manifest = await deps.registry.getManifest(first, digest);
-  const index = manifest.json as OciIndex;
-  const checked = checkIndex(index, inputs.platforms as Platform[], { requireAttestations });
-  if (checked.problems.length > 0) throw new ProblemsError(`the published index ${digest} is wrong`, checked.problems);
-  return { digest: digest as Digest, index, entries: checked.entries };
+  try {
+    await log.group(`Publish ${index.digest} to ${inputs.images.map((i) => i.name).join(', ')}`, () => publish(inputs.images, index, decided.outcomes, policy, { registry: deps.registry, log: { info: log.info, warning: (l) => (decided.warnings.push(l), log.warning(l)) } }));
+  } catch (error) {
+    if (error instanceof PartialPublishError) return result(error.message);
+    throw error;
+  }
+  const lost = await checkPushedTags(inputs.images, index, decided.outcomes, { registry: deps.registry, sleep: deps.sleep, log: { warning: (l) => (decided.warnings.push(l), log.warning(l)) } });
+  return result(lost.length > 0 ? `the release was published, but a concurrent run took tags of this version:\n${lost.map((p) => `  - ${p}`).join('\n')}` : undefined);
 }

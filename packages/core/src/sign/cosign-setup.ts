@@ -1,6 +1,5 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { InputReader } from '../inputs.ts';
+import type { Scratch } from '../scratch.ts';
 import { InputError } from '../errors.ts';
 import { DEFAULT_COSIGN_VERSION } from '../cosign/checksums.ts';
 import { type InstallDeps, type InstalledCosign, COSIGN_RELEASES_URL, installCosign, parseCosignSha256 } from '../cosign/install.ts';
@@ -46,12 +45,8 @@ export function isPem(key: string): boolean {
   return key.includes('-----BEGIN');
 }
 
-/** A key given as PEM content goes to a 0600 file; a path, env:// or KMS URI is passed as is. */
-export async function materialiseKey(key: string, tmpDir: string, name: string): Promise<string> {
+/** A key given as PEM content goes to a 0600 scratch file (removed when the step ends); a path, env:// or KMS URI is passed as is. */
+export async function materialiseKey(key: string, scratch: Scratch, name: string): Promise<string> {
   if (!isPem(key)) return key;
-  const dir = await mkdtemp(path.join(tmpDir, 'moam-key-'));
-  const file = path.join(dir, name);
-  await writeFile(file, key.endsWith('\n') ? key : `${key}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  return file;
+  return scratch.write(name, key.endsWith('\n') ? key : `${key}\n`);
 }

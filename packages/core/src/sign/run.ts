@@ -1,11 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Exec } from '../exec.ts';
+import type { Scratch } from '../scratch.ts';
 import { ToolError } from '../exec.ts';
 import { byDigest, type ImageName } from '../image.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
 import { toolTimeoutMs, withTransientRetries } from '../transient.ts';
-import { InputError } from '../errors.ts';
+import { InputError, errorMessage } from '../errors.ts';
+import type { Digest } from '../digest.ts';
+import { byIdentity, byPublicKey, countOwnSignatures, duplicateWarning } from './duplicates.ts';
 import { cosignEnv, signArgs, verifyArgs } from '../cosign/args.ts';
 import { isTransientVerifyOutcome, runCosignVerify } from '../cosign/verify-run.ts';
 import { isTransientSignFailure, signFailureAsInputError } from './failures.ts';
@@ -17,9 +18,10 @@ export interface SignDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  registry: RegistryReads & { listTags(image: ImageName): Promise<string[]> };
+  registry: RegistryReads & { listTags(image: ImageName): Promise<string[]>; getBlob(image: ImageName, digest: Digest): Promise<Buffer> };
   sleep: (ms: number) => Promise<void>;
-  tmpDir: string;
+  /** Where the OIDC token file is written for cosign; removed when the step ends. */
+  scratch: Scratch;
 }
 
 /** How the signer is recognised when checking for existing signatures. */
@@ -33,6 +35,8 @@ export interface SignedEntry {
   kind: SignTarget['kind'];
   platform?: string;
   status: 'signed' | 'skipped';
+  /** Signatures from this signer the digest carries after signing (legacy format); more than 1 means a concurrent run signed it too. */
+  signatures?: number;
 }
 
 /** A check for existing signatures that the registry cut short: retried, never read as "not signed". */
@@ -64,11 +68,7 @@ function entry(image: ImageName, t: SignTarget, status: SignedEntry['status']): 
 export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<SignedEntry[]> {
   const results: SignedEntry[] = [];
   const secretsEnv = cosignEnv({ ...(signer.kind === 'key' ? { keyPassword: signer.password } : {}) });
-  let tokenFile: string | undefined;
-  if (signer.kind === 'keyless') {
-    tokenFile = path.join(await mkdtemp(path.join(deps.tmpDir, 'moam-oidc-')), 'token');
-    await writeFile(tokenFile, signer.token, { mode: 0o600 });
-  }
+  const tokenFile = signer.kind === 'keyless' ? await deps.scratch.write('oidc-token', signer.token) : undefined;
   const secrets = [...secretsEnv.secrets, ...(signer.kind === 'keyless' ? [signer.token] : [])];
   for (const image of inputs.images) {
     const root = await deps.registry.getManifest(image, inputs.digest);
@@ -114,7 +114,23 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
       deps,
       { isTransient: (line, error) => error instanceof CheckInterrupted || (!(error instanceof InputError) && isTransientSignFailure(line)) },
     );
-    for (const t of targets) results.push(entry(image, t, skip?.has(t.digest) ? 'skipped' : 'signed'));
+    const entries = targets.map((t) => entry(image, t, skip?.has(t.digest) ? 'skipped' : 'signed'));
+    if (inputs.signatureFormat === 'legacy') await countSignatures(image, entries, cosign, signer, deps);
+    results.push(...entries);
   }
   return results;
+}
+
+/** Re-reads what was signed: a concurrent run that signed the same digest leaves a second layer nothing could have prevented. */
+async function countSignatures(image: ImageName, entries: SignedEntry[], cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<void> {
+  const isOwn = signer.kind === 'keyless' ? byIdentity(signer.identity) : byPublicKey(() => signer.publicKey(cosign), (d) => deps.registry.getBlob(image, d));
+  for (const e of entries.filter((x) => x.status === 'signed')) {
+    try {
+      e.signatures = await countOwnSignatures(deps.registry, image, e.digest, isOwn);
+    } catch (error) {
+      deps.log.warning(`could not count the signatures of ${byDigest(image, e.digest as Digest)} after signing: ${errorMessage(error)}`);
+      continue;
+    }
+    if (e.signatures > 1) deps.log.warning(duplicateWarning(byDigest(image, e.digest as Digest), e.signatures));
+  }
 }

@@ -1,6 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Exec } from '../exec.ts';
+import type { Scratch } from '../scratch.ts';
 import { ToolError } from '../exec.ts';
 import { InputError } from '../errors.ts';
 import { cosignEnv } from '../cosign/args.ts';
@@ -12,7 +11,8 @@ import { keylessIdentity, tokenClaims } from './targets.ts';
 export interface SignerDeps {
   exec: Exec;
   env: NodeJS.ProcessEnv;
-  tmpDir: string;
+  /** Where the key and the derived public key are written; removed when the step ends. */
+  scratch: Scratch;
   getIdToken: (audience: string) => Promise<string>;
   setSecret: (value: string) => void;
 }
@@ -39,7 +39,7 @@ export async function prepareSigner(inputs: SignInputs, deps: SignerDeps): Promi
     const { identity, issuer } = keylessIdentity(tokenClaims(token), deps.env.GITHUB_SERVER_URL);
     return { kind: 'keyless', identity, issuer, token };
   }
-  const key = await materialiseKey(inputs.key as string, deps.tmpDir, 'cosign.key');
+  const key = await materialiseKey(inputs.key as string, deps.scratch, 'cosign.key');
   if (inputs.key?.includes('-----BEGIN')) deps.setSecret(inputs.key);
   if (inputs.keyPassword) deps.setSecret(inputs.keyPassword);
   const password = inputs.keyPassword ?? '';
@@ -57,7 +57,5 @@ async function derivePublicKey(cosign: Cosign, key: string, password: string, de
     if (error instanceof ToolError) throw new InputError('key', `cosign cannot read the key (${error.lastLine})`, 'give the PEM private key from cosign generate-key-pair (or a path / KMS URI) and its key-password', { cause: error });
     throw error;
   }
-  const file = path.join(await mkdtemp(path.join(deps.tmpDir, 'moam-pub-')), 'cosign.pub');
-  await writeFile(file, pub);
-  return file;
+  return deps.scratch.write('cosign-derived.pub', pub);
 }

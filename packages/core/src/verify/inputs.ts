@@ -10,6 +10,8 @@ export type RequiredAttestation = 'provenance' | 'sbom';
 export interface VerifyInputs {
   image: ImageReference;
   platforms?: Platform[];
+  /** The image holds the listed platforms and no others (default: it holds at least them). */
+  exactPlatforms: boolean;
   issuer: string;
   /** Exactly one of identity / identityRegexp is set for keyless verification. */
   identity?: string;
@@ -39,6 +41,8 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
   const p = new Problems();
   const image = p.collect(() => parseImageReference(requireInput(read, 'image', 'ghcr.io/owner/app:1.2.3'), 'image'));
   const platforms = p.collect(() => (read('platforms') ? parsePlatforms(parseList(read('platforms'))) : undefined));
+  const exactPlatforms = p.collect(() => parseBoolean(read('exact-platforms'), 'exact-platforms', false));
+  if (exactPlatforms && !read('platforms')) p.add('Input "exact-platforms": is true but platforms is empty. Fix: list the platforms the image must hold, or remove exact-platforms');
   const key = read('key') || undefined;
   if (key?.startsWith('-') && !isPem(key)) p.add(`Input "key": "${key}" starts with "-"; a key is a path, a PEM public key, env://VAR or a KMS URI, never a flag. Fix: give the public key the images were signed with`);
   // A key-based signature carries no certificate: an identity given next to a key would be silently ignored.
@@ -67,18 +71,23 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
     const workflowRepository = read('workflow-repository') ? parseRepository(read('workflow-repository'), 'workflow-repository').full : repository;
     return buildIdentityRegexp({ ...(env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}), workflowRepository, workflowPath: read('workflow') || DEFAULT_WORKFLOW, refPattern: read('ref-pattern') || DEFAULT_REF_PATTERN });
   });
-  const requireAttestations = p.collect(() =>
-    parseList(read('require-attestations') === '' ? 'provenance,sbom' : read('require-attestations')).filter((a) => a !== 'none').map((a): RequiredAttestation => {
+  // The runner hands over the action.yml default (provenance,sbom) when the input is not set, so an empty value is
+  // one the workflow set on purpose: none, as documented.
+  const requireAttestations = p.collect(() => {
+    const kinds = parseList(read('require-attestations'));
+    if (kinds.includes('none') && kinds.length > 1) throw new InputError('require-attestations', `"${read('require-attestations')}" lists none together with ${kinds.filter((k) => k !== 'none').join(', ')}`, 'give none (or leave it empty) for no attestations, or list provenance and/or sbom');
+    return [...new Set(kinds.filter((a) => a !== 'none'))].map((a): RequiredAttestation => {
       if (a !== 'provenance' && a !== 'sbom') throw new InputError('require-attestations', `"${a}" is not an attestation kind`, 'list provenance and/or sbom, or none');
       return a;
-    }),
-  );
+    });
+  });
   const insecureIgnoreTlog = p.collect(() => parseBoolean(read('insecure-ignore-tlog'), 'insecure-ignore-tlog', false));
   const cosign = p.collect(() => readCosignInstallInputs(read));
   p.throwIfAny('invalid inputs');
   return {
     image: image!,
     ...(platforms ? { platforms } : {}),
+    exactPlatforms: exactPlatforms!,
     issuer,
     ...(exact ? { identity: exact } : {}),
     ...(identityRegexp ? { identityRegexp } : {}),

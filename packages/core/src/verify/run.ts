@@ -1,7 +1,9 @@
 import type { Exec } from '../exec.ts';
+import type { Scratch } from '../scratch.ts';
 import type { Digest } from '../digest.ts';
 import { isDigest } from '../digest.ts';
 import { byDigest, formatReference } from '../image.ts';
+import { formatPlatform, platformFromOci } from '../platform.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
 import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../merge/index-check.ts';
 import { verifyArgs } from '../cosign/args.ts';
@@ -43,8 +45,16 @@ export interface VerifyDeps {
   registry: RegistryReads;
   sleep: (ms: number) => Promise<void>;
   log: Pick<Logger, 'warning'>;
-  /** Where a public key given as PEM content is written for cosign. */
-  tmpDir: string;
+  /** Where a public key given as PEM content is written for cosign; removed when the step ends. */
+  scratch: Scratch;
+}
+
+interface Target {
+  digest: string;
+  kind: DigestReport['kind'];
+  platform?: string;
+  /** Where the platform's attestations are: the attestation manifest's digest, none, or not findable (a lone manifest). */
+  attestations: { from: 'index'; digest?: string } | { from: 'unknown' } | { from: 'not-required' };
 }
 
 async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, key: string | undefined, deps: VerifyDeps): Promise<VerifyOutcome> {
@@ -65,8 +75,66 @@ async function attestationsOf(deps: VerifyDeps, inputs: VerifyInputs, attDigest:
 }
 
 /**
- * Resolves a tag once, then verifies the index and every platform manifest by digest, concurrently.
- * cosign may still be installing: the registry reads do not wait for it.
+ * The platform gate for a single image manifest: it is one platform, so it passes only when that is the one
+ * platform asked for.
+ */
+export function checkSingleManifestPlatform(actual: string, expected: readonly string[]): string[] {
+  return expected.filter((p) => p !== actual).map((p) => `the image is a single ${actual} manifest, so it has no ${p} manifest`);
+}
+
+/** What the attestation gate says when the attestations cannot be found. */
+export function unfindableAttestations(ref: string, kinds: readonly string[]): string {
+  return `${ref} is a single platform manifest: its ${kinds.join(' and ')} attestations are kept in the image index that references it, which cannot be found from the manifest alone. Verify the index (by its tag or index digest) to check them, or set require-attestations: none to check only this manifest's signature and platform`;
+}
+
+/** The digests to verify and, per platform, where its attestations are. Every gate applies to every shape. */
+async function plan(inputs: VerifyInputs, digest: Digest, deps: VerifyDeps): Promise<{ targets: Target[]; problems: string[] }> {
+  const { image } = inputs.image;
+  const root = await deps.registry.getManifest(image, digest);
+  const wanted = inputs.platforms?.map(formatPlatform);
+  if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
+    const index = root.json as OciIndex;
+    const targets: Target[] = [{ digest, kind: 'index', attestations: { from: 'not-required' } }];
+    for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: 'platform', platform: e.platform, attestations: { from: 'index', ...(e.attestation ? { digest: e.attestation.digest } : {}) } });
+    const problems = inputs.platforms ? checkIndex(index, inputs.platforms, { requireAttestations: false, exact: inputs.exactPlatforms }).problems : [];
+    return { targets, problems };
+  }
+  const p = platformFromOci(await deps.registry.platformOf(image, digest));
+  const platform = p ? formatPlatform(p) : 'unknown';
+  return {
+    targets: [{ digest, kind: 'manifest', platform, attestations: { from: 'unknown' } }],
+    problems: wanted ? checkSingleManifestPlatform(platform, wanted) : [],
+  };
+}
+
+async function verifyTarget(t: Target, inputs: VerifyInputs, cosignReady: Cosign | Promise<Cosign>, key: string | undefined, deps: VerifyDeps): Promise<DigestReport> {
+  const { image } = inputs.image;
+  const ref = byDigest(image, t.digest as Digest);
+  const [outcome, attestations] = await Promise.all([
+    Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, deps)),
+    t.attestations.from === 'index' ? attestationsOf(deps, inputs, t.attestations.digest) : Promise.resolve(undefined),
+  ]);
+  const report: DigestReport = { digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), verified: outcome.status === 'verified', problems: [] };
+  if (outcome.status === 'verified') {
+    const sig = outcome.signatures.find((s) => s.dockerManifestDigest === t.digest) ?? outcome.signatures[0];
+    Object.assign(report, { identity: sig?.subject, issuer: sig?.issuer, workflowRef: sig?.githubWorkflowRef, workflowRepository: sig?.githubWorkflowRepository });
+  } else {
+    report.reason = `${outcome.status}: ${outcome.reason}`;
+    report.problems.push(`${t.kind}${t.platform ? ` ${t.platform}` : ''} ${t.digest}: signature not verified (${report.reason})`);
+  }
+  if (attestations) {
+    report.attestations = attestations;
+    for (const need of inputs.requireAttestations) if (!attestations[need]) report.problems.push(`${t.platform} ${t.digest}: no ${need} attestation`);
+  } else if (t.attestations.from === 'unknown' && inputs.requireAttestations.length > 0) {
+    report.problems.push(unfindableAttestations(ref, inputs.requireAttestations));
+  }
+  return report;
+}
+
+/**
+ * Resolves a tag once, then verifies the index and every platform manifest by digest, concurrently, and applies the
+ * platform and attestation gates to whatever the image is (an index, or a single manifest). cosign may still be
+ * installing: the registry reads do not wait for it.
  */
 export async function verifyImage(inputs: VerifyInputs, cosignReady: Cosign | Promise<Cosign>, deps: VerifyDeps): Promise<VerifyReport> {
   const { image } = inputs.image;
@@ -76,39 +144,9 @@ export async function verifyImage(inputs: VerifyInputs, cosignReady: Cosign | Pr
     if (!head || !isDigest(head.digest)) throw new Error(`${formatReference(inputs.image)} does not exist in the registry`);
     digest = head.digest;
   }
-  const root = await deps.registry.getManifest(image, digest);
-  const key = inputs.key ? await materialiseKey(inputs.key, deps.tmpDir, 'cosign.pub') : undefined;
-  const problems: string[] = [];
-  const targets: Array<{ digest: string; kind: DigestReport['kind']; platform?: string; attestation?: string }> = [];
-  if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
-    const index = root.json as OciIndex;
-    targets.push({ digest, kind: 'index' });
-    for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: 'platform', platform: e.platform, ...(e.attestation ? { attestation: e.attestation.digest } : {}) });
-    if (inputs.platforms) problems.push(...checkIndex(index, inputs.platforms, { requireAttestations: false }).problems);
-  } else {
-    targets.push({ digest, kind: 'manifest' });
-  }
-  const digests = await Promise.all(
-    targets.map(async (t): Promise<DigestReport> => {
-      const [outcome, attestations] = await Promise.all([
-        Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, byDigest(image, t.digest as Digest), inputs, key, deps)),
-        t.kind === 'platform' ? attestationsOf(deps, inputs, t.attestation) : Promise.resolve(undefined),
-      ]);
-      const report: DigestReport = { digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), verified: outcome.status === 'verified', problems: [] };
-      if (outcome.status === 'verified') {
-        const sig = outcome.signatures.find((s) => s.dockerManifestDigest === t.digest) ?? outcome.signatures[0];
-        Object.assign(report, { identity: sig?.subject, issuer: sig?.issuer, workflowRef: sig?.githubWorkflowRef, workflowRepository: sig?.githubWorkflowRepository });
-      } else {
-        report.reason = `${outcome.status}: ${outcome.reason}`;
-        report.problems.push(`${t.kind}${t.platform ? ` ${t.platform}` : ''} ${t.digest}: signature not verified (${report.reason})`);
-      }
-      if (attestations) {
-        report.attestations = attestations;
-        for (const need of inputs.requireAttestations) if (!attestations[need]) report.problems.push(`${t.platform} ${t.digest}: no ${need} attestation`);
-      }
-      return report;
-    }),
-  );
+  const key = inputs.key ? await materialiseKey(inputs.key, deps.scratch, 'cosign.pub') : undefined;
+  const { targets, problems } = await plan(inputs, digest, deps);
+  const digests = await Promise.all(targets.map((t) => verifyTarget(t, inputs, cosignReady, key, deps)));
   problems.push(...digests.flatMap((d) => d.problems));
   return { image: formatReference(inputs.image), digest, verified: problems.length === 0, digests, problems };
 }

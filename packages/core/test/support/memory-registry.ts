@@ -1,0 +1,125 @@
+// An in-memory OCI registry for unit tests of merge, sign and verify: manifests by digest, tags, config blobs.
+// It answers like a registry does (404 -> undefined on HEAD, an error on GET), and records every write so a test can
+// assert that nothing was pushed.
+import { createHash } from 'node:crypto';
+import type { Digest } from '../../src/digest.ts';
+import type { ImageName } from '../../src/image.ts';
+import type { ManifestInfo, RegistryReads } from '../../src/ports.ts';
+import type { Platform } from '../../src/platform.ts';
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+interface Stored {
+  bytes: Buffer;
+  mediaType: string;
+  json: Record<string, unknown>;
+}
+
+const digestOf = (bytes: Buffer): Digest => `sha256:${createHash('sha256').update(bytes).digest('hex')}` as Digest;
+
+export class MemoryRegistry implements RegistryReads {
+  readonly manifests = new Map<string, Stored>();
+  readonly tags = new Map<string, Digest>();
+  readonly platforms = new Map<string, Platform>();
+  /** Every PUT, in order: "repository@digest" or "repository:tag". */
+  readonly writes: string[] = [];
+  /** Called before every operation; throw from it to simulate a registry failure. */
+  fault: (op: string, ref: string) => void = () => undefined;
+
+  private repo(image: ImageName): string {
+    return `${image.registry}/${image.repository}`;
+  }
+
+  private resolve(image: ImageName, ref: string): Digest | undefined {
+    const repo = this.repo(image);
+    const digest = ref.startsWith('sha256:') ? (ref as Digest) : this.tags.get(`${repo}:${ref}`);
+    return digest && this.manifests.has(`${repo}@${digest}`) ? digest : undefined;
+  }
+
+  store(image: ImageName, json: Record<string, unknown>, mediaType = String(json.mediaType ?? OCI_MANIFEST)): Digest {
+    const bytes = Buffer.from(JSON.stringify(json));
+    const digest = digestOf(bytes);
+    this.manifests.set(`${this.repo(image)}@${digest}`, { bytes, mediaType, json });
+    return digest;
+  }
+
+  /** An image manifest whose config says `platform` (BuildKit's attestation manifests say unknown/unknown). */
+  addManifest(image: ImageName, platform: Platform, layers: Array<Record<string, unknown>> = []): Digest {
+    const config = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(Buffer.from(JSON.stringify(platform))), size: 2 };
+    const digest = this.store(image, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
+    this.platforms.set(`${this.repo(image)}@${digest}`, platform);
+    return digest;
+  }
+
+  /** BuildKit's attestation manifest for `subject`, with the given in-toto predicate types. */
+  addAttestation(image: ImageName, predicateTypes: readonly string[]): Digest {
+    const layers = predicateTypes.map((t, i) => ({ mediaType: 'application/vnd.in-toto+json', digest: digestOf(Buffer.from(`${t}${i}`)), size: 1, annotations: { 'in-toto.io/predicate-type': t } }));
+    return this.addManifest(image, { os: 'unknown', architecture: 'unknown' }, layers);
+  }
+
+  /** An index of platform manifests, each optionally with its attestation manifest (BuildKit's annotations). */
+  addIndex(image: ImageName, entries: Array<{ digest: Digest; platform: Platform; attestation?: Digest }>, annotations?: Record<string, string>): Digest {
+    const manifests: Array<Record<string, unknown>> = [];
+    for (const e of entries) {
+      manifests.push({ mediaType: OCI_MANIFEST, digest: e.digest, size: 1, platform: e.platform });
+      if (e.attestation) {
+        manifests.push({
+          mediaType: OCI_MANIFEST,
+          digest: e.attestation,
+          size: 1,
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.digest': e.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+        });
+      }
+    }
+    return this.store(image, { schemaVersion: 2, mediaType: OCI_INDEX, manifests, ...(annotations ? { annotations } : {}) }, OCI_INDEX);
+  }
+
+  tag(image: ImageName, tag: string, digest: Digest): void {
+    this.tags.set(`${this.repo(image)}:${tag}`, digest);
+  }
+
+  tagsOf(image: ImageName): Record<string, Digest> {
+    const prefix = `${this.repo(image)}:`;
+    return Object.fromEntries([...this.tags].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  }
+
+  async headManifest(image: ImageName, ref: string): Promise<ManifestInfo | undefined> {
+    this.fault('head', ref);
+    const digest = this.resolve(image, ref);
+    if (!digest) return undefined;
+    const m = this.manifests.get(`${this.repo(image)}@${digest}`) as Stored;
+    return { digest, mediaType: m.mediaType, size: m.bytes.length };
+  }
+
+  async getManifest(image: ImageName, ref: string): Promise<ManifestInfo & { json: unknown }> {
+    this.fault('get', ref);
+    const digest = this.resolve(image, ref);
+    if (!digest) throw new Error(`GET manifest ${ref} of ${image.name}: 404 MANIFEST_UNKNOWN`);
+    const m = this.manifests.get(`${this.repo(image)}@${digest}`) as Stored;
+    return { digest, mediaType: m.mediaType, size: m.bytes.length, json: JSON.parse(m.bytes.toString('utf8')) };
+  }
+
+  async platformOf(image: ImageName, digest: string): Promise<Platform> {
+    this.fault('platform', digest);
+    const p = this.platforms.get(`${this.repo(image)}@${digest}`);
+    if (!p) throw new Error(`read platform of ${digest}: not an image manifest in ${image.name}`);
+    return p;
+  }
+
+  async putManifest(image: ImageName, reference: string, bytes: Buffer, mediaType: string): Promise<Digest> {
+    this.fault('put', reference);
+    const digest = digestOf(bytes);
+    if (reference.startsWith('sha256:') && reference !== digest) throw new Error(`PUT manifest ${reference}: 400 DIGEST_INVALID`);
+    this.manifests.set(`${this.repo(image)}@${digest}`, { bytes, mediaType, json: JSON.parse(bytes.toString('utf8')) as Record<string, unknown> });
+    if (!reference.startsWith('sha256:')) this.tags.set(`${this.repo(image)}:${reference}`, digest);
+    this.writes.push(`${image.repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`);
+    return digest;
+  }
+
+  async listTags(image: ImageName): Promise<string[]> {
+    this.fault('tags', '');
+    return Object.keys(this.tagsOf(image)).sort();
+  }
+}
