@@ -250,14 +250,15 @@ describe('faults: transient registry trouble changes nothing in what is publishe
       return { run, repo: r, handoff };
     }
 
-    it('build-by-digest: 401 UNAUTHORIZED (JSON body, no challenge) on blob upload start', async () => {
+    // The push-access check (an upload started and cancelled) meets the 401 before anything is built.
+    it('build-by-digest: 401 UNAUTHORIZED (JSON body, no challenge) on blob upload start: refused before the build', async () => {
       const rule: FaultRule = { name: '401', method: 'POST', path: /\/blobs\/uploads\/$/, fault: { kind: 'status', status: 401, body: registryErrorBody('UNAUTHORIZED', 'authentication required') } };
       const { run } = await failingBuild(rule);
-      expect(run.errors.join('\n')).toMatch(/start upload of blob sha256:[0-9a-f]{64} failed: 401 UNAUTHORIZED \(authentication required\)/);
+      expect(run.errors.join('\n')).toMatch(/check push access \(start a blob upload\) failed: 401 UNAUTHORIZED \(authentication required\)/);
       expect(run.errors.join('\n')).toMatch(dockerHint);
-      // One POST per parallel upload worker (4), none repeated.
-      expect(proxy.count('POST', rule.path)).toBeLessThanOrEqual(4);
-      expect(proxy.faults.length).toBe(proxy.count('POST', rule.path));
+      expect(run.stdout).not.toMatch(/::group::Build /);
+      expect(proxy.count('POST', rule.path)).toBe(1);
+      expect(proxy.faults.length).toBe(1);
       expect(run.stdout).not.toMatch(/attempt 2 of/);
     });
 

@@ -18,7 +18,7 @@ import type { Logger } from '../ports.ts';
 /** The parts of the registry client the build leg needs. */
 export interface LayoutPusher {
   pushOciLayout(args: { layoutDir: string; digest: Digest; images: readonly ImageName[] }): Promise<{ digest: string }>;
-  blobExists(image: ImageName, digest: Digest): Promise<boolean>;
+  checkPushAccess(image: ImageName): Promise<void>;
   headManifest(image: ImageName, ref: string): Promise<{ digest: string } | undefined>;
 }
 
@@ -52,9 +52,6 @@ export interface BuildResult {
   attestations: { provenance: boolean; sbom: boolean };
 }
 
-/** sha256 of zero bytes: asking for it exercises the registry's auth without depending on any content. */
-const EMPTY_BLOB = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' as Digest;
-
 const CONTAINERD_FIX =
   'enable the containerd image store in the Docker daemon ({"features":{"containerd-snapshotter":true}} in /etc/docker/daemon.json, then restart dockerd), or use a docker-container builder (docker/setup-buildx-action)';
 
@@ -72,8 +69,8 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
   const builder = await detectBuilder(exec, inputs.builder, env);
   log.info(`Builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion}); push path: ${builder.canPushByDigest ? 'buildx push-by-digest' : 'OCI layout pushed by digest by multi-arch-of-madness'}`);
   if (!builder.canPushByDigest) await ensureContainerdStore(exec, env);
-  // Missing or rejected credentials fail here, before a build that may take many minutes.
-  if (inputs.push) await Promise.all(inputs.images.map((image) => deps.registry.blobExists(image, EMPTY_BLOB)));
+  // Missing, rejected or pull-only credentials fail here, before a build that may take many minutes.
+  if (inputs.push) await Promise.all(inputs.images.map((image) => deps.registry.checkPushAccess(image)));
   if (!builder.canExportCache && inputs.cacheTo.length > 0) {
     throw new InputError('cache-to', `the "${builder.driver}" driver of builder "${builder.name}" cannot export build cache`, 'remove cache-to, or use a docker-container builder (docker/setup-buildx-action)');
   }

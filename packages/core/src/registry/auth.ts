@@ -179,3 +179,50 @@ export function parseTokenResponse(body: Buffer): { token: string; expiresInS: n
   const expiresInS = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 60;
   return { token, expiresInS };
 }
+
+/**
+ * The scopes a Bearer token grants, read from a JWT's `access` claim (the token spec's claim set, which Docker Hub
+ * and distribution-based token services issue), as `type:name:actions` strings; undefined when the token is not
+ * such a JWT (ghcr.io's are opaque). Clients must treat tokens as opaque for authorization: this is only for
+ * saying in an error message what the token service granted. Never verified, never trusted.
+ */
+export function tokenGrants(token: string): string[] | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  let payload: { access?: unknown };
+  try {
+    payload = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as typeof payload;
+  } catch {
+    return undefined;
+  }
+  if (!payload || typeof payload !== 'object' || !Array.isArray(payload.access)) return undefined;
+  const out: string[] = [];
+  for (const entry of payload.access as unknown[]) {
+    const { type, name, actions } = (entry ?? {}) as { type?: unknown; name?: unknown; actions?: unknown };
+    if (typeof type !== 'string' || typeof name !== 'string' || !Array.isArray(actions)) continue;
+    const granted = actions.filter((a): a is string => typeof a === 'string' && a !== '');
+    if (granted.length > 0) out.push(`${type}:${name}:${granted.join(',')}`);
+  }
+  return mergeScopes(out);
+}
+
+/** The parts of `needed` that `granted` lacks, per resource (`repository:a:push`); all of `needed` when granted is unknown. */
+export function missingScopes(needed: readonly string[], granted: readonly string[] | undefined): string[] {
+  if (granted === undefined) return mergeScopes(needed);
+  const have = new Map<string, Set<string>>();
+  for (const scope of mergeScopes(granted)) {
+    const colon = scope.lastIndexOf(':');
+    have.set(scope.slice(0, colon), new Set(scope.slice(colon + 1).split(',')));
+  }
+  const missing: string[] = [];
+  for (const scope of mergeScopes(needed)) {
+    const colon = scope.lastIndexOf(':');
+    const resource = scope.slice(0, colon);
+    const lacking = scope
+      .slice(colon + 1)
+      .split(',')
+      .filter((a) => a && !have.get(resource)?.has(a));
+    if (lacking.length > 0) missing.push(`${resource}:${lacking.join(',')}`);
+  }
+  return missing;
+}

@@ -3,7 +3,20 @@ import type { Exec } from '../exec.ts';
 import { type Digest, isDigest } from '../digest.ts';
 import { type ImageName, parseImageName } from '../image.ts';
 import { type Platform, platformFromOci } from '../platform.ts';
-import { type Action, type AuthChallenge, basicAuthorization, buildTokenRequest, challengeScopes, mergeScopes, parseTokenResponse, parseWwwAuthenticate, pickChallenge, repositoryScope } from './auth.ts';
+import {
+  type Action,
+  type AuthChallenge,
+  basicAuthorization,
+  buildTokenRequest,
+  challengeScopes,
+  mergeScopes,
+  missingScopes,
+  parseTokenResponse,
+  parseWwwAuthenticate,
+  pickChallenge,
+  repositoryScope,
+  tokenGrants,
+} from './auth.ts';
 import { type RegistryCredentials, type ResolvedCredentials, resolveDockerCredentials } from './docker-config.ts';
 import { OciLayoutError, RegistryError, parseRegistryErrorBody, summariseRegistryErrors } from './errors.ts';
 import { MANIFEST_MEDIA_TYPES, type OciManifestJson, isIndex, manifestMediaType, parseManifestJson, sha256Digest } from './media.ts';
@@ -87,7 +100,7 @@ interface Endpoint {
 interface Call {
   readonly image: { registry: string; repository?: string };
   readonly operation: string;
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   /** Path under the registry's base (e.g. /v2/app/manifests/latest), or an absolute URL (upload Location, Link). */
   readonly target: string | URL;
   readonly scopes: readonly string[];
@@ -144,6 +157,8 @@ export class RegistryClient {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   private readonly pendingTokens = new Map<string, Promise<string>>();
   private readonly credentialCache = new Map<string, Promise<ResolvedCredentials>>();
+  /** "registry from -> to" pairs whose cross-repository mounts were refused: later blobs go straight to an upload. */
+  private readonly refusedMounts = new Set<string>();
 
   constructor(deps: RegistryClientDeps) {
     this.env = deps.env;
@@ -285,6 +300,46 @@ export class RegistryClient {
     return res.status === 200;
   }
 
+  /**
+   * Fails unless the credentials may push to the repository: for a check before work that needs it (a build that
+   * takes minutes). A HEAD only needs pull, and a token service answers a request for pull,push with whatever
+   * subset it allows, without an error; so this does what needs push and undoes it: start a blob upload (POST,
+   * which needs pull and push) and cancel it (DELETE of the upload's Location), as go-containerregistry's
+   * remote.CheckPushPermission does. Every registry has the upload API; nothing is pushed, and an upload left
+   * behind when the cancel fails is discarded by the registry's upload purging. The error for a refusal names the
+   * registry, the repository and the scope the token lacks.
+   */
+  async checkPushAccess(image: ImageName | string): Promise<void> {
+    const img = toImage(image);
+    const pushScope = repositoryScope(img.repository, PUSH);
+    const res = await this.call({
+      image: img,
+      operation: 'check push access (start a blob upload)',
+      method: 'POST',
+      target: `/v2/${img.repository}/blobs/uploads/`,
+      scopes: [pushScope],
+      ok: [202],
+      maxResponseBytes: MAX_SMALL_RESPONSE,
+    });
+    const location = header(res, 'location');
+    if (!location) return;
+    try {
+      await this.send({
+        image: img,
+        operation: 'cancel the upload of the push access check',
+        method: 'DELETE',
+        target: new URL(location, res.url),
+        scopes: [pushScope],
+        // 404/405: the registry already dropped it, or cannot cancel uploads; 401/403: cancelling needs a scope these
+        // credentials lack (distribution wants delete for any DELETE). Nothing was pushed either way.
+        ok: [200, 202, 204, 401, 403, 404, 405],
+        maxResponseBytes: MAX_SMALL_RESPONSE,
+      });
+    } catch (e) {
+      this.log(`${img.registry}/${img.repository}: could not cancel the upload of the push access check (${(e as Error).message}); the registry discards it later`);
+    }
+  }
+
   /** GET a blob into memory (configs, attestations; not for big layers); verifies its sha256. */
   async getBlob(image: ImageName | string, digest: Digest, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
     const img = toImage(image);
@@ -322,21 +377,8 @@ export class RegistryClient {
     const body: BodySource = Buffer.isBuffer(blob.content) ? blob.content : { size: blob.size, open: blob.content };
     return withRetry(async () => {
       const pushScope = repositoryScope(img.repository, PUSH);
-      let start: HttpResponse;
-      if (from) {
-        const q = new URLSearchParams({ mount: blob.digest, from: from.repository });
-        start = await this.send({
-          image: img,
-          operation: `mount blob ${blob.digest} from ${from.repository}`,
-          method: 'POST',
-          target: `/v2/${img.repository}/blobs/uploads/?${q.toString()}`,
-          scopes: mergeScopes([pushScope, repositoryScope(from.repository, PULL)]),
-          ok: [201, 202],
-          maxResponseBytes: MAX_SMALL_RESPONSE,
-        });
-        if (start.status === 201) return 'mounted';
-      } else {
-        start = await this.send({
+      const startUpload = () =>
+        this.send({
           image: img,
           operation: `start upload of blob ${blob.digest}`,
           method: 'POST',
@@ -345,6 +387,35 @@ export class RegistryClient {
           ok: [202],
           maxResponseBytes: MAX_SMALL_RESPONSE,
         });
+      const mountKey = from ? `${img.registry} ${from.repository} -> ${img.repository}` : '';
+      let start: HttpResponse;
+      if (from && !this.refusedMounts.has(mountKey)) {
+        const q = new URLSearchParams({ mount: blob.digest, from: from.repository });
+        const mountOp = `mount blob ${blob.digest} from ${from.repository}`;
+        try {
+          start = await this.send({
+            image: img,
+            operation: mountOp,
+            method: 'POST',
+            target: `/v2/${img.repository}/blobs/uploads/?${q.toString()}`,
+            scopes: mergeScopes([pushScope, repositoryScope(from.repository, PULL)]),
+            ok: [201, 202],
+            maxResponseBytes: MAX_SMALL_RESPONSE,
+          });
+        } catch (e) {
+          // A mount also needs pull on the source repository (distribution checks it before the upload handler),
+          // and token services grant only what the credentials allow, so the mount is refused: 401
+          // insufficient_scope (distribution, Docker Hub) or 403 DENIED. The blob can still be uploaded, as
+          // containerd does after a refused mount. Only the registry's answer to the mount counts: the token
+          // endpoint refusing the credentials is no refusal of the mount.
+          if (!(e instanceof RegistryError) || e.operation !== mountOp || (e.status !== 401 && e.status !== 403)) throw e;
+          this.refusedMounts.add(mountKey);
+          this.log(`${img.registry}: mounting blobs from ${from.repository} into ${img.repository} was refused (${e.status}${e.code ? ` ${e.code}` : ''}); uploading them instead`);
+          start = await startUpload();
+        }
+        if (start.status === 201) return 'mounted';
+      } else {
+        start = await startUpload();
       }
       const location = header(start, 'location');
       if (!location) {
@@ -544,7 +615,8 @@ export class RegistryClient {
       throw new RegistryError({ registry, operation: op, detail: 'refusing to send credentials to a token realm that is not HTTPS' });
     }
     const res = await withRetry(async () => {
-      const r = await this.exchange({ registry }, op, req.method, req.url, req.headers, req.body, MAX_SMALL_RESPONSE);
+      // The realm is trusted with the registry's certs.d CAs too, as docker and containerd do (one transport for both).
+      const r = await this.exchange({ registry }, op, req.method, req.url, req.headers, req.body, MAX_SMALL_RESPONSE, registryEndpointHost(registry));
       if (r.status !== 200) throw this.errorFromResponse({ registry }, op, r, credentials);
       return r;
     }, this.retryDeps());
@@ -580,7 +652,7 @@ export class RegistryClient {
     }
     if (c.ok.includes(res.status)) return res;
     const { credentials } = res.status === 401 || res.status === 403 ? await this.credentials(registry) : { credentials: undefined };
-    throw this.errorFromResponse(c.image, c.operation, res, credentials);
+    throw this.errorFromResponse(c.image, c.operation, res, credentials, { needed: c.scopes, ...(auth !== undefined ? { authorization: auth } : {}) });
   }
 
   /** One HTTP exchange; connection failures become RegistryErrors (retryable or not). */
@@ -592,6 +664,7 @@ export class RegistryClient {
     headers: Record<string, string>,
     body: BodySource | undefined,
     maxResponseBytes: number,
+    alsoTrust?: string,
   ): Promise<HttpResponse> {
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.host))) {
       throw new RegistryError({ ...where(image), operation, detail: `refusing plain HTTP to ${url.host}: only localhost registries are spoken to without TLS` });
@@ -605,7 +678,7 @@ export class RegistryClient {
         ...(body !== undefined ? { body } : {}),
         timeoutMs: this.timeoutMs,
         maxResponseBytes,
-        agent: this.agents.agentFor(url),
+        agent: this.agents.agentFor(url, alsoTrust),
       });
       this.trace?.({ method, url: url.href, status: res.status, ...(authorization ? { authorization } : {}) });
       return res;
@@ -620,7 +693,7 @@ export class RegistryClient {
         ...(code ? { code } : {}),
         detail: `${e.message.trim()}; ${method} ${url.origin}${url.pathname}`,
         ...(tlsBad
-          ? { fix: `trust the registry's CA: put it in ${this.agents.certsDirFor(url.host)}/ca.crt (Docker's convention) or the system trust store` }
+          ? { fix: `trust the registry's CA: put it in ${this.agents.certsDirFor(alsoTrust ?? url.host)}/ca.crt (Docker's convention) or the system trust store` }
           : code === 'ENOTFOUND'
             ? { fix: `check the registry name "${image.registry}"` }
             : {}),
@@ -629,17 +702,39 @@ export class RegistryClient {
     }
   }
 
-  private errorFromResponse(image: { registry: string; repository?: string }, operation: string, res: HttpResponse, credentials?: RegistryCredentials): RegistryError {
+  /**
+   * `sent`: the scopes the request needed and the Authorization it carried, so that a refusal can say which scope
+   * the token lacked (the challenge's scope when the registry names it, else what we asked for) and, when the
+   * token is a JWT with an access claim, what it did grant.
+   */
+  private errorFromResponse(
+    image: { registry: string; repository?: string },
+    operation: string,
+    res: HttpResponse,
+    credentials?: RegistryCredentials,
+    sent?: { needed: readonly string[]; authorization?: string },
+  ): RegistryError {
     const { code, detail } = summariseRegistryErrors(parseRegistryErrorBody(res.body));
     const retryAfter = header(res, 'retry-after');
     let fix: string | undefined;
     if (res.status === 401 || res.status === 403) {
       const r = image.registry;
-      const insufficient = parseWwwAuthenticate(res.headers['www-authenticate']).some((c) => c.params.error === 'insufficient_scope');
+      const insufficient = parseWwwAuthenticate(res.headers['www-authenticate']).find((c) => c.params.error === 'insufficient_scope');
+      const bearer = sent?.authorization?.startsWith('Bearer ') ? sent.authorization.slice('Bearer '.length) : undefined;
+      const granted = bearer !== undefined ? tokenGrants(bearer) : undefined;
+      const needed = insufficient && challengeScopes(insufficient).length > 0 ? challengeScopes(insufficient) : (sent?.needed ?? []);
+      const missing = missingScopes(needed, granted);
+      const grantedHere = granted?.filter((g) => missing.some((m) => m.slice(0, m.lastIndexOf(':')) === g.slice(0, g.lastIndexOf(':'))));
+      const scopeNote =
+        granted && grantedHere && missing.length > 0
+          ? `: the token lacks ${missing.join(' ')} (it grants ${grantedHere.length > 0 ? grantedHere.join(' ') : 'nothing there'})`
+          : insufficient && needed.length > 0
+            ? `: the request needs ${mergeScopes(needed).join(' ')} (insufficient_scope)`
+            : '';
       fix = credentials
         ? res.status === 401 && !insufficient
           ? `the credentials for ${r} (from ${credentials.source}) were rejected; check the username and password/token, then log in again (docker login ${r}, or docker/login-action with registry: ${r})`
-          : `the credentials for ${r} (from ${credentials.source}) are not allowed to do this${image.repository ? ` on ${image.repository}` : ''}; check the account's or token's permissions (e.g. packages: write for ghcr.io)`
+          : `the credentials for ${r} (from ${credentials.source}) are not allowed to do this${image.repository ? ` on ${image.repository}` : ''}${scopeNote}; check the account's or token's permissions (e.g. packages: write for ghcr.io)`
         : `no credentials for ${r} were found in the docker config; run "docker login ${r}" (or docker/login-action with registry: ${r}) before this step`;
     }
     return new RegistryError({

@@ -106,9 +106,11 @@ export function parseRegistryErrorBody(body: Buffer | string | undefined): Regis
     });
   }
   if (out.length === 0 && json && typeof json === 'object') {
-    // Some registries answer {"message": "..."} or {"error": "..."}.
-    const { message, error } = json as { message?: unknown; error?: unknown };
-    const m = typeof message === 'string' ? message : typeof error === 'string' ? error : undefined;
+    // Some registries answer {"message": "..."} or {"error": "..."}; Docker Hub's token service {"details": "..."}
+    // (what docker shows as "unauthorized: <details>"); OAuth2 token endpoints {"error", "error_description"}.
+    const { message, error, details, error_description: description } = json as { message?: unknown; error?: unknown; details?: unknown; error_description?: unknown };
+    const oauth = typeof error === 'string' && typeof description === 'string' && description ? `${error}: ${description}` : undefined;
+    const m = typeof message === 'string' ? message : (oauth ?? (typeof error === 'string' ? error : typeof details === 'string' ? details : undefined));
     if (m) out.push({ message: m.slice(0, 300) });
   }
   return out;

@@ -122,6 +122,20 @@ export function loadTlsMaterial(hostPort: string, deps: TlsDeps, systemCa: () =>
   return { ca: [...systemCa(), ...extra], ...(cert !== undefined && key !== undefined ? { cert, key } : {}), files };
 }
 
+/**
+ * TLS material for host[:port], also trusting the certs.d CAs of `alsoTrust` (another host[:port]). Token requests
+ * pass the registry's: docker and containerd fetch tokens through the registry's own transport, so a token realm
+ * on another host of the same private PKI works with nothing but certs.d/<registry>/ca.crt. The client
+ * certificate stays the host's own.
+ */
+export function loadTlsMaterialTrusting(hostPort: string, alsoTrust: string | undefined, deps: TlsDeps, systemCa: () => string[]): TlsMaterial {
+  const own = loadTlsMaterial(hostPort, deps, systemCa);
+  if (!alsoTrust || alsoTrust === hostPort) return own;
+  const other = loadTlsMaterial(alsoTrust, deps, () => []);
+  const otherCaFiles = other.files.filter((f) => f.endsWith('.crt'));
+  return { ...own, ca: [...own.ca, ...other.ca], files: [...own.files, ...otherCaFiles] };
+}
+
 /** Node's bundled roots + the first readable system bundle + NODE_EXTRA_CA_CERTS (passing `ca` replaces Node's defaults, so we rebuild them). */
 export function systemTrust(deps: TlsDeps): string[] {
   const out = [...tls.rootCertificates];
@@ -150,14 +164,16 @@ export class AgentPool {
   private systemCa: string[] | undefined;
   constructor(private readonly deps: TlsDeps) {}
 
-  agentFor(url: URL): http.Agent {
-    const key = `${url.protocol}//${url.host}`;
+  /** `alsoTrust`: a host[:port] whose certs.d CAs this origin is trusted with too (see loadTlsMaterialTrusting). */
+  agentFor(url: URL, alsoTrust?: string): http.Agent {
+    const extra = url.protocol === 'https:' && alsoTrust && alsoTrust !== url.host ? alsoTrust : undefined;
+    const key = `${url.protocol}//${url.host}${extra ? ` +${extra}` : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
       if (url.protocol === 'http:') {
         agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
       } else {
-        const material = loadTlsMaterial(url.host, this.deps, () => (this.systemCa ??= systemTrust(this.deps)));
+        const material = loadTlsMaterialTrusting(url.host, extra, this.deps, () => (this.systemCa ??= systemTrust(this.deps)));
         // One secure context per host: passing `ca` per connection would re-parse a few hundred CAs for every socket.
         const secureContext = tls.createSecureContext({ ca: material.ca, ...(material.cert ? { cert: material.cert, key: material.key } : {}) });
         agent = new https.Agent({ keepAlive: true, maxSockets: 8, secureContext });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AuthChallenge, buildTokenRequest, mergeScopes, parseTokenResponse, parseWwwAuthenticate, pickChallenge, repositoryScope } from '../../src/registry/auth.ts';
+import { type AuthChallenge, buildTokenRequest, mergeScopes, missingScopes, parseTokenResponse, parseWwwAuthenticate, pickChallenge, repositoryScope, tokenGrants } from '../../src/registry/auth.ts';
+import { parseRegistryErrorBody, summariseRegistryErrors } from '../../src/registry/errors.ts';
 
 describe('parseWwwAuthenticate', () => {
   it.each<[string, string | string[] | undefined, AuthChallenge[]]>([
@@ -114,5 +115,37 @@ describe('token requests', () => {
     ['not json', undefined],
   ])('parseTokenResponse(%s)', (body, expected) => {
     expect(parseTokenResponse(Buffer.from(body))).toEqual(expected);
+  });
+});
+
+describe('what a token grants (for error messages only)', () => {
+  const jwt = (payload: unknown) => `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`;
+
+  it('reads the access claim of a JWT; empty grants drop out', () => {
+    const token = jwt({ access: [{ type: 'repository', name: 'o/app', actions: ['pull'] }, { type: 'repository', name: 'o/src', actions: [] }, { type: 'repository', name: 'o/app', actions: ['push'] }] });
+    expect(tokenGrants(token)).toEqual(['repository:o/app:pull,push']);
+    expect(tokenGrants(jwt({ access: [] }))).toEqual([]);
+  });
+
+  it.each(['djE6b3BhcXVl', 'a.b', `x.${Buffer.from('not json').toString('base64url')}.y`, jwt({ sub: 'no access claim' }), jwt([1])])('an opaque token (%s) grants unknown', (token) => {
+    expect(tokenGrants(token)).toBeUndefined();
+  });
+
+  it('missingScopes: what is needed and not granted, per resource', () => {
+    expect(missingScopes(['repository:o/app:pull,push'], ['repository:o/app:pull'])).toEqual(['repository:o/app:push']);
+    expect(missingScopes(['repository:o/app:pull,push', 'repository:o/src:pull'], ['repository:o/app:pull,push'])).toEqual(['repository:o/src:pull']);
+    expect(missingScopes(['repository:o/app:pull'], ['repository:o/app:pull,push'])).toEqual([]);
+    expect(missingScopes(['repository:o/app:push,pull'], undefined)).toEqual(['repository:o/app:pull,push']);
+  });
+});
+
+describe('error bodies of token services', () => {
+  it.each<[string, { code?: string; detail?: string }]>([
+    ['{"details":"incorrect username or password"}', { detail: 'incorrect username or password' }],
+    ['{"error":"invalid_grant","error_description":"incorrect username or password"}', { detail: 'invalid_grant: incorrect username or password' }],
+    ['{"error":"invalid_grant"}', { detail: 'invalid_grant' }],
+    ['{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}', { code: 'UNAUTHORIZED', detail: 'authentication required' }],
+  ])('%s', (body, expected) => {
+    expect(summariseRegistryErrors(parseRegistryErrorBody(body))).toEqual(expected);
   });
 });

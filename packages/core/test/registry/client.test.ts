@@ -421,3 +421,93 @@ describe('manifests and tags', () => {
     await expect(h.client.platformOf(`${r.host}/app`, id)).rejects.toThrow(/is not an image manifest/);
   });
 });
+
+describe('push access check', () => {
+  const grantsPullOnly = { app: ['pull'] } as const;
+
+  it('starts an upload and cancels it: nothing pushed, no upload left', async () => {
+    const r = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw' } });
+    const h = harness({ username: 'u', password: 'pw' });
+    await h.client.checkPushAccess(`${r.host}/team/app`);
+    expect(r.requests.filter((q) => q.url !== '/v2/' && !q.url.startsWith('/token')).map((q) => `${q.method} ${q.url.replace(/[0-9a-f-]{36}/, 'ID')}`)).toEqual([
+      'POST /v2/team/app/blobs/uploads/',
+      // registry 2.8 wants delete for any DELETE: the challenge asks for it, a token with it follows
+      'DELETE /v2/team/app/blobs/uploads/ID',
+      'DELETE /v2/team/app/blobs/uploads/ID',
+    ]);
+    expect(r.uploads.size).toBe(0);
+    expect(r.blobs.get('team/app')?.size ?? 0).toBe(0);
+    expect(new URL(r.tokenRequests[0]!.url, 'http://x').searchParams.getAll('scope')).toEqual(['repository:team/app:pull,push']);
+  });
+
+  it('a pull-only token: an error naming the registry, the repository and the scope it lacks (from a JWT access claim)', async () => {
+    const r = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw', grants: grantsPullOnly, tokenFormat: 'jwt' } });
+    const h = harness({ username: 'u', password: 'pw' });
+    // pull works with these credentials, so a HEAD probe would not notice
+    expect(await h.client.blobExists(`${r.host}/app`, digestOf(Buffer.from('')))).toBe(false);
+    const check = h.client.checkPushAccess(`${r.host}/app`);
+    await expect(check).rejects.toMatchObject({ status: 401, registry: r.host, repository: 'app' });
+    await expect(check).rejects.toThrow(
+      new RegExp(`^${r.host.replace(/\./g, '\\.')}/app: check push access \\(start a blob upload\\) failed: 401 UNAUTHORIZED .*not allowed to do this on app: the token lacks repository:app:push \\(it grants repository:app:pull\\)`),
+    );
+    expect(r.uploads.size).toBe(0);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it('with an opaque token: the scope the registry asked for (insufficient_scope)', async () => {
+    const r = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw', grants: grantsPullOnly } });
+    const h = harness({ username: 'u', password: 'pw' });
+    await expect(h.client.checkPushAccess(`${r.host}/app`)).rejects.toThrow(/not allowed to do this on app: the request needs repository:app:pull,push \(insufficient_scope\)/);
+  });
+
+  it('an upload it may not cancel (no delete scope, as registry 2.8 wants for DELETE) is left to the registry, quietly', async () => {
+    const r = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw', grants: { app: ['pull', 'push'] } } });
+    const h = harness({ username: 'u', password: 'pw' });
+    await h.client.checkPushAccess(`${r.host}/app`);
+    expect(r.uploads.size).toBe(1);
+    expect(h.log.filter((l) => /cancel/.test(l))).toEqual([]);
+  });
+
+  it('works without auth and with Basic auth', async () => {
+    const open = await registry();
+    await harness().client.checkPushAccess(`${open.host}/app`);
+    const basic = await registry({ auth: { kind: 'basic', user: 'u', password: 'pw' } });
+    await harness({ username: 'u', password: 'pw' }).client.checkPushAccess(`${basic.host}/app`);
+    await expect(harness({ username: 'u', password: 'nope' }).client.checkPushAccess(`${basic.host}/app`)).rejects.toThrow(/were rejected/);
+    expect(open.uploads.size + basic.uploads.size).toBe(0);
+  });
+});
+
+describe('cross-repository mounts refused for scope', () => {
+  it('fall back to an upload, and later blobs skip the mount', async () => {
+    const r = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw', grants: { src: ['pull', 'push'], dst: ['pull', 'push'] } } });
+    const seed = harness({ username: 'u', password: 'pw' });
+    const blobs = [blobOf(randomBytes(500)), blobOf(randomBytes(500))];
+    for (const b of blobs) await seed.client.pushBlob(`${r.host}/src`, b);
+    expect(await seed.client.pushBlob(`${r.host}/dst`, blobs[0]!, { mountFrom: { name: `${r.host}/src`, registry: r.host, repository: 'src' } })).toBe('mounted');
+
+    const limited = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw', grants: { dst: ['pull', 'push'] }, tokenFormat: 'jwt' } });
+    const l = harness({ username: 'u', password: 'pw' });
+    const from = { name: `${limited.host}/src`, registry: limited.host, repository: 'src' };
+    for (const b of blobs) expect(await l.client.pushBlob(`${limited.host}/dst`, b, { mountFrom: from })).toBe('uploaded');
+    for (const b of blobs) expect(limited.blobs.get('dst')?.get(b.digest)?.equals(b.content as Buffer)).toBe(true);
+    const posts = limited.requests.filter((q) => q.method === 'POST').map((q) => q.url);
+    // the mount (and its one retry with a fresh token), then plain uploads only
+    expect(posts).toEqual([
+      `/v2/dst/blobs/uploads/?mount=${encodeURIComponent(blobs[0]!.digest)}&from=src`,
+      `/v2/dst/blobs/uploads/?mount=${encodeURIComponent(blobs[0]!.digest)}&from=src`,
+      '/v2/dst/blobs/uploads/',
+      '/v2/dst/blobs/uploads/',
+    ]);
+    expect(l.log.filter((x) => x.includes('mounting blobs from src into dst was refused (401 UNAUTHORIZED); uploading them instead'))).toHaveLength(1);
+    expect(l.sleeps).toEqual([]);
+  });
+
+  it('rejected credentials are not a refused mount', async () => {
+    const r = await registry({ auth: { kind: 'bearer', user: 'u', password: 'pw' } });
+    const h = harness({ username: 'u', password: 'wrong' });
+    const push = h.client.uploadBlob(`${r.host}/dst`, blobOf(randomBytes(10)), { mountFrom: { name: `${r.host}/src`, registry: r.host, repository: 'src' } });
+    await expect(push).rejects.toThrow(/were rejected/);
+    expect(h.log.some((x) => x.includes('uploading them instead'))).toBe(false);
+  });
+});

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTlsProtocolMismatch, isTlsVerificationError, loadTlsMaterial } from '../../src/registry/transport.ts';
+import { isTlsProtocolMismatch, isTlsVerificationError, loadTlsMaterial, loadTlsMaterialTrusting } from '../../src/registry/transport.ts';
 
 let certsDir: string;
 const deps = () => ({ certsDir, systemCaFiles: [], env: {} });
@@ -35,6 +35,17 @@ describe('certs.d TLS material', () => {
     expect(loadTlsMaterial('localhost:5000', deps(), () => SYSTEM).ca).toEqual(['SYSTEM-CA']);
     expect(loadTlsMaterial('registry.example.com', deps(), () => SYSTEM).ca).toEqual(['SYSTEM-CA', 'CA-EXAMPLE']);
     expect(loadTlsMaterial('registry.example.com:443', deps(), () => SYSTEM).ca).toEqual(['SYSTEM-CA', 'CA-EXAMPLE']);
+  });
+
+  it("a token realm on another host is trusted with the registry's certs.d CAs too (docker and containerd use one transport for both)", () => {
+    const m = loadTlsMaterialTrusting('auth.example.com:5447', 'registry.example.com', deps(), () => SYSTEM);
+    expect(m.ca).toEqual(['SYSTEM-CA', 'CA-EXAMPLE']);
+    expect(m.cert).toBeUndefined();
+    // the client certificate stays the host's own
+    const own = loadTlsMaterialTrusting('localhost:5443', 'registry.example.com', deps(), () => SYSTEM);
+    expect(own.ca).toEqual(['SYSTEM-CA', 'CA-5443', 'CA-EXTRA', 'CA-EXAMPLE']);
+    expect(own).toMatchObject({ cert: 'CLIENT-CERT', key: 'CLIENT-KEY' });
+    expect(loadTlsMaterialTrusting('registry.example.com', 'registry.example.com', deps(), () => SYSTEM).ca).toEqual(['SYSTEM-CA', 'CA-EXAMPLE']);
   });
 
   it('a client certificate without its key is an error naming both files', () => {
