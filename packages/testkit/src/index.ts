@@ -7,3 +7,5 @@ export * from './oidc-service.ts';
 export * from './artifact-service.ts';
 export * from './fulcio.ts';
 export { withEnv, decodeJwt } from './http-util.ts';
+export * from './rekor.ts';
+export * from './workflow/index.ts';
