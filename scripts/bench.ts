@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildLegs, githubTagEnv, registryTags, repoRoot, runBundledAction, testbed, uniqueName } from '../packages/testkit/src/index.ts';
+import { buildLegs, githubTagEnv, node24, registryTags, repoRoot, runBundledAction, testbed, uniqueName } from '../packages/testkit/src/index.ts';
 import { type CosignKit, type FixedCosts, fixedCosts, rawSignLine, rawVerifyLines, startCosignKit } from './bench/cosign.ts';
 import { alternate, fmtMs, median, timedSpawn } from './bench/measure.ts';
 import { copyByDigest, indexShape, sameIndex, tagDigest } from './bench/registry.ts';
@@ -519,11 +519,11 @@ async function benchColdStart(): Promise<void> {
     log(`cold start: ${action} (no inputs: fails on input validation)`);
     const bundle = path.join(repoRoot, 'actions', action, 'dist', 'index.js');
     const suite = async () => {
-      const r = await timedSpawn(process.execPath, [bundle], { env, cwd: repoRoot });
+      const r = await timedSpawn(node24(), [bundle], { env, cwd: repoRoot });
       if (r.firstByteMs === undefined) throw new Error(`${action} printed nothing`);
       return r.firstByteMs;
     };
-    const raw = async () => (await timedSpawn(process.execPath, ['-e', ''], { env, cwd: repoRoot })).totalMs;
+    const raw = async () => (await timedSpawn(node24(), ['-e', ''], { env, cwd: repoRoot })).totalMs;
     await suite();
     await raw();
     const samples = await alternate(Math.max(ROUNDS, 5), async () => undefined, suite, raw, log);
@@ -589,7 +589,7 @@ async function machine(): Promise<Array<[string, string]>> {
     ['CPU', `${os.cpus()[0]?.model ?? 'unknown'} × ${os.availableParallelism()} (nproc)`],
     ['Memory', `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`],
     ['Kernel', `${os.type()} ${os.release()} ${os.arch()}`],
-    ['Node', process.version],
+    ['Node', await version(node24(), ['--version'])],
     ['Docker', await version('docker', ['version', '--format', '{{.Server.Version}}'])],
     ['buildx', await version('docker', ['buildx', 'version'])],
     ['containerd', pkg('containerd')],

@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sha256File } from '../../packages/core/src/cosign/install.ts';
-import { startCosignMirror } from '../../packages/testkit/src/index.ts';
+import { node24, startCosignMirror } from '../../packages/testkit/src/index.ts';
 import { median, timedSpawn } from './measure.ts';
 
 const run = promisify(execFile);
@@ -112,7 +112,7 @@ export async function fixedCosts(kit: CosignKit, ref: string, repoRoot: string, 
   await writeFile(actionEnv.GITHUB_OUTPUT as string, '');
   await writeFile(actionEnv.GITHUB_STEP_SUMMARY as string, '');
   const bundle = (name: string) => async () => {
-    const r = await timedSpawn(process.execPath, [path.join(repoRoot, 'actions', name, 'dist', 'index.js')], { env: actionEnv, cwd: repoRoot });
+    const r = await timedSpawn(node24(), [path.join(repoRoot, 'actions', name, 'dist', 'index.js')], { env: actionEnv, cwd: repoRoot });
     if (r.firstByteMs === undefined) throw new Error(`${name} printed nothing`);
     return r.firstByteMs;
   };
@@ -123,7 +123,7 @@ export async function fixedCosts(kit: CosignKit, ref: string, repoRoot: string, 
     return performance.now() - started;
   };
   return {
-    nodeStart: await m(spawn(process.execPath, ['-e', ''])),
+    nodeStart: await m(spawn(node24(), ['-e', ''])),
     bundleStart: { 'sign-recursive': await m(bundle('sign-recursive')), verify: await m(bundle('verify')) },
     cosignVersion: await m(spawn(kit.cosign, ['version'])),
     cosignPublicKey: await m(spawn(kit.cosign, ['public-key', `--key=${kit.keyFile}`])),
