@@ -71,6 +71,8 @@ source "$TESTBED_DIR/daemons.sh"
 source "$TESTBED_DIR/images.sh"
 # shellcheck source=scripts/testbed/token-registry.sh
 source "$TESTBED_DIR/token-registry.sh"
+# shellcheck source=scripts/testbed/node24.sh
+source "$TESTBED_DIR/node24.sh"
 
 ########################################################################
 # env / status
@@ -108,6 +110,7 @@ env_lines() {
 		printf 'export %s=%s\n' "${e%%=*}" "$(shquote "${e#*=}")"
 	done
 	token_registry_env_lines
+	node24_env_lines
 }
 
 # status_report: one line per component; returns non-zero if any unhealthy.
@@ -135,6 +138,7 @@ status_report() {
 	report busybox "$BUSYBOX_IMAGE (arm64 run: aarch64)" check_busybox_image
 	report sbom-generator "$SBOM_GENERATOR" check_sbom_generator
 	token_registry_status || bad=1
+	node24_status || bad=1
 	unset -f report pidof_
 	return "$bad"
 }
@@ -162,6 +166,7 @@ cmd_up() {
 	setup_binfmt
 	start_all
 	token_registry_up
+	node24_install
 	build_busybox_image
 	build_sbom_generator
 	env_lines >"$STATE/env"

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import {
   actionLogger, annotationArgsFor, buildByDigest, chooseHandoffStore, createExec, createRegistryClient, envInputs, formatPlatform,
-  mergeUserMetadata, readBuildInputs, releaseMetadata, renderBuildSummary, runAction, writeSummary,
+  mergeUserMetadata, readBuildInputs, RUNNER_ENVIRONMENT_ANNOTATION, runnerEnvironmentOf, releaseMetadata, renderBuildSummary, runAction, writeSummary,
 } from '@moam/core';
 
 await runAction('build-by-digest', async () => {
@@ -17,7 +17,8 @@ await runAction('build-by-digest', async () => {
   const release = await releaseMetadata({ env, exec, workspace });
   for (const note of release.meta.notes) core.info(note);
   const labels = mergeUserMetadata(release.meta.labels, inputs.labels);
-  const annotations = annotationArgsFor('manifest', mergeUserMetadata(release.meta.annotations, inputs.annotations));
+  const runner = runnerEnvironmentOf(env);
+  const annotations = annotationArgsFor('manifest', mergeUserMetadata({ ...release.meta.annotations, ...(runner ? { [RUNNER_ENVIRONMENT_ANNOTATION]: runner } : {}) }, inputs.annotations));
 
   // 3. Build, push by digest, hand the digest over.
   const registry = createRegistryClient({ env, exec, log: core.info });
@@ -25,7 +26,7 @@ await runAction('build-by-digest', async () => {
     const result = await buildByDigest(
       inputs,
       { labels, annotations, ...(release.sourceDateEpoch ? { sourceDateEpoch: release.sourceDateEpoch } : {}) },
-      { repository: env.GITHUB_REPOSITORY, runId: env.GITHUB_RUN_ID, runAttempt: env.GITHUB_RUN_ATTEMPT, job: env.GITHUB_JOB, workflowRef: env.GITHUB_WORKFLOW_REF, sha: env.GITHUB_SHA },
+      { repository: env.GITHUB_REPOSITORY, runId: env.GITHUB_RUN_ID, runAttempt: env.GITHUB_RUN_ATTEMPT, job: env.GITHUB_JOB, workflowRef: env.GITHUB_WORKFLOW_REF, sha: env.GITHUB_SHA, runnerEnvironment: runner },
       { exec, env, log: actionLogger, registry, store: chooseHandoffStore(env), tmpDir: env.RUNNER_TEMP || workspace, workspace, clock: Date.now },
     );
 

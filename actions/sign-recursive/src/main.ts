@@ -26,6 +26,8 @@ await runAction('sign-recursive', async ({ scratch }) => {
     // 4. Outputs and summary.
     core.setOutput('signed', JSON.stringify(entries));
     core.setOutput('cosign-version', cosign.version);
+    core.setOutput('signer-identity', signer.kind === 'keyless' ? signer.identity : '');
+    core.setOutput('signer-issuer', signer.kind === 'keyless' ? signer.issuer : '');
     await writeSummary(renderSignSummary(entries, cosign.version, signer.kind === 'keyless' ? `keyless (${signer.identity})` : 'key'));
   } finally {
     registry.close();

@@ -12,6 +12,8 @@ export interface ActionContext {
 
 /** Runs an action body; any error fails the step with its message (which names the input and the fix). */
 export async function runAction(name: string, body: (ctx: ActionContext) => Promise<void>): Promise<void> {
+  // The runtime the runner started us with (tests assert it: packages/integration/test/node-runtime.test.ts).
+  core.debug(`${name}: node ${process.version}`);
   const scratch = createScratch(process.env.RUNNER_TEMP || os.tmpdir());
   try {
     await body({ scratch });

@@ -11,6 +11,10 @@ export interface GitHubEventRepository {
   /** ISO 8601 string in most events, Unix seconds (a number) in push events. */
   pushed_at?: string | number | null;
   owner?: { login?: string };
+  /** true for private (and internal) repositories. */
+  private?: boolean;
+  /** public, private or internal. */
+  visibility?: string;
 }
 
 export interface GitHubEventPayload {
@@ -44,6 +48,8 @@ export interface GitHubContext {
   event?: GitHubEventPayload;
   /** repository.default_branch from the payload. */
   defaultBranch?: string;
+  /** public, private or internal: repository.visibility, else private: true means private. */
+  visibility?: string;
   /** Why something is missing (unreadable or malformed payload); for the log. */
   notes: string[];
 }
@@ -107,5 +113,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv, readFile: (path: strin
   set('eventPath', eventPath);
   set('event', event);
   set('defaultBranch', defaultBranch);
+  const payloadRepo = event?.repository;
+  set('visibility', typeof payloadRepo?.visibility === 'string' ? payloadRepo.visibility : payloadRepo?.private === true ? 'private' : payloadRepo?.private === false ? 'public' : undefined);
   return ctx;
 }

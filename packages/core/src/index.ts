@@ -1,6 +1,7 @@
 export * from './action.ts';
 export * from './ports.ts';
 export * from './scratch.ts';
+export * from './runner-environment.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './exec.ts';
@@ -32,7 +33,7 @@ export * from './merge/run.ts';
 export * from './merge/summary.ts';
 export * from './registry/index.ts';
 export * from './cosign/index.ts';
-export * from './sign/cosign-setup.ts';
+
 export * from './sign/inputs.ts';
 export * from './sign/targets.ts';
 export * from './sign/run.ts';
@@ -42,3 +43,4 @@ export * from './sign/summary.ts';
 export * from './verify/inputs.ts';
 export * from './verify/run.ts';
 export * from './verify/summary.ts';
+export * from './plan/plan.ts';

@@ -28,23 +28,33 @@ export async function releaseMetadata(opts: { env: NodeJS.ProcessEnv; exec: Exec
 }
 
 /** The tag plan for this run: from the version input or the git tag; throws for a non-SemVer tag. */
-export function tagPlanFor(env: NodeJS.ProcessEnv, ctx: GitHubContext, opts: { version?: string; latest: 'auto' | 'true' | 'false'; extraTags: readonly string[] }): TagPlan {
+export function tagPlanFor(env: NodeJS.ProcessEnv, ctx: GitHubContext, opts: { version?: string; tagPrefix?: string; latest: 'auto' | 'true' | 'false'; extraTags: readonly string[] }): TagPlan {
   return computeTags({
     ref: env.GITHUB_REF ?? '',
     sha: env.GITHUB_SHA ?? '',
     eventName: env.GITHUB_EVENT_NAME ?? '',
     ...(ctx.defaultBranch ? { defaultBranch: ctx.defaultBranch } : {}),
     ...(opts.version ? { version: opts.version } : {}),
+    ...(opts.tagPrefix ? { tagPrefix: opts.tagPrefix } : {}),
     latest: opts.latest,
     extraTags: opts.extraTags,
   });
 }
 
-/** The version a build leg labels its image with; a leg never fails over the tag, the merge does. */
+/**
+ * The version a build leg labels its image with; a leg never fails over the tag, the merge does. A prefixed
+ * release tag (api/v1.2.3, the merge's tag-prefix) is labelled with the version after its last "/".
+ */
 export function legVersion(env: NodeJS.ProcessEnv, ctx: GitHubContext): string | undefined {
   try {
     return tagPlanFor(env, ctx, { latest: 'auto', extraTags: [] }).version;
   } catch {
-    return env.GITHUB_REF_NAME || undefined;
+    const name = env.GITHUB_REF_NAME || '';
+    const prefix = name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : '';
+    try {
+      return prefix ? tagPlanFor(env, ctx, { tagPrefix: prefix, latest: 'auto', extraTags: [] }).version : name || undefined;
+    } catch {
+      return name || undefined;
+    }
   }
 }

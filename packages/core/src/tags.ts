@@ -18,6 +18,8 @@ export interface TagInput {
   defaultBranch?: string;
   /** The explicit `version` input; overrides the ref. */
   version?: string;
+  /** Release tags carry the version after this prefix (api/v1.2.3 with api/): monorepos, or a repository whose own tags mean something else. */
+  tagPrefix?: string;
   latest: LatestMode;
   /** The `tags` input: appended after the computed tags. */
   extraTags: readonly string[];
@@ -79,7 +81,12 @@ export function parseRelease(value: string): Release | undefined {
 
 function releaseFrom(input: TagInput, notes: string[]): Release | undefined {
   const explicit = input.version?.trim() ?? '';
-  const tagName = input.ref.startsWith('refs/tags/') ? input.ref.slice('refs/tags/'.length) : undefined;
+  const fullTag = input.ref.startsWith('refs/tags/') ? input.ref.slice('refs/tags/'.length) : undefined;
+  const prefix = input.tagPrefix ?? '';
+  if (fullTag !== undefined && prefix && !fullTag.startsWith(prefix) && !input.version?.trim()) {
+    throw new InputError('tag-prefix', `the pushed tag "${fullTag}" does not start with "${prefix}"`, `push a tag like ${prefix}v1.2.3, or fix tag-prefix (or the workflow's tag filter, so that other tags do not start a release)`);
+  }
+  const tagName = fullTag?.startsWith(prefix) ? fullTag.slice(prefix.length) : fullTag;
   if (explicit !== '') {
     const release = parseRelease(explicit);
     if (!release) {

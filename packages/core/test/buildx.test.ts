@@ -97,6 +97,19 @@ describe('defaultCache', () => {
   it('uses no cache outside GitHub', () => {
     expect(defaultCache(images, parsePlatform('linux/amd64'), { onGitHub: false, builder: container })).toEqual({ cacheFrom: [], cacheTo: [] });
   });
+  // The gha cache is shared by every workflow of the repository: a release must not consume what a PR build wrote.
+  it.each<[string, 'auto' | 'true' | 'false', string, boolean]>([
+    ['a pull request', 'auto', 'refs/pull/7/merge', true],
+    ['a branch', 'auto', 'refs/heads/main', true],
+    ['a release tag', 'auto', 'refs/tags/v1.2.3', false],
+    ['a release tag with cache: true', 'true', 'refs/tags/v1.2.3', true],
+    ['a branch with cache: false', 'false', 'refs/heads/main', false],
+  ])('%s (cache: %s) uses the gha cache: %s', (_name, mode, ref, used) => {
+    const c = defaultCache(images, parsePlatform('linux/amd64'), { onGitHub: true, builder: container, mode, ref });
+    expect(c.cacheFrom.length > 0).toBe(used);
+    expect(c.cacheTo.length > 0).toBe(used);
+    if (mode === 'auto' && !used) expect(c.note).toMatch(/refs\/tags\/v1\.2\.3 is a release, built without the shared GitHub Actions cache .* set cache: true/);
+  });
 });
 
 describe('parseBuildMetadata (captured)', () => {

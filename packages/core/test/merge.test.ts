@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkRecordSet } from '../src/merge/records.ts';
+import { checkRecordSet, ownArtifacts } from '../src/merge/records.ts';
 import { checkIndex, type OciIndex } from '../src/merge/index-check.ts';
 import { imagetoolsCreateArgs } from '../src/merge/imagetools.ts';
 import { isTransientRegistryFailure } from '../src/transient.ts';
@@ -39,6 +39,26 @@ describe('checkRecordSet', () => {
     const r = checkRecordSet([{ source: 'a', text: rec('linux/amd64', d('a'), ['docker.io/library/alpine']) }, { source: 'b', text: rec('linux/arm64', d('b'), ['index.docker.io/alpine']) }], both, hub, 'digests');
     expect(r.problems).toEqual([]);
   });
+  it('collects exactly <prefix>-<platform>: not another prefix that starts the same', () => {
+    expect(ownArtifacts(['digests-linux-amd64', 'digests-linux-arm-v7', 'digests-worker-linux-amd64', 'digests-linux-arm64-retry', 'digests-', 'digestsx-linux-amd64'], 'digests')).toEqual(['digests-linux-amd64', 'digests-linux-arm-v7']);
+    expect(ownArtifacts(['digests-worker-linux-amd64'], 'digests-worker')).toEqual(['digests-worker-linux-amd64']);
+  });
+
+  it.each<[string, { runId?: string; sha?: string }, Record<string, string>, RegExp | undefined]>([
+    ['the same run and commit', { runId: '7', sha: 'a'.repeat(40) }, { runId: '7', sha: 'a'.repeat(40) }, undefined],
+    ['another run', { runId: '6', sha: 'a'.repeat(40) }, { runId: '7', sha: 'a'.repeat(40) }, /a: the linux\/amd64 record was built by run "6" \(this is run 7\): a record left by another run/],
+    ['another commit', { runId: '7', sha: 'b'.repeat(40) }, { runId: '7', sha: 'a'.repeat(40) }, /built by commit "b{40}" \(this run builds a{40}\)/],
+    ['a record without run information', {}, { runId: '7', sha: 'a'.repeat(40) }, undefined],
+    ['no run information here', { runId: '6' }, {}, undefined],
+  ])('records of %s', (_name, run, origin, why) => {
+    const text = JSON.stringify(makeRecord({ platform: parsePlatform('linux/amd64'), digest: d('a'), mediaType: 'application/vnd.oci.image.index.v1+json', size: 1, images: images.map((i) => i.name), run }));
+    const r = checkRecordSet([{ source: 'a', text }, { source: 'b', text: rec('linux/arm64') }], both, images, 'digests', origin);
+    if (!why) return expect(r.problems).toEqual([]);
+    expect(r.problems.join('\n')).toMatch(why);
+    expect(r.problems.join('\n')).toMatch(/Fix: re-run the build legs in this run, or set allow-foreign-records: true/);
+    expect(checkRecordSet([{ source: 'a', text }, { source: 'b', text: rec('linux/arm64') }], both, images, 'digests', { ...origin, allowForeign: true }).problems).toEqual([]);
+  });
+
   it('tolerates the same record twice (a re-run leg)', () => {
     const r = checkRecordSet([{ source: 'a', text: rec('linux/amd64') }, { source: 'a2', text: rec('linux/amd64') }, { source: 'b', text: rec('linux/arm64') }], both, images, 'digests');
     expect(r.problems).toEqual([]);

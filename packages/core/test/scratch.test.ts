@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createScratch } from '../src/scratch.ts';
-import { materialiseKey } from '../src/sign/cosign-setup.ts';
+import { materialiseKey } from '../src/cosign/setup.ts';
 
 describe('scratch files for keys and tokens', () => {
   it('writes private files and removes all of them on dispose', async () => {

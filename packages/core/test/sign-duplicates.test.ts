@@ -12,7 +12,7 @@ import { signatureTag } from '../src/sign/targets.ts';
 import { createScratch } from '../src/scratch.ts';
 import { parseImageName } from '../src/image.ts';
 import type { Digest } from '../src/digest.ts';
-import type { Cosign } from '../src/sign/cosign-setup.ts';
+import type { Cosign } from '../src/cosign/setup.ts';
 import { MemoryRegistry, OCI_MANIFEST } from './support/memory-registry.ts';
 import { fakeCosign } from './support/fake-cosign.ts';
 

@@ -5,7 +5,7 @@ import { type Exec, ToolError } from '../src/exec.ts';
 import { signRecursive, type SignDeps } from '../src/sign/run.ts';
 import { readSignInputs } from '../src/sign/inputs.ts';
 import { signatureTag } from '../src/sign/targets.ts';
-import type { Cosign } from '../src/sign/cosign-setup.ts';
+import type { Cosign } from '../src/cosign/setup.ts';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const index = {

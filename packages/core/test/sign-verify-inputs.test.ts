@@ -43,6 +43,11 @@ describe('verify inputs refused before anything runs', () => {
     ['key with an issuer other than the default', { key: '/k/cosign.pub', 'certificate-oidc-issuer': 'https://issuer.example' }, /Input "certificate-oidc-issuer": is set together with key/],
     ['a ref-pattern that is not a ref, named as ref-pattern', { 'ref-pattern': 'refs/tags/v1..2' }, /Input "ref-pattern": "refs\/tags\/v1\.\.2" is not a valid git ref/],
     ['none together with a kind', { 'require-attestations': 'none,sbom' }, /Input "require-attestations": "none,sbom" lists none together with sbom/],
+    ['a source-ref that is not a full ref', { 'source-ref': 'v1.2.3' }, /Input "source-ref": "v1\.2\.3" is not a full git ref\. Fix: give the ref the release was triggered on, e\.g\. refs\/tags\/v1\.2\.3/],
+    ['a trigger that is not an event name', { trigger: 'push; rm -rf /' }, /Input "trigger": "push; rm -rf \/" is not an event name/],
+    ['source-ref next to a key', { key: '/k/cosign.pub', 'source-ref': 'refs/tags/v1' }, /Input "source-ref": is set together with key/],
+    ['a fulcio-root that is neither PEM nor a file', { 'fulcio-root': '/nonexistent/root.pem' }, /Input "fulcio-root": "\/nonexistent\/root\.pem" is neither PEM content nor a file that exists/],
+    ['a rekor-url that is not a URL', { 'rekor-url': 'rekor.internal' }, /Input "rekor-url": "rekor\.internal" is not an http\(s\) URL/],
     ['exact-platforms without platforms', { 'exact-platforms': 'true' }, /Input "exact-platforms": is true but platforms is empty/],
   ])('%s', (_name, over, message) => {
     expect(verify(over)).toThrow(message);
@@ -56,6 +61,27 @@ describe('verify inputs refused before anything runs', () => {
     ['sbom\nsbom', ['sbom']],
   ])('require-attestations %j means %j', (value, kinds) => {
     expect(verify({ 'require-attestations': value })().requireAttestations).toEqual(kinds);
+  });
+
+  it('source ref, trigger and private Sigstore trust material are read for keyless verification', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n';
+    const v = verify({ 'source-ref': 'refs/tags/v1.2.3', trigger: 'push', 'rekor-url': 'https://rekor.internal', 'rekor-public-key': pem })();
+    expect(v).toMatchObject({ sourceRef: 'refs/tags/v1.2.3', trigger: 'push', trust: { rekorUrl: 'https://rekor.internal', rekorPublicKey: pem } });
+  });
+
+  it('a ref-pattern of any, sha:<sha> or a bare SHA accepts a signer pinned by SHA', () => {
+    const sha = 'c0ffee'.repeat(6) + 'c0ff';
+    expect(verify({ 'ref-pattern': 'any' })().identityRegexp).toMatch(/\[0-9a-f\]\{40\}/);
+    expect(verify({ 'ref-pattern': `sha:${sha}` })().identityRegexp?.endsWith(`@${sha}$`)).toBe(true);
+  });
+
+  it('an exact identity next to workflow-repository must be that workflow at an accepted ref (the reusable workflow\'s verify job)', () => {
+    const ours = { 'workflow-repository': 'moam-project/multi-arch-of-madness', workflow: '.github/workflows/multi-arch.yml', 'ref-pattern': 'any' };
+    const sha = 'f'.repeat(40);
+    expect(verify({ ...ours, 'certificate-identity': `https://github.com/moam-project/multi-arch-of-madness/.github/workflows/multi-arch.yml@${sha}` })().identity).toMatch(/@f{40}$/);
+    expect(verify({ ...ours, 'certificate-identity': 'https://github.com/moam-project/multi-arch-of-madness/.github/workflows/multi-arch.yml@refs/tags/v1' })().identity).toMatch(/@refs\/tags\/v1$/);
+    expect(verify({ ...ours, 'certificate-identity': 'https://github.com/o/app/.github/workflows/release.yml@refs/tags/v1' })).toThrow(/Input "certificate-identity": ".*release\.yml@refs\/tags\/v1" is not \.github\/workflows\/multi-arch\.yml of moam-project\/multi-arch-of-madness at a ref that ref-pattern any accepts/);
+    expect(verify({ ...ours, 'ref-pattern': 'tags', 'certificate-identity': `https://github.com/moam-project/multi-arch-of-madness/.github/workflows/multi-arch.yml@${sha}` })).toThrow(/ref-pattern tags accepts/);
   });
 
   it('platforms are a lower bound unless exact-platforms is true', () => {

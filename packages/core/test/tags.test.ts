@@ -191,3 +191,20 @@ describe('parseLatest', () => {
     expect(() => parseLatest('1', 'flavor-latest')).toThrow(/^Input "flavor-latest"/);
   });
 });
+
+describe('tag-prefix (monorepos, and tags that mean something else)', () => {
+  const plan = (ref: string, tagPrefix: string, version?: string) => computeTags({ ref, sha: 'a'.repeat(40), eventName: 'push', latest: 'auto', extraTags: [], tagPrefix, ...(version ? { version } : {}) });
+  it.each<[string, string, string]>([
+    ['refs/tags/sample-app/v1.2.3', 'sample-app/', '1.2.3'],
+    ['refs/tags/api-2.0.0-rc.1', 'api-', '2.0.0-rc.1'],
+  ])('%s with %s releases %s', (ref, prefix, version) => {
+    expect(plan(ref, prefix).version).toBe(version);
+  });
+  it('refuses a tag without the prefix, naming both', () => {
+    expect(() => plan('refs/tags/v1.2.3', 'sample-app/')).toThrow(/Input "tag-prefix": the pushed tag "v1\.2\.3" does not start with "sample-app\/"/);
+  });
+  it('leaves branches and an explicit version alone', () => {
+    expect(plan('refs/heads/main', 'api/').version).toBe('sha-aaaaaaa');
+    expect(plan('refs/tags/other', 'api/', '3.0.0').version).toBe('3.0.0');
+  });
+});

@@ -5,7 +5,7 @@ import { verifyImage, type VerifyDeps } from '../src/verify/run.ts';
 import { readVerifyInputs } from '../src/verify/inputs.ts';
 import { parseImageName } from '../src/image.ts';
 import type { Digest } from '../src/digest.ts';
-import type { Cosign } from '../src/sign/cosign-setup.ts';
+import type { Cosign } from '../src/cosign/setup.ts';
 import { MemoryRegistry } from './support/memory-registry.ts';
 import { type FakeSignature, fakeCosign } from './support/fake-cosign.ts';
 
@@ -134,6 +134,31 @@ describe('verifyImage: a single platform manifest gets every gate', () => {
     const other = registry.addManifest(image, { os: 'linux', architecture: 's390x' });
     const report = await verifyImage(inputs({ image: `${image.name}@${other as Digest}`, 'require-attestations': 'none' }), cosign, s.deps);
     expect(report.verified).toBe(false);
+  });
+});
+
+describe('verifyImage: require-github-hosted', () => {
+  const HOSTED = { 'dev.moam.runner-environment': 'github-hosted' };
+  function built(arm64Runner?: string) {
+    const registry = new MemoryRegistry();
+    const amd64 = registry.addManifest(image, { os: 'linux', architecture: 'amd64' }, [], HOSTED);
+    const arm64 = registry.addManifest(image, { os: 'linux', architecture: 'arm64' }, [], arm64Runner ? { 'dev.moam.runner-environment': arm64Runner } : undefined);
+    const index = registry.addIndex(image, [{ digest: amd64, platform: { os: 'linux', architecture: 'amd64' } }, { digest: arm64, platform: { os: 'linux', architecture: 'arm64' } }], { 'dev.moam.runner-environment': arm64Runner === 'github-hosted' ? 'github-hosted' : 'self-hosted' });
+    registry.tag(image, '1.0.0', index);
+    const deps: VerifyDeps = { exec: fakeCosign(new Map([index, amd64, arm64].map((d) => [d, [SIGNER]]))), env: {}, registry, sleep: async () => undefined, log: { warning: () => undefined }, scratch: createScratch(os.tmpdir()) };
+    return deps;
+  }
+  it('passes when the index and every platform were built on GitHub-hosted runners', async () => {
+    expect((await verifyImage(inputs({ 'require-attestations': 'none', 'require-github-hosted': 'true' }), cosign, built('github-hosted'))).problems).toEqual([]);
+  });
+  it('names a leg built on a self-hosted runner, and one that does not say', async () => {
+    const self = await verifyImage(inputs({ 'require-attestations': 'none', 'require-github-hosted': 'true' }), cosign, built('self-hosted'));
+    expect(self.verified).toBe(false);
+    expect(self.problems.join('\n')).toMatch(/platform linux\/arm64 sha256:[a-f0-9]{64}: built on a self-hosted runner/);
+    expect(self.problems.join('\n')).toMatch(/index sha256:[a-f0-9]{64}: built on a self-hosted runner/);
+    const unknown = await verifyImage(inputs({ 'require-attestations': 'none', 'require-github-hosted': 'true' }), cosign, built());
+    expect(unknown.problems.join('\n')).toMatch(/linux\/arm64 .*: carries no dev\.moam\.runner-environment annotation/);
+    expect((await verifyImage(inputs({ 'require-attestations': 'none' }), cosign, built('self-hosted'))).verified).toBe(true);
   });
 });
 

@@ -35,9 +35,17 @@ describe('digest hand-off through @actions/artifact (results service stand-in)',
     expect(merged.outputs.tags).toBe('2.0.0,2.0,2,latest');
   });
 
-  it('re-running a failed leg in a new run attempt can upload under the same name', async () => {
+  // GitHub's service refuses a second upload under one name in a run, re-run attempts included (409); the leg
+  // deletes its earlier attempt's artifact by name first, as upload-artifact's overwrite does.
+  it('re-running a leg that had uploaded, in a new run attempt, replaces its artifact; the merge reads the new one', async () => {
+    const first = service.artifacts.find((a) => a.name === 'digests-linux-arm64');
     const again = await leg('linux/arm64', 2);
     expect(again.exitCode, again.stdout).toBe(0);
-    expect(service.artifacts.filter((a) => a.name === 'digests-linux-arm64').length).toBeGreaterThanOrEqual(2);
+    const now = service.artifacts.filter((a) => a.name === 'digests-linux-arm64');
+    expect(now).toHaveLength(1);
+    expect(now[0]?.id).not.toBe(first?.id);
+    expect(now[0]?.attempt).toBe(2);
+    expect(service.calls.filter((c) => c.method === 'DeleteArtifact').map((c) => c.status)).toContain(200);
+    expect(service.calls.some((c) => c.method === 'CreateArtifact' && c.status === 409)).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
 // never show up in logs, outputs or summaries.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -287,10 +287,11 @@ describe('bad inputs: merge-manifest', () => {
     }, [/no "digests-\*" digest artifacts found; did the build legs run with push: true and the same artifact-prefix\?/, NOTHING]],
     ['records: an artifact without a record', {}, (d) => rm(recordFile(d, 'linux-arm64')), [/digests-linux-arm64: artifact holds no digest record \(re-run the build leg that produced it\)/, NOTHING]],
     ['records: arm64 twice with different digests', {}, async (d) => {
-      await mkdir(path.join(d, 'digests-linux-arm64-retry'));
       const r = JSON.parse(await readFile(recordFile(d, 'linux-arm64'), 'utf8'));
-      await writeFile(path.join(d, 'digests-linux-arm64-retry', 'linux-arm64.json'), JSON.stringify({ ...r, digest: amd() }));
+      await writeFile(path.join(d, 'digests-linux-arm64', 'linux-arm64-retry.json'), JSON.stringify({ ...r, digest: amd() }));
     }, [/duplicate platform linux\/arm64: 2 records with different digests/, NOTHING]],
+    ['records: a record of another run (a stale local hand-off)', {}, (d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, run: { runId: '999', sha: 'b'.repeat(40) } })), [/digests-linux-arm64\/linux-arm64\.json: the linux\/arm64 record was built by commit "b{40}" \(this run builds a{40}\)/, /allow-foreign-records: true/, NOTHING]],
+    ['allow-foreign-records: not a boolean', { 'allow-foreign-records': 'sure' }, undefined, [/Input "allow-foreign-records": "sure" is not a boolean/, FIX]],
     ['records: truncated', {}, async (d) => {
       const text = await readFile(recordFile(d, 'linux-arm64'), 'utf8');
       await writeFile(recordFile(d, 'linux-arm64'), text.slice(0, Math.floor(text.length / 2)));
@@ -322,6 +323,15 @@ describe('bad inputs: merge-manifest', () => {
     const run = await runMerge({}, await handoffCopy((d) => rewriteJson(recordFile(d, 'linux-arm64'), (r) => ({ ...r, platform: 'y'.repeat(5 * 1024 * 1024), mediaType: 'z'.repeat(1024 * 1024) }))));
     expect(run.exitCode).toBe(1);
     expect(errorText(run).length).toBeLessThan(4000);
+  });
+
+  it('another image\'s artifacts whose names start with the same prefix are not collected', async () => {
+    const handoff = await handoffCopy(async (d) => {
+      await cp(path.join(d, 'digests-linux-arm64'), path.join(d, 'digests-worker-linux-arm64'), { recursive: true });
+      await rewriteJson(path.join(d, 'digests-worker-linux-arm64', 'linux-arm64.json'), (r) => ({ ...r, digest: amd() }));
+    });
+    const run = await runMerge({ 'dry-run': 'true' }, handoff);
+    expect(run.exitCode, show(run)).toBe(0);
   });
 
   it('a symlinked artifact directory is followed, not ignored', async () => {

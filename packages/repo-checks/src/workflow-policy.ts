@@ -23,7 +23,8 @@ export type RuleId =
   | 'runner-label'
   | 'untrusted-in-run'
   | 'harden-runner-first'
-  | 'action-metadata';
+  | 'action-metadata'
+  | 'self-reference';
 
 export interface Finding {
   file: string;
@@ -63,6 +64,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typ
 
 export type UsesRef =
   | { kind: 'local-action'; name: string; raw: string }
+  /** `$/actions/<name>`: GitHub's self-repository syntax, our own action at the commit that is running. */
+  | { kind: 'self-action'; name: string; raw: string }
+  | { kind: 'self-other'; raw: string }
   | { kind: 'own-action'; name: string; ref: string; raw: string }
   | { kind: 'local-workflow'; path: string; raw: string }
   | { kind: 'own-workflow'; path: string; ref: string; raw: string }
@@ -74,6 +78,9 @@ export function classifyUses(raw: string): UsesRef {
   const v = raw.trim();
   let m = /^\.\/actions\/([A-Za-z0-9._-]+)\/?$/.exec(v);
   if (m) return { kind: 'local-action', name: m[1]!, raw: v };
+  m = /^\$\/actions\/([A-Za-z0-9._-]+)\/?$/.exec(v);
+  if (m) return { kind: 'self-action', name: m[1]!, raw: v };
+  if (v.startsWith('$/')) return { kind: 'self-other', raw: v };
   m = /^\.\/(\.github\/workflows\/[^@]+\.ya?ml)$/.exec(v);
   if (m) return { kind: 'local-workflow', path: m[1]!, raw: v };
   if (v.startsWith('./')) return { kind: 'other-local', raw: v };
@@ -161,7 +168,7 @@ function stepFacts(step: Obj): JobFacts {
   const uses = str(step.uses);
   if (!uses) return { signs: false, pushes: false };
   const ref = classifyUses(uses);
-  if (ref.kind !== 'local-action' && ref.kind !== 'own-action') return { signs: false, pushes: false };
+  if (ref.kind !== 'local-action' && ref.kind !== 'own-action' && ref.kind !== 'self-action') return { signs: false, pushes: false };
   const w = asObj(step.with);
   switch (ref.name) {
     case 'sign-recursive':
@@ -320,7 +327,7 @@ function checkWith(file: string, jobId: string, step: Obj, where: string, ctx: P
   const uses = str(step.uses);
   if (!uses) return [];
   const ref = classifyUses(uses);
-  if (ref.kind !== 'local-action' && ref.kind !== 'own-action') return [];
+  if (ref.kind !== 'local-action' && ref.kind !== 'own-action' && ref.kind !== 'self-action') return [];
   const add = (message: string): Finding => ({ file, job: jobId, rule: 'action-inputs', message: `${where}: ${message}` });
   const meta = ctx.actions.get(ref.name);
   if (!meta) return [add(`uses ${uses}, but actions/${ref.name}/action.yml does not exist`)];
@@ -436,6 +443,15 @@ export function checkWorkflow(file: string, source: string, ctx: PolicyContext):
 
 function checkPin(file: string, source: string, uses: string, jobId: string, findings: Finding[]): void {
   const ref = classifyUses(uses);
+  if (ref.kind === 'own-action' || ref.kind === 'own-workflow') {
+    const self = ref.kind === 'own-action' ? `$/actions/${ref.name}` : `./${ref.path}`;
+    findings.push({ file, job: jobId, rule: 'self-reference', message: `${uses} runs our own code at a ref that moves (or another commit than the one running): use ${self}, which resolves to this workflow's repository at the running commit` });
+    return;
+  }
+  if (ref.kind === 'self-other') {
+    findings.push({ file, job: jobId, rule: 'self-reference', message: `${uses} is not one of our actions ($/actions/<name>)` });
+    return;
+  }
   if (ref.kind === 'docker') {
     if (!/@sha256:[0-9a-f]{64}$/.test(ref.raw)) findings.push({ file, job: jobId, rule: 'pin-sha', message: `${uses} is not pinned to an image digest` });
     return;

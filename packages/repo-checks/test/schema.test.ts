@@ -47,10 +47,11 @@ describe('@actions/workflow-parser: workflows', () => {
 describe('@actions/workflow-parser: action.yml', () => {
   const actions = actionFiles();
 
-  it('finds the four actions', () => {
+  it('finds the five actions', () => {
     expect(actions.map((f) => f.path)).toEqual([
       'actions/build-by-digest/action.yml',
       'actions/merge-manifest/action.yml',
+      'actions/plan/action.yml',
       'actions/sign-recursive/action.yml',
       'actions/verify/action.yml',
     ]);

@@ -85,13 +85,22 @@ describe('pin-sha / pin-comment', () => {
     expect(rules(check(workflow(job(['- uses: docker/login-action@dbcb813823bdd20940b903addbd779551569679f']))))).toEqual(['pin-comment']);
   });
 
-  it('accepts local actions and our own actions at @v1', () => {
-    const src = workflow(job([
-      '- uses: moam-project/multi-arch-of-madness/actions/verify@v1',
-      '  with:',
-      '    image: ghcr.io/o/a@sha256:0000000000000000000000000000000000000000000000000000000000000000',
-    ]));
-    expect(check(src)).toEqual([]);
+  it('accepts our own actions through $/ (the running commit) and ./ (a checkout)', () => {
+    for (const uses of ['$/actions/verify', './actions/verify']) {
+      const src = workflow(job([`- uses: ${uses}`, '  with:', '    image: ghcr.io/o/a@sha256:0000000000000000000000000000000000000000000000000000000000000000']));
+      expect(check(src)).toEqual([]);
+    }
+  });
+
+  it('refuses our own actions or workflow at a ref (it moves, or is another commit than the one running)', () => {
+    const f = check(workflow(job(['- uses: moam-project/multi-arch-of-madness/actions/verify@v1', '  with:', '    image: ghcr.io/o/a:1'])));
+    expect(rules(f)).toEqual(['self-reference']);
+    expect(f[0]!.message).toMatch(/use \$\/actions\/verify, which resolves to this workflow's repository at the running commit/);
+    const sha = check(workflow(job([`- uses: moam-project/multi-arch-of-madness/actions/verify@${'a'.repeat(40)}`, '  with:', '    image: ghcr.io/o/a:1'])));
+    expect(rules(sha)).toEqual(['self-reference']);
+    const wf = ['on: push', 'permissions: {}', 'jobs:', '  r:', '    permissions:', '      contents: read', '      packages: write', '      id-token: write', '    uses: moam-project/multi-arch-of-madness/.github/workflows/multi-arch.yml@v1', ''].join('\n');
+    expect(rules(check(wf))).toEqual(['self-reference']);
+    expect(rules(check(workflow(job(['- uses: $/scripts/thing']))))).toEqual(['self-reference']);
   });
 });
 
@@ -117,7 +126,7 @@ describe('permissions', () => {
 
   it('allows id-token: write where sign-recursive runs', () => {
     const head = ['runs-on: ubuntu-latest', 'permissions:', '  packages: write', '  id-token: write'];
-    const steps = ['- uses: moam-project/multi-arch-of-madness/actions/sign-recursive@v1', '  with:', '    images: ghcr.io/o/a', '    digest: sha256:abc'];
+    const steps = ['- uses: $/actions/sign-recursive', '  with:', '    images: ghcr.io/o/a', '    digest: sha256:abc'];
     expect(check(workflow(job(steps, head)))).toEqual([]);
   });
 
@@ -157,8 +166,8 @@ describe('action-inputs / workflow-call-inputs', () => {
     expect(f[0]!.message).toMatch(/"tag" is not an input of actions\/build-by-digest/);
   });
 
-  it('refuses a missing required input, also through owner/repo/actions/x@ref', () => {
-    const steps = ['- uses: moam-project/multi-arch-of-madness/actions/sign-recursive@v1', '  with:', '    images: ghcr.io/o/a'];
+  it('refuses a missing required input, also through $/actions/x', () => {
+    const steps = ['- uses: $/actions/sign-recursive', '  with:', '    images: ghcr.io/o/a'];
     const f = check(workflow(job(steps)));
     expect(rules(f)).toEqual(['action-inputs']);
     expect(f[0]!.message).toMatch(/required input "digest"/);

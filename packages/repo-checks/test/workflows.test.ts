@@ -1,8 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { workflowFiles } from '../src/repo.ts';
 import { REPOSITORY, tagMatches } from '../src/workflow-policy.ts';
@@ -34,7 +30,12 @@ describe('multi-arch.yml (the reusable workflow)', () => {
     expect(inputs.sign).toMatchObject({ type: 'boolean', default: true });
     expect(inputs.version?.default).toBe('');
     expect(inputs.latest?.default).toBe('auto');
-    for (const name of ['file', 'build-args', 'workflow-ref-pattern']) expect(inputs).toHaveProperty(name);
+    // Opt-ins a careful caller must ask for: self-hosted builds, the public logs for a private repository, the cache on releases.
+    expect(inputs['allow-self-hosted']).toMatchObject({ type: 'boolean', default: false });
+    expect(inputs['private-repository']).toMatchObject({ type: 'boolean', default: false });
+    expect(inputs.cache?.default).toBe('auto');
+    expect(inputs['tlog-upload']).toMatchObject({ type: 'boolean', default: true });
+    for (const name of ['file', 'build-args', 'labels', 'annotations', 'provenance', 'sbom', 'fulcio-url', 'rekor-url', 'fulcio-root', 'rekor-public-key', 'ct-log-public-key', 'tag-prefix']) expect(inputs).toHaveProperty(name);
   });
 
   it('passes build secrets and other registries\' credentials through, all optional', () => {
@@ -84,90 +85,41 @@ describe('multi-arch.yml (the reusable workflow)', () => {
     expect(perms(jobs.verify!)).toEqual({ packages: 'read' });
   });
 
-  it('uses our actions at @v1, the same major as the workflow callers pin', () => {
-    const own = Object.values(jobs).flatMap(stepsOf).map((s) => String(s.uses ?? '')).filter((u) => u.startsWith('moam-project/'));
-    expect([...new Set(own)].sort()).toEqual(['build-by-digest', 'merge-manifest', 'sign-recursive', 'verify'].map((a) => `${REPOSITORY}/actions/${a}@v1`));
+  it('runs our actions at the commit that is running ($/), never at a ref that moves', () => {
+    const own = Object.values(jobs).flatMap(stepsOf).map((s) => String(s.uses ?? '')).filter((u) => !/^(step-security|actions|docker)\//.test(u));
+    expect([...new Set(own)].sort()).toEqual(['build-by-digest', 'merge-manifest', 'plan', 'sign-recursive', 'verify'].map((a) => `$/actions/${a}`));
+    expect(sources.get('.github/workflows/multi-arch.yml')).not.toMatch(new RegExp(`uses:\\s*${REPOSITORY}/actions/`));
   });
 
-  it('signs keyless and recursively', () => {
-    expect(stepUsing(jobs.sign!, 'sign-recursive')?.with).toMatchObject({ keyless: 'true', recursive: 'true', digest: '${{ needs.merge.outputs.digest }}' });
+  it('plans with the plan action, and every job hands off and queues under the plan\'s names', () => {
+    expect(stepUsing(jobs.prepare!, '$/actions/plan')?.with).toEqual({ images: '${{ inputs.image }}', platforms: '${{ inputs.platforms }}', runners: '${{ inputs.runners }}', 'allow-self-hosted': '${{ inputs.allow-self-hosted }}' });
+    expect((stepUsing(jobs.build!, 'build-by-digest')?.with as Obj)['artifact-prefix']).toBe('${{ needs.prepare.outputs.artifact-prefix }}');
+    expect((stepUsing(jobs.merge!, 'merge-manifest')?.with as Obj)['artifact-prefix']).toBe('${{ needs.prepare.outputs.artifact-prefix }}');
+    for (const [job, suffix] of [['merge', 'merge'], ['sign', 'sign']] as const) {
+      expect(jobs[job]!.concurrency).toEqual({ group: `\${{ needs.prepare.outputs.concurrency-group }}-${suffix}`, 'cancel-in-progress': false, queue: 'max' });
+    }
   });
 
-  it('verifies the reusable workflow identity AND the calling repository, with the default identity regexp', () => {
+  it('signs keyless and recursively, refusing the public logs for a private repository unless asked', () => {
+    expect(stepUsing(jobs.sign!, 'sign-recursive')?.with).toMatchObject({ keyless: 'true', recursive: 'true', digest: '${{ needs.merge.outputs.digest }}', 'private-repository': '${{ inputs.private-repository }}', 'tlog-upload': '${{ inputs.tlog-upload }}' });
+    expect((jobs.sign!.outputs as Obj)['signer-identity']).toBe('${{ steps.sign.outputs.signer-identity }}');
+  });
+
+  it('verifies the exact signer (this workflow at the ref that ran) AND the caller: repository, source ref, trigger', () => {
     const w = stepUsing(jobs.verify!, 'actions/verify')?.with as Obj;
     expect(w).not.toHaveProperty('certificate-identity-regexp');
-    expect(w).not.toHaveProperty('certificate-identity');
     expect(w).toMatchObject({
       image: '${{ needs.prepare.outputs.image }}@${{ needs.merge.outputs.digest }}',
-      repository: '${{ github.repository }}',
+      'certificate-identity': '${{ needs.sign.outputs.signer-identity }}',
       'workflow-repository': REPOSITORY,
       workflow: '.github/workflows/multi-arch.yml',
-      'ref-pattern': '${{ inputs.workflow-ref-pattern }}',
+      'ref-pattern': 'any',
+      repository: '${{ github.repository }}',
+      'source-ref': '${{ github.ref }}',
+      trigger: '${{ github.event_name }}',
+      'exact-platforms': 'true',
     });
-    expect(sources.get('.github/workflows/multi-arch.yml')).toMatch(/job_workflow_ref[\s\S]*--certificate-github-workflow-repository/);
-  });
-});
-
-describe('multi-arch.yml prepare script', () => {
-  const plan = stepsOf(jobsOf(load('multi-arch.yml')).prepare!).find((s) => s.id === 'plan')!;
-  const script = /<<'JS'\n([\s\S]*?)\nJS\s*$/.exec(String(plan.run))?.[1];
-  const dir = mkdtempSync(path.join(tmpdir(), 'moam-prepare-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  let n = 0;
-
-  function run(env: Record<string, string>): { status: number | null; stdout: string; outputs: Record<string, string> } {
-    const out = path.join(dir, `output-${n++}`);
-    writeFileSync(out, '');
-    const r = spawnSync(process.execPath, ['-'], {
-      input: script,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: out, REPOSITORY: 'Octo-Org/My-App', IMAGE: '', PLATFORMS: 'linux/amd64,linux/arm64', RUNNERS: String(((load('multi-arch.yml').on as Obj).workflow_call as { inputs: Record<string, Obj> }).inputs.runners!.default), ...env },
-    });
-    const outputs = Object.fromEntries(readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    return { status: r.status, stdout: r.stdout, outputs };
-  }
-
-  it('reads its inputs only from env:', () => {
-    expect(script).toBeDefined();
-    expect(String(plan.run)).not.toMatch(/\$\{\{/);
-    expect(Object.keys(plan.env as Obj).sort()).toEqual(['IMAGE', 'PLATFORMS', 'REPOSITORY', 'RUNNERS']);
-  });
-
-  it('turns the defaults into one native leg per platform and a lower-case ghcr.io image', () => {
-    const r = run({});
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.outputs.include!)).toEqual([
-      { platform: 'linux/amd64', runner: 'ubuntu-latest' },
-      { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm' },
-    ]);
-    expect(r.outputs).toMatchObject({ images: 'ghcr.io/octo-org/my-app', image: 'ghcr.io/octo-org/my-app', platforms: 'linux/amd64,linux/arm64' });
-  });
-
-  it('takes given images, normalises linux/arm64/v8 and accepts label arrays (self-hosted)', () => {
-    const r = run({ IMAGE: 'ghcr.io/Octo/App\ndocker.io/octo/app', PLATFORMS: 'linux/arm64/v8', RUNNERS: '{"linux/arm64":["self-hosted","arm64"]}' });
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.outputs.include!)).toEqual([{ platform: 'linux/arm64', runner: ['self-hosted', 'arm64'] }]);
-    expect(r.outputs).toMatchObject({ images: 'ghcr.io/octo/app,docker.io/octo/app', image: 'ghcr.io/octo/app', platforms: 'linux/arm64' });
-  });
-
-  it('refuses a platform without a runner with a clear ::error::', () => {
-    const r = run({ PLATFORMS: 'linux/amd64,linux/arm64,linux/s390x' });
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^::error title=multi-arch: prepare::no runner for linux\/s390x: add "linux\/s390x":"<runner label>" to the runners input/m);
-    expect(r.outputs).toEqual({});
-  });
-
-  it.each([
-    ['runners that are not JSON', { RUNNERS: 'ubuntu-latest' }, /runners input is not JSON/],
-    ['runners that are a list', { RUNNERS: '["ubuntu-latest"]' }, /must be a JSON object/],
-    ['no platforms', { PLATFORMS: ' , ' }, /platforms input is empty/],
-    ['a malformed platform', { PLATFORMS: 'amd64', RUNNERS: '{"amd64":"ubuntu-latest"}' }, /"amd64" is not a platform/],
-    ['an image with a tag digest', { IMAGE: 'ghcr.io/o/a@sha256:00' }, /not an image name without tag or digest/],
-  ])('refuses %s', (_name, env, message) => {
-    const r = run(env);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^::error /m);
-    expect(r.stdout).toMatch(message);
+    expect(sources.get('.github/workflows/multi-arch.yml')).toMatch(/job_workflow_ref[\s\S]*multi-arch\.yml@<40-hex SHA>/);
   });
 });
 
@@ -175,22 +127,22 @@ describe('release.yml', () => {
   const wf = load('release.yml');
   const tags = ((wf.on as Obj).push as Obj).tags as string[];
 
-  it('releases on SemVer tags, stable and prerelease, and not on the moving action tags', () => {
-    for (const tag of ['0.0.1-rc1', '1.2.3', '10.20.30', 'v1.2.3', 'v2.0.0-beta.1']) expect([tag, tagMatches(tags, tag)]).toEqual([tag, true]);
-    for (const tag of ['v1', 'v1.2', 'latest', '1.2', 'release-1']) expect([tag, tagMatches(tags, tag)]).toEqual([tag, false]);
-    expect(Object.keys(wf.on as Obj)).toEqual(['push']);
+  it('releases on sample-app/v<SemVer> tags only: never on the suite\'s own v1.2.3, v1 or v1.2', () => {
+    for (const tag of ['sample-app/v0.0.1-rc1', 'sample-app/v1.2.3', 'sample-app/v10.20.30-beta.1']) expect([tag, tagMatches(tags, tag)]).toEqual([tag, true]);
+    for (const tag of ['v1', 'v1.2', 'v1.2.3', '1.2.3', 'latest', 'sample-app/1.2.3', 'sample-app/v1']) expect([tag, tagMatches(tags, tag)]).toEqual([tag, false]);
+    expect(Object.keys(wf.on as Obj)).toEqual(['push', 'workflow_dispatch']);
   });
 
-  it('calls the reusable workflow for the sample app, granting no more than it needs', () => {
+  it('calls the reusable workflow of this commit for the sample app, with the tag prefix, granting no more than it needs', () => {
     const release = jobsOf(wf).release!;
     expect(release.uses).toBe('./.github/workflows/multi-arch.yml');
-    expect((release.with as Obj).context).toBe('packages/sample-app');
+    expect(release.with).toMatchObject({ context: 'packages/sample-app', 'tag-prefix': 'sample-app/', version: '${{ inputs.version }}' });
     expect(release.permissions).toEqual({ contents: 'read', packages: 'write', 'id-token': 'write' });
     expect(wf.permissions).toEqual({});
   });
 
   it('says in a comment that only stable releases get latest', () => {
-    expect(sources.get('.github/workflows/release.yml')).toMatch(/prerelease[^\n]*`latest`/i);
+    expect(sources.get('.github/workflows/release.yml')).toMatch(/prerelease[^\n]*0\.0\.1-rc1 only[\s\S]*stable[^\n]*latest/i);
   });
 });
 
@@ -202,28 +154,16 @@ describe('build.yml (pull requests)', () => {
     expect(Object.keys(wf.on as Obj)).toEqual(['pull_request']);
   });
 
-  it('writes to no registry and asks for no OIDC token', () => {
-    const text = sources.get('.github/workflows/build.yml')!.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
-    expect(text).not.toMatch(/id-token/);
-    expect(text).not.toMatch(/packages:/);
-    expect(text).not.toMatch(/docker\/login-action/);
-    for (const job of Object.values(jobs)) expect(job.permissions).toEqual({ contents: 'read' });
-  });
-
   it('runs the test command', () => {
     expect(stepsOf(jobs.test!).map((s) => s.run).filter(Boolean)).toEqual(['bash scripts/test.sh']);
+    expect(jobs.test!.permissions).toEqual({ contents: 'read' });
   });
 
-  it('builds both platforms natively with the actions of this checkout, without pushing', () => {
+  it('runs the reusable workflow as written at its own commit, without pushing', () => {
     const build = jobs.build!;
-    expect(build['runs-on']).toBe('${{ matrix.runner }}');
-    expect((build.strategy as Obj)['fail-fast']).toBe(false);
-    expect(((build.strategy as Obj).matrix as Obj).include).toEqual([
-      { platform: 'linux/amd64', runner: 'ubuntu-latest' },
-      { platform: 'linux/arm64', runner: 'ubuntu-24.04-arm' },
-    ]);
-    const step = stepUsing(build, './actions/build-by-digest');
-    expect(step?.uses).toBe('./actions/build-by-digest');
-    expect((step?.with as Obj).push).toBe('false');
+    expect(build.uses).toBe('./.github/workflows/multi-arch.yml');
+    expect((build.with as Obj).push).toBe(false);
+    expect((build.with as Obj).context).toBe('packages/sample-app');
+    expect(sources.get('.github/workflows/build.yml')).not.toMatch(/docker\/login-action/);
   });
 });

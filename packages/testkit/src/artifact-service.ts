@@ -158,8 +158,9 @@ export async function startArtifactService(options: ArtifactServiceOptions = {})
       case 'CreateArtifact': {
         if (ownJob !== who.jobBackendId) throw new TwirpError(403, 'permission_denied', 'workflow_job_run_backend_id does not match the token');
         if (!name) throw new TwirpError(400, 'invalid_argument', 'name is required');
-        // Names are immutable within one run attempt (a re-run attempt may upload the same name again).
-        if (artifacts.some((a) => a.name === name && a.attempt === who.attempt))
+        // A name is taken for the whole run, re-run attempts included: GitHub's service answers 409 (the reason
+        // actions/upload-artifact@v4 added `overwrite`, which deletes the old artifact by name first).
+        if (artifacts.some((a) => a.name === name))
           throw new TwirpError(409, 'already_exists', 'an artifact with this name already exists on the workflow run');
         const mime = body.mime_type;
         const a: StoredArtifact = {

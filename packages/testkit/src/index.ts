@@ -9,3 +9,4 @@ export * from './fulcio.ts';
 export { withEnv, decodeJwt } from './http-util.ts';
 export * from './rekor.ts';
 export * from './workflow/index.ts';
+export * from './release/local-release.ts';

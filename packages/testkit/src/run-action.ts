@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,7 +150,19 @@ export async function runWithFileCommands(command: string, args: readonly string
   };
 }
 
-/** Runs actions/<name>/dist/index.js with plain node, INPUT_* env and the runner's file commands. */
+/**
+ * The node our bundles run on: Node 24 from the test bed (MOAM_NODE24, installed by scripts/testbed/node24.sh), the
+ * runtime GitHub's runner starts them with (`runs: using: node24`), never the toolchain's node that runs the tests.
+ */
+export function node24(): string {
+  const node = process.env.MOAM_NODE24;
+  const fix = 'run `bash scripts/testbed.sh up` (it installs Node 24), then `source <(bash scripts/testbed.sh env)`, or run the tests through scripts/test.sh';
+  if (!node) throw new Error(`MOAM_NODE24 is not set: the bundles run on Node 24, as on GitHub (runs: using: node24); ${fix}`);
+  if (!existsSync(node)) throw new Error(`MOAM_NODE24 is ${node}, which does not exist; ${fix}`);
+  return node;
+}
+
+/** Runs actions/<name>/dist/index.js with Node 24 (node24()), INPUT_* env and the runner's file commands. */
 export async function runBundledAction(name: string, opts: RunOptions): Promise<ActionRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `moam-run-${name}-`));
   const outputFile = path.join(dir, 'github_output');
@@ -173,7 +186,7 @@ export async function runBundledAction(name: string, opts: RunOptions): Promise<
   // Like the runner: every input the step does not set gets its action.yml default (which may be non-empty).
   Object.assign(env, inputEnv({ ...(await actionDefaults(name)), ...opts.inputs }));
   await mkdir(env.RUNNER_TEMP as string, { recursive: true });
-  return runWithFileCommands(process.execPath, [path.join(repoRoot, 'actions', name, 'dist', 'index.js')], {
+  return runWithFileCommands(node24(), [path.join(repoRoot, 'actions', name, 'dist', 'index.js')], {
     env,
     cwd: opts.cwd ?? repoRoot,
     outputFile,

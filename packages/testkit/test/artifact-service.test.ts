@@ -98,7 +98,7 @@ describe('artifact service stand-in with the real @actions/artifact 6.2.1 client
     expect((await readFile(path.join(dest, 'big.bin'))).equals(data)).toBe(true);
   });
 
-  it('refuses a second artifact with the same name in the same run attempt (409 already_exists)', async () => {
+  it('refuses a second artifact with the same name in the run (409 already_exists)', async () => {
     const src = path.join(tmp, 'dup');
     const files = await makeFiles(src, { 'x.txt': 'x' });
     await upload(svc.envFor({ job: 'leg-a' }), 'dup', files, src);
@@ -108,16 +108,17 @@ describe('artifact service stand-in with the real @actions/artifact 6.2.1 client
     expect(svc.calls.at(-1)).toEqual({ method: 'CreateArtifact', status: 409 });
   });
 
-  it('lets a re-run attempt upload the same name again; getArtifact returns the newest', async () => {
+  it('refuses the same name in a re-run attempt too (409); after deleting it by name, the re-run uploads and is the one listed', async () => {
     const src = path.join(tmp, 'rerun');
     const files = await makeFiles(src, { 'x.txt': 'attempt 2' });
-    const second = await upload(svc.envFor({ job: 'leg-a', attempt: 2 }), 'dup', files, src);
+    const env = svc.envFor({ job: 'leg-a', attempt: 2 });
+    await expect(upload(env, 'dup', files, src)).rejects.toThrow(/CreateArtifact.*\(409\) Conflict: an artifact with this name already exists on the workflow run/);
+    // What actions/upload-artifact's overwrite does: delete by name (the artifact of attempt 1's job), then upload.
+    await withEnv(env, () => new DefaultArtifactClient().deleteArtifact('dup'));
+    const second = await upload(env, 'dup', files, src);
     await withEnv(svc.envFor({ job: 'merge', attempt: 2 }), async () => {
       const client = new DefaultArtifactClient();
-      const all = await client.listArtifacts();
-      expect(all.artifacts.filter((a) => a.name === 'dup')).toHaveLength(2);
-      const latest = await client.listArtifacts({ latest: true });
-      expect(latest.artifacts.filter((a) => a.name === 'dup').map((a) => a.id)).toEqual([second.id]);
+      expect((await client.listArtifacts()).artifacts.filter((a) => a.name === 'dup').map((a) => a.id)).toEqual([second.id]);
       expect((await client.getArtifact('dup')).artifact.id).toBe(second.id);
       const dest = path.join(tmp, 'rerun-dest');
       await client.downloadArtifact(second.id, { path: dest });

@@ -4,6 +4,7 @@ import { InputError, Problems } from '../errors.ts';
 import { type ImageName, parseImageNames, parseImageReference } from '../image.ts';
 import { type InputReader, parseBoolean, parseKeyValues, parseList, refuseOptionLike, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatform } from '../platform.ts';
+import type { CacheMode } from '../buildx/build-args.ts';
 
 export interface BuildByDigestInputs {
   images: ImageName[];
@@ -20,6 +21,10 @@ export interface BuildByDigestInputs {
   sbomGenerator?: string;
   cacheFrom: string[];
   cacheTo: string[];
+  /** The default gha cache: auto (not for release builds), true, false. */
+  cache: CacheMode;
+  /** Building on a self-hosted runner is allowed (the reusable workflow makes it opt-in). */
+  allowSelfHosted: boolean;
   push: boolean;
   builder?: string;
   artifactPrefix: string;
@@ -88,7 +93,13 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
   });
   const cacheFrom = p.collect(() => parseList(read('cache-from'), { commas: false }).map((c) => refuseOptionLike(c, 'cache-from')));
   const cacheTo = p.collect(() => parseList(read('cache-to'), { commas: false }).map((c) => refuseOptionLike(c, 'cache-to')));
+  const cache = p.collect((): CacheMode => {
+    const c = (read('cache') || 'auto').toLowerCase();
+    if (c !== 'auto' && c !== 'true' && c !== 'false') throw new InputError('cache', `"${read('cache')}" is not auto, true or false`, 'use auto (the GitHub Actions cache, but not for release builds), true or false');
+    return c;
+  });
   const push = p.collect(() => parseBoolean(read('push'), 'push', true));
+  const allowSelfHosted = p.collect(() => parseBoolean(read('allow-self-hosted'), 'allow-self-hosted', true));
   const builder = p.collect(() => {
     const b = read('builder');
     if (b && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(b)) throw new InputError('builder', `"${b}" is not a builder name`, 'give the name shown by `docker buildx ls`, or leave it empty');
@@ -115,6 +126,8 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
     ...(sbomGenerator ? { sbomGenerator } : {}),
     cacheFrom: cacheFrom!,
     cacheTo: cacheTo!,
+    cache: cache!,
+    allowSelfHosted: allowSelfHosted!,
     push: push!,
     ...(builder ? { builder } : {}),
     artifactPrefix: artifactPrefix!,

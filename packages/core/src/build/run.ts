@@ -13,6 +13,7 @@ import { type HandoffStore } from '../handoff/store.ts';
 import { type DigestRecord, type RunInfo, artifactName, makeRecord, recordFileName } from '../handoff/record.ts';
 import type { BuildByDigestInputs } from './inputs.ts';
 import type { Logger } from '../ports.ts';
+import { runnerEnvironmentOf } from '../runner-environment.ts';
 
 
 /** The parts of the registry client the build leg needs. */
@@ -66,6 +67,9 @@ export async function ensureContainerdStore(exec: Exec, env: NodeJS.ProcessEnv):
 export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedMetadata, run: RunInfo, deps: BuildDeps): Promise<BuildResult> {
   const started = deps.clock();
   const { exec, env, log } = deps;
+  if (!inputs.allowSelfHosted && runnerEnvironmentOf(env) === 'self-hosted') {
+    throw new InputError('allow-self-hosted', 'is false, but this job runs on a self-hosted runner (RUNNER_ENVIRONMENT=self-hosted); the signing certificate would only describe the GitHub-hosted sign job', 'build on a GitHub-hosted runner, or set allow-self-hosted: true to build here on purpose (the image is then marked self-hosted)');
+  }
   const builder = await detectBuilder(exec, inputs.builder, env);
   log.info(`Builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion}); push path: ${builder.canPushByDigest ? 'buildx push-by-digest' : 'OCI layout pushed by digest by multi-arch-of-madness'}`);
   if (!builder.canPushByDigest) await ensureContainerdStore(exec, env);
@@ -74,7 +78,7 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
   if (!builder.canExportCache && inputs.cacheTo.length > 0) {
     throw new InputError('cache-to', `the "${builder.driver}" driver of builder "${builder.name}" cannot export build cache`, 'remove cache-to, or use a docker-container builder (docker/setup-buildx-action)');
   }
-  const defaults = inputs.cacheFrom.length === 0 && inputs.cacheTo.length === 0 ? defaultCache(inputs.images, inputs.platform, { onGitHub: env.GITHUB_ACTIONS === 'true', builder }) : undefined;
+  const defaults = inputs.cacheFrom.length === 0 && inputs.cacheTo.length === 0 ? defaultCache(inputs.images, inputs.platform, { onGitHub: env.GITHUB_ACTIONS === 'true', builder, mode: inputs.cache, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) }) : undefined;
   if (defaults?.note) log.info(defaults.note);
 
   const work = await mkdtemp(path.join(deps.tmpDir, 'moam-build-'));

@@ -70,12 +70,22 @@ export function defaultCacheScope(image: ImageName, platform: Platform): string 
   return `${image.repository.replace(/[^a-z0-9]+/g, '-')}-${formatPlatform(platform).replace(/\//g, '-')}`;
 }
 
+/** The cache input: auto (the gha cache, except for release builds), true (always), false (never). */
+export type CacheMode = 'auto' | 'true' | 'false';
+
+/**
+ * The default build cache. The GitHub Actions cache is shared by every workflow of a repository, so a release built
+ * from it could take layers a pull-request build wrote: a tag build does not use it unless `cache: true` says so.
+ */
 export function defaultCache(
   images: readonly ImageName[],
   platform: Platform,
-  opts: { onGitHub: boolean; builder: BuilderInfo },
+  opts: { onGitHub: boolean; builder: BuilderInfo; mode?: CacheMode; ref?: string },
 ): { cacheFrom: string[]; cacheTo: string[]; note?: string } {
-  if (!opts.onGitHub) return { cacheFrom: [], cacheTo: [] };
+  if (!opts.onGitHub || opts.mode === 'false') return { cacheFrom: [], cacheTo: [] };
+  if ((opts.mode ?? 'auto') === 'auto' && opts.ref?.startsWith('refs/tags/')) {
+    return { cacheFrom: [], cacheTo: [], note: `Build cache: ${opts.ref} is a release, built without the shared GitHub Actions cache (any workflow of the repository can write to it); set cache: true to use it anyway.` };
+  }
   if (!opts.builder.canExportCache) {
     return { cacheFrom: [], cacheTo: [], note: `Build cache: the "${opts.builder.driver}" driver of builder "${opts.builder.name}" cannot export cache; building without the default gha cache (use docker/setup-buildx-action for a docker-container builder to enable it).` };
   }

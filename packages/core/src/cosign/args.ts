@@ -39,6 +39,8 @@ export const ANNOTATIONS_INPUT = 'annotations';
 export const IDENTITY_INPUT = 'certificate-identity';
 export const ISSUER_INPUT = 'certificate-oidc-issuer';
 export const SIGNING_CONFIG_INPUT = 'signing-config';
+export const SOURCE_REF_INPUT = 'source-ref';
+export const TRIGGER_INPUT = 'trigger';
 
 export type SignatureFormat = 'legacy' | 'bundle';
 
@@ -165,6 +167,15 @@ export interface VerifyArgsOptions {
   issuer?: string;
   /** owner/repo; checked against the certificate's GitHub workflow repository extension. */
   githubWorkflowRepository?: string;
+  /**
+   * The source ref the signing run was triggered on (refs/tags/v1.2.3): the certificate's GitHub Workflow Ref
+   * extension (1.3.6.1.4.1.57264.1.6, the token's `ref` claim), which for a reusable workflow is the CALLER's ref.
+   */
+  githubWorkflowRef?: string;
+  /** The event that triggered the signing run (push, workflow_dispatch): GitHub Workflow Trigger (…57264.1.2). */
+  githubWorkflowTrigger?: string;
+  /** Rekor to look an entry up in when a signature carries no bundle (private deployments). */
+  rekorUrl?: string;
   /** Public key (path, env://VAR, KMS URI) for key-based signatures; then identity/issuer are not used. */
   key?: string;
   /** Skip the transparency log check (private infrastructure, or signatures made with tlog upload off). */
@@ -181,7 +192,7 @@ export function verifyArgs(o: VerifyArgsOptions): string[] {
   const ref = checkRef(o.ref);
   const args = ['verify'];
   if (o.key) {
-    if (o.identity || o.identityRegexp || o.githubWorkflowRepository) {
+    if (o.identity || o.identityRegexp || o.githubWorkflowRepository || o.githubWorkflowRef || o.githubWorkflowTrigger) {
       throw new InputError(IDENTITY_INPUT, 'is set together with a public key', 'key-based signatures carry no identity: give either a key, or identity + issuer for keyless signatures');
     }
     args.push(`--key=${refuseDash(o.key, KEY_INPUT, 'key')}`);
@@ -194,7 +205,10 @@ export function verifyArgs(o: VerifyArgsOptions): string[] {
     if (o.identityRegexp) args.push(`--certificate-identity-regexp=${anchorRegexp(o.identityRegexp)}`);
     args.push(`--certificate-oidc-issuer=${o.issuer}`);
     if (o.githubWorkflowRepository) args.push(`--certificate-github-workflow-repository=${parseRepository(o.githubWorkflowRepository).full}`);
+    if (o.githubWorkflowRef) args.push(`--certificate-github-workflow-ref=${refuseDash(o.githubWorkflowRef, SOURCE_REF_INPUT, 'ref')}`);
+    if (o.githubWorkflowTrigger) args.push(`--certificate-github-workflow-trigger=${refuseDash(o.githubWorkflowTrigger, TRIGGER_INPUT, 'trigger')}`);
   }
+  if (o.rekorUrl) args.push(`--rekor-url=${checkUrl(o.rekorUrl, 'rekor-url')}`);
   if (o.insecureIgnoreTlog) args.push('--insecure-ignore-tlog=true');
   args.push('--', ref);
   return args;

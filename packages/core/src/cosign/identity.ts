@@ -29,7 +29,7 @@ export function parseRepository(value: string, input = REPOSITORY_INPUT): { owne
   return { owner, repo, full: `${owner}/${repo}` };
 }
 
-export type RefPattern = 'tags' | 'branches' | 'any' | `refs/${string}`;
+export type RefPattern = 'tags' | 'branches' | 'any' | `refs/${string}` | `sha:${string}`;
 
 export interface IdentityRegexpOptions {
   /** GitHub server URL (GITHUB_SERVER_URL); https://github.com by default. */
@@ -38,7 +38,11 @@ export interface IdentityRegexpOptions {
   workflowRepository: string;
   /** Path of the signing workflow inside that repository, e.g. .github/workflows/release.yml. */
   workflowPath: string;
-  /** Which refs may have run it: any tag, any branch, any ref, or exactly one ref (refs/tags/v1.2.3). */
+  /**
+   * Which refs may have run it: any tag, any branch, any ref or commit (a caller that pins the workflow by SHA gets
+   * an identity ending in @<40 hex>, without refs/), exactly one ref (refs/tags/v1.2.3), or exactly one commit
+   * (sha:<40 hex>).
+   */
   refPattern: RefPattern | string;
 }
 
@@ -77,12 +81,19 @@ function parseWorkflowPath(value: string): string {
   return v;
 }
 
+const SHA = /^[0-9a-f]{40}$/;
+
 function refRegexp(pattern: string): string {
   const p = pattern.trim();
   if (p === 'tags') return 'refs/tags/.+';
   if (p === 'branches') return 'refs/heads/.+';
-  if (p === 'any') return 'refs/.+';
-  const fix = 'use tags, branches, any, or one exact ref such as refs/tags/v1.2.3 or refs/heads/main';
+  if (p === 'any') return '(?:refs/.+|[0-9a-f]{40})';
+  const fix = 'use tags, branches, any, one exact ref such as refs/tags/v1.2.3 or refs/heads/main, or one commit as sha:<40 hex characters>';
+  if (p.startsWith('sha:') || SHA.test(p)) {
+    const sha = p.replace(/^sha:/, '');
+    if (!SHA.test(sha)) throw new InputError(WORKFLOW_REF_INPUT, `"${pattern}" is not sha: and a full 40-character lower-case commit SHA`, fix);
+    return sha;
+  }
   if (!p.startsWith('refs/') || p.length <= 'refs/'.length) throw new InputError(WORKFLOW_REF_INPUT, `"${pattern}" is not tags, branches, any or a full ref`, fix);
   // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f~^:?*[\\]/.test(p) || p.includes('..') || p.endsWith('/') || p.endsWith('.lock')) {

@@ -5,3 +5,5 @@ export * from './install.ts';
 export * from './outcome.ts';
 export * from './version.ts';
 export * from './verify-run.ts';
+export * from './setup.ts';
+export * from './trust.ts';

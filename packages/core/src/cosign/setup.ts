@@ -1,9 +1,9 @@
 import type { InputReader } from '../inputs.ts';
 import type { Scratch } from '../scratch.ts';
 import { InputError } from '../errors.ts';
-import { DEFAULT_COSIGN_VERSION } from '../cosign/checksums.ts';
-import { type InstallDeps, type InstalledCosign, COSIGN_RELEASES_URL, installCosign, parseCosignSha256 } from '../cosign/install.ts';
-import { parseCosignVersion } from '../cosign/version.ts';
+import { DEFAULT_COSIGN_VERSION } from './checksums.ts';
+import { type InstallDeps, type InstalledCosign, COSIGN_RELEASES_URL, installCosign, parseCosignSha256 } from './install.ts';
+import { parseCosignVersion } from './version.ts';
 
 export interface CosignInstallInputs {
   version?: string;

@@ -13,6 +13,8 @@ export interface RunInfo {
   job?: string;
   workflowRef?: string;
   sha?: string;
+  /** github-hosted or self-hosted (GitHub's RUNNER_ENVIRONMENT) of the build leg. */
+  runnerEnvironment?: string;
 }
 
 /** What one build leg hands to the merge job. */

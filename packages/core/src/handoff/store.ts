@@ -52,6 +52,7 @@ export function localStore(dir: string, why: string): HandoffStore {
 interface ArtifactModule {
   DefaultArtifactClient: new () => {
     uploadArtifact(name: string, files: string[], root: string, opts?: { retentionDays?: number }): Promise<{ id?: number }>;
+    deleteArtifact(name: string): Promise<{ id: number }>;
     listArtifacts(opts?: { latest?: boolean }): Promise<{ artifacts: Array<{ name: string; id: number }> }>;
     downloadArtifact(id: number, opts?: { path?: string }): Promise<{ downloadPath?: string }>;
   };
@@ -67,7 +68,14 @@ export function githubArtifactStore(opts: { tmpDir: string; retentionDays?: numb
       const dir = await mkdtemp(path.join(opts.tmpDir, 'moam-upload-'));
       try {
         await writeFile(path.join(dir, file.name), file.content);
-        await (await client()).uploadArtifact(artifact, [path.join(dir, file.name)], dir, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
+        const c = await client();
+        // An artifact name is taken for the whole run, earlier attempts included (the service answers 409): a re-run
+        // leg replaces what its earlier attempt uploaded, as upload-artifact's overwrite does. Names are unique per
+        // leg and per call of the workflow, so this never removes another leg's record.
+        await c.deleteArtifact(artifact).catch((error: unknown) => {
+          if (!(error instanceof Error && error.name === 'ArtifactNotFoundError')) throw error;
+        });
+        await c.uploadArtifact(artifact, [path.join(dir, file.name)], dir, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -10,6 +10,8 @@ export interface MergeInputs {
   platforms: Platform[];
   artifactPrefix: string;
   version?: string;
+  /** Release tags carry the version after this prefix (sample-app/v1.2.3 with sample-app/). */
+  tagPrefix?: string;
   latest: LatestMode;
   extraTags: string[];
   annotations: Array<[string, string]>;
@@ -18,6 +20,8 @@ export interface MergeInputs {
   forceFloatingTags: boolean;
   /** Allow moving an existing version tag to a different index. */
   overwriteVersionTag: boolean;
+  /** Merge digest records of another run or commit on purpose. */
+  allowForeignRecords: boolean;
 }
 
 export function readMergeInputs(read: InputReader): MergeInputs {
@@ -39,8 +43,14 @@ export function readMergeInputs(read: InputReader): MergeInputs {
     }),
   );
   const dryRun = p.collect(() => parseBoolean(read('dry-run'), 'dry-run', false));
+  const tagPrefix = p.collect(() => {
+    const t = read('tag-prefix');
+    if (t && !/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(t)) throw new InputError('tag-prefix', `"${t}" is not a git tag prefix`, 'give the part of the tag before the version, e.g. api/ for api/v1.2.3');
+    return t || undefined;
+  });
   const forceFloatingTags = p.collect(() => parseBoolean(read('force-floating-tags'), 'force-floating-tags', false));
   const overwriteVersionTag = p.collect(() => parseBoolean(read('overwrite-version-tag'), 'overwrite-version-tag', false));
+  const allowForeignRecords = p.collect(() => parseBoolean(read('allow-foreign-records'), 'allow-foreign-records', false));
   p.throwIfAny('invalid inputs');
   const version = read('version');
   return {
@@ -48,11 +58,13 @@ export function readMergeInputs(read: InputReader): MergeInputs {
     platforms: platforms!,
     artifactPrefix: artifactPrefix!,
     ...(version ? { version } : {}),
+    ...(tagPrefix ? { tagPrefix } : {}),
     latest: latest!,
     extraTags: extraTags!,
     annotations: annotations!,
     dryRun: dryRun!,
     forceFloatingTags: forceFloatingTags!,
     overwriteVersionTag: overwriteVersionTag!,
+    allowForeignRecords: allowForeignRecords!,
   };
 }

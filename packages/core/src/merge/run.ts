@@ -13,6 +13,7 @@ import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platf
 import { imagetoolsCreateArgs } from './imagetools.ts';
 import { type IndexToPublish, type PublishRegistry, type TagOutcome, PartialPublishError, checkPushedTags, planTags, publish } from './publish.ts';
 import { withTransientRetries } from '../transient.ts';
+import { RUNNER_ENVIRONMENT_ANNOTATION, legsRunnerEnvironment } from '../runner-environment.ts';
 import type { MergeInputs } from './inputs.ts';
 
 export interface MergeDeps {
@@ -99,14 +100,16 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
   log.info(`Digest hand-off: ${deps.store.description}`);
 
   const loaded = await loadRecords(deps.store, inputs.artifactPrefix);
-  const set = checkRecordSet(loaded, inputs.platforms, inputs.images, inputs.artifactPrefix);
+  const origin = { ...(deps.env.GITHUB_RUN_ID ? { runId: deps.env.GITHUB_RUN_ID } : {}), ...(deps.env.GITHUB_SHA ? { sha: deps.env.GITHUB_SHA } : {}), allowForeign: inputs.allowForeignRecords };
+  const set = checkRecordSet(loaded, inputs.platforms, inputs.images, inputs.artifactPrefix, origin);
   if (set.problems.length > 0) throw new ProblemsError('the digest records do not make a complete release; nothing was tagged or pushed', set.problems);
   const registryProblems = await checkRecordsInRegistry(set.records, inputs.images, deps.registry);
   if (registryProblems.length > 0) throw new ProblemsError('the registry does not hold what the records claim; nothing was tagged or pushed', registryProblems);
 
   // Legs that attached provenance/SBOM pushed an index; the merged index must keep those attestation manifests.
   const attested = set.records.every((r) => INDEX_MEDIA_TYPES.includes(r.mediaType));
-  const index = await composeIndex(inputs, plan, indexAnnotations, set.records.map((r) => r.digest), deps);
+  const runner = legsRunnerEnvironment(set.records);
+  const index = await composeIndex(inputs, plan, { ...indexAnnotations, ...(runner ? { [RUNNER_ENVIRONMENT_ANNOTATION]: runner } : {}) }, set.records.map((r) => r.digest), deps);
   const checked = checkIndex(index.json, inputs.platforms, { requireAttestations: attested, exact: true });
   if (checked.problems.length > 0) throw new ProblemsError(`the index imagetools composed (${index.digest}) is not the release; nothing was tagged or pushed`, checked.problems);
 

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.ts';
 import { isTransientRegistryFailure, isTransientServiceFailure } from '../transient.ts';
 import type { SignInputs } from './inputs.ts';
+import type { SigstoreTrustInputs } from '../cosign/trust.ts';
 
 /** Which service a failed `cosign sign` was talking to, read from cosign's own error chain ("getting signer: getting key from Fulcio: …"). */
 export type SignFailureSource = 'fulcio' | 'rekor' | 'key' | 'registry';
@@ -26,7 +27,7 @@ export function isTransientSignFailure(line: string): boolean {
  * Turns a permanent cosign sign failure that a setting causes (a Sigstore URL nobody answers on, a key cosign
  * cannot read) into an error naming that input; registry failures keep cosign's own line, which names the registry.
  */
-export function signFailureAsInputError(line: string, inputs: Pick<SignInputs, 'fulcioUrl' | 'rekorUrl' | 'keyless'>): InputError | undefined {
+export function signFailureAsInputError(line: string, inputs: Pick<SigstoreTrustInputs, 'fulcioUrl' | 'rekorUrl'> & Pick<SignInputs, 'keyless'>): InputError | undefined {
   const source = signFailureSource(line);
   if (source === 'fulcio') {
     return inputs.fulcioUrl

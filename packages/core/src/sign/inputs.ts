@@ -5,7 +5,8 @@ import { parseDigest } from '../digest.ts';
 import { type ImageName, parseImageNames } from '../image.ts';
 import { type InputReader, parseBoolean, parseKeyValues, parseList, requireInput } from '../inputs.ts';
 import type { SignatureFormat } from '../cosign/args.ts';
-import { type CosignInstallInputs, cosignVersionOf, isPem, readCosignInstallInputs } from './cosign-setup.ts';
+import { type CosignInstallInputs, cosignVersionOf, isPem, readCosignInstallInputs } from '../cosign/setup.ts';
+import { type SigstoreTrustInputs, readSigstoreTrustInputs } from '../cosign/trust.ts';
 
 export interface SignInputs {
   images: ImageName[];
@@ -16,16 +17,12 @@ export interface SignInputs {
   recursive: boolean;
   signatureFormat: SignatureFormat;
   tlogUpload: boolean;
-  fulcioUrl?: string;
-  rekorUrl?: string;
+  /** Fulcio and Rekor URLs and trust material of a private Sigstore deployment (empty: the public instance). */
+  trust: SigstoreTrustInputs;
+  /** The caller accepts that a private repository's signing identity goes to the public Sigstore logs. */
+  privateRepository: boolean;
   annotations: Array<[string, string]>;
   cosign: CosignInstallInputs;
-}
-
-function url(read: InputReader, name: string): string | undefined {
-  const v = read(name);
-  if (v && !/^https?:\/\/\S+$/.test(v)) throw new InputError(name, `"${v}" is not an http(s) URL`, 'give the base URL of your Sigstore service, or leave it empty for the public instance');
-  return v || undefined;
 }
 
 /**
@@ -63,8 +60,8 @@ export function readSignInputs(read: InputReader): SignInputs {
     return f;
   });
   const tlogUpload = p.collect(() => parseBoolean(read('tlog-upload'), 'tlog-upload', true));
-  const fulcioUrl = p.collect(() => url(read, 'fulcio-url'));
-  const rekorUrl = p.collect(() => url(read, 'rekor-url'));
+  const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: true }));
+  const privateRepository = p.collect(() => parseBoolean(read('private-repository'), 'private-repository', false));
   const annotations = p.collect(() => parseSignAnnotations(read('annotations')));
   const cosign = p.collect(() => readCosignInstallInputs(read));
   if (signatureFormat === 'bundle' && cosign && semver.major(cosignVersionOf(cosign)) < 3) {
@@ -81,8 +78,8 @@ export function readSignInputs(read: InputReader): SignInputs {
     recursive: recursive!,
     signatureFormat: signatureFormat!,
     tlogUpload: tlogUpload!,
-    ...(fulcioUrl ? { fulcioUrl } : {}),
-    ...(rekorUrl ? { rekorUrl } : {}),
+    trust: trust!,
+    privateRepository: privateRepository!,
     annotations: annotations!,
     cosign: cosign!,
   };

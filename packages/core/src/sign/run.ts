@@ -10,7 +10,8 @@ import { byIdentity, byPublicKey, countOwnSignatures, duplicateWarning } from '.
 import { cosignEnv, signArgs, verifyArgs } from '../cosign/args.ts';
 import { isTransientVerifyOutcome, runCosignVerify } from '../cosign/verify-run.ts';
 import { isTransientSignFailure, signFailureAsInputError } from './failures.ts';
-import type { Cosign } from './cosign-setup.ts';
+import type { Cosign } from '../cosign/setup.ts';
+import { sigstoreTrustEnv } from '../cosign/trust.ts';
 import type { SignInputs } from './inputs.ts';
 import { type SignTarget, signTargets, signatureTag } from './targets.ts';
 
@@ -43,7 +44,7 @@ export interface SignedEntry {
 class CheckInterrupted extends Error {}
 
 /** Digests that already carry a valid signature from this signer: only those with a .sig tag are asked of cosign. */
-async function alreadySigned(image: ImageName, targets: readonly SignTarget[], inputs: SignInputs, cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<Set<string>> {
+async function alreadySigned(image: ImageName, targets: readonly SignTarget[], inputs: SignInputs, cosign: Cosign, signer: SignerCheck, trustEnv: Record<string, string>, deps: SignDeps): Promise<Set<string>> {
   const tags = new Set(await deps.registry.listTags(image));
   const candidates = inputs.signatureFormat === 'legacy' ? targets.filter((t) => tags.has(signatureTag(t.digest))) : targets;
   const signed = new Set<string>();
@@ -51,8 +52,8 @@ async function alreadySigned(image: ImageName, targets: readonly SignTarget[], i
   const who = signer.kind === 'keyless' ? { identity: signer.identity, issuer: signer.issuer } : { key: await signer.publicKey(cosign) };
   await Promise.all(
     candidates.map(async (t) => {
-      const args = verifyArgs({ version: cosign.version, ref: byDigest(image, t.digest), ...who, insecureIgnoreTlog: !inputs.tlogUpload });
-      const outcome = await runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...cosignEnv({}).env });
+      const args = verifyArgs({ version: cosign.version, ref: byDigest(image, t.digest), ...who, ...(inputs.trust.rekorUrl ? { rekorUrl: inputs.trust.rekorUrl } : {}), insecureIgnoreTlog: !inputs.tlogUpload });
+      const outcome = await runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...trustEnv });
       if (outcome.status === 'verified') signed.add(t.digest);
       else if (isTransientVerifyOutcome(outcome)) throw new CheckInterrupted(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`);
       else if (outcome.status === 'error') throw new Error(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`);
@@ -68,6 +69,7 @@ function entry(image: ImageName, t: SignTarget, status: SignedEntry['status']): 
 export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<SignedEntry[]> {
   const results: SignedEntry[] = [];
   const secretsEnv = cosignEnv({ ...(signer.kind === 'key' ? { keyPassword: signer.password } : {}) });
+  const trustEnv = await sigstoreTrustEnv(inputs.trust, deps.scratch);
   const tokenFile = signer.kind === 'keyless' ? await deps.scratch.write('oidc-token', signer.token) : undefined;
   const secrets = [...secretsEnv.secrets, ...(signer.kind === 'keyless' ? [signer.token] : [])];
   for (const image of inputs.images) {
@@ -79,7 +81,7 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
       async () => {
         // Every attempt first asks what is signed: a partly successful earlier attempt (or run) must not leave a
         // second signature layer on the digests it already signed.
-        const signed = await alreadySigned(image, targets, inputs, cosign, signer, deps);
+        const signed = await alreadySigned(image, targets, inputs, cosign, signer, trustEnv, deps);
         if (!skip) {
           skip = signed;
           if (skip.size > 0) deps.log.info(`${image.name}: ${skip.size} of ${targets.length} digests already carry a valid signature from this signer; skipping them`);
@@ -97,16 +99,16 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
             recursive: call.recursive,
             signatureFormat: inputs.signatureFormat,
             tlogUpload: inputs.tlogUpload,
-            ...(inputs.fulcioUrl ? { fulcioUrl: inputs.fulcioUrl } : {}),
-            ...(inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {}),
+            ...(inputs.trust.fulcioUrl ? { fulcioUrl: inputs.trust.fulcioUrl } : {}),
+            ...(inputs.trust.rekorUrl ? { rekorUrl: inputs.trust.rekorUrl } : {}),
             annotations: inputs.annotations,
           });
           try {
             await deps.log.group(`Sign ${byDigest(image, call.digest)}${call.recursive ? ' (recursive)' : ''}`, () =>
-              deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) }),
+              deps.exec(cosign.path, args, { env: { ...deps.env, ...trustEnv, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) }),
             );
           } catch (error) {
-            if (error instanceof ToolError && !isTransientSignFailure(error.lastLine)) throw signFailureAsInputError(error.lastLine, inputs) ?? error;
+            if (error instanceof ToolError && !isTransientSignFailure(error.lastLine)) throw signFailureAsInputError(error.lastLine, { ...inputs.trust, keyless: inputs.keyless }) ?? error;
             throw error;
           }
         }

@@ -3,10 +3,12 @@ import type { Scratch } from '../scratch.ts';
 import { ToolError } from '../exec.ts';
 import { InputError } from '../errors.ts';
 import { cosignEnv } from '../cosign/args.ts';
-import { type Cosign, materialiseKey } from './cosign-setup.ts';
+import { type Cosign, materialiseKey } from '../cosign/setup.ts';
 import type { SignInputs } from './inputs.ts';
 import type { SignerCheck } from './run.ts';
 import { keylessIdentity, tokenClaims } from './targets.ts';
+import { refusePublicLogs } from './public-logs.ts';
+import { readGitHubContext } from '../github-context.ts';
 
 export interface SignerDeps {
   exec: Exec;
@@ -36,7 +38,11 @@ export async function prepareSigner(inputs: SignInputs, deps: SignerDeps): Promi
       throw new InputError('keyless', `the GitHub OIDC token request failed (${error instanceof Error ? error.message : String(error)})`, ID_TOKEN_FIX);
     }
     deps.setSecret(token);
-    const { identity, issuer } = keylessIdentity(tokenClaims(token), deps.env.GITHUB_SERVER_URL);
+    const claims = tokenClaims(token);
+    const visibility = typeof claims.repository_visibility === 'string' ? claims.repository_visibility : readGitHubContext(deps.env).visibility;
+    const refused = refusePublicLogs({ ...inputs, visibility, ...(typeof claims.repository === 'string' ? { repository: claims.repository } : {}) });
+    if (refused) throw refused;
+    const { identity, issuer } = keylessIdentity(claims, deps.env.GITHUB_SERVER_URL);
     return { kind: 'keyless', identity, issuer, token };
   }
   const key = await materialiseKey(inputs.key as string, deps.scratch, 'cosign.key');

@@ -3,7 +3,8 @@ import { type ImageReference, parseImageReference } from '../image.ts';
 import { type InputReader, parseBoolean, parseList, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatforms } from '../platform.ts';
 import { anchorRegexp, buildIdentityRegexp, parseRepository } from '../cosign/identity.ts';
-import { type CosignInstallInputs, isPem, readCosignInstallInputs } from '../sign/cosign-setup.ts';
+import { type CosignInstallInputs, isPem, readCosignInstallInputs } from '../cosign/setup.ts';
+import { type SigstoreTrustInputs, readSigstoreTrustInputs } from '../cosign/trust.ts';
 
 export type RequiredAttestation = 'provenance' | 'sbom';
 
@@ -18,8 +19,16 @@ export interface VerifyInputs {
   identityRegexp?: string;
   repository?: string;
   key?: string;
+  /** The caller's source ref that must have triggered the signing run (refs/tags/v1.2.3). */
+  sourceRef?: string;
+  /** The event that must have triggered it (push). */
+  trigger?: string;
   requireAttestations: RequiredAttestation[];
+  /** Every platform (and the index) must say it was built on a GitHub-hosted runner. */
+  requireGithubHosted: boolean;
   insecureIgnoreTlog: boolean;
+  /** A private Sigstore deployment: Rekor URL and the trust material cosign checks against. */
+  trust: SigstoreTrustInputs;
   cosign: CosignInstallInputs;
 }
 
@@ -35,7 +44,19 @@ const KEYLESS_ONLY: ReadonlyArray<[string, string]> = [
   ['workflow', DEFAULT_WORKFLOW],
   ['workflow-repository', ''],
   ['ref-pattern', DEFAULT_REF_PATTERN],
+  ['source-ref', ''],
+  ['trigger', ''],
 ];
+
+/** A full git ref (refs/tags/v1.2.3, refs/heads/main): what GitHub puts in the token's `ref` claim. */
+function parseSourceRef(value: string): string {
+  const v = value.trim();
+  // eslint-disable-next-line no-control-regex
+  if (!/^refs\/(tags|heads|pull)\/./.test(v) || /[\s\x00-\x1f\x7f~^:?*[\\]/.test(v) || v.includes('..') || v.endsWith('/')) {
+    throw new InputError('source-ref', `"${v}" is not a full git ref`, 'give the ref the release was triggered on, e.g. refs/tags/v1.2.3 (in a workflow: ${{ github.ref }})');
+  }
+  return v;
+}
 
 export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): VerifyInputs {
   const p = new Problems();
@@ -64,6 +85,16 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
   const exact = read('certificate-identity');
   const regexp = read('certificate-identity-regexp');
   if (exact && regexp) p.add('Input "certificate-identity-regexp": is set together with certificate-identity. Fix: give only one of them');
+  // An exact identity next to the workflow that must have signed: the identity must be that workflow at an accepted
+  // ref (a wiring mistake would otherwise verify whatever identity was passed in).
+  p.collect(() => {
+    if (!exact || key || !read('workflow-repository')) return;
+    const workflowRepository = parseRepository(read('workflow-repository'), 'workflow-repository').full;
+    const expected = buildIdentityRegexp({ ...(env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}), workflowRepository, workflowPath: read('workflow') || DEFAULT_WORKFLOW, refPattern: read('ref-pattern') || DEFAULT_REF_PATTERN });
+    if (!new RegExp(expected).test(exact)) {
+      throw new InputError('certificate-identity', `"${exact}" is not ${read('workflow') || DEFAULT_WORKFLOW} of ${workflowRepository} at a ref that ref-pattern ${read('ref-pattern') || DEFAULT_REF_PATTERN} accepts (${expected})`, 'pass the identity of that workflow (e.g. the signer-identity output of sign-recursive in it), or fix workflow, workflow-repository and ref-pattern');
+    }
+  });
   const identityRegexp = p.collect(() => {
     if (exact || key) return undefined;
     if (regexp) return anchorRegexp(regexp, 'certificate-identity-regexp');
@@ -81,7 +112,15 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
       return a;
     });
   });
+  const sourceRef = p.collect(() => (read('source-ref') ? parseSourceRef(read('source-ref')) : undefined));
+  const trigger = p.collect(() => {
+    const t = read('trigger');
+    if (t && !/^[a-z][a-z_]*$/.test(t)) throw new InputError('trigger', `"${t}" is not an event name`, 'give the event that triggered the signing run, e.g. push (in a workflow: ${{ github.event_name }})');
+    return t || undefined;
+  });
   const insecureIgnoreTlog = p.collect(() => parseBoolean(read('insecure-ignore-tlog'), 'insecure-ignore-tlog', false));
+  const requireGithubHosted = p.collect(() => parseBoolean(read('require-github-hosted'), 'require-github-hosted', false));
+  const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: false }));
   const cosign = p.collect(() => readCosignInstallInputs(read));
   p.throwIfAny('invalid inputs');
   return {
@@ -93,8 +132,12 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
     ...(identityRegexp ? { identityRegexp } : {}),
     ...(repository ? { repository } : {}),
     ...(key ? { key } : {}),
+    ...(sourceRef ? { sourceRef } : {}),
+    ...(trigger ? { trigger } : {}),
     requireAttestations: requireAttestations!,
+    requireGithubHosted: requireGithubHosted!,
     insecureIgnoreTlog: insecureIgnoreTlog!,
+    trust: trust!,
     cosign: cosign!,
   };
 }

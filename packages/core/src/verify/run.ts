@@ -9,8 +9,10 @@ import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '.
 import { verifyArgs } from '../cosign/args.ts';
 import type { VerifyOutcome } from '../cosign/outcome.ts';
 import { runCosignVerify, verifyWithRetries } from '../cosign/verify-run.ts';
-import { type Cosign, materialiseKey } from '../sign/cosign-setup.ts';
+import { type Cosign, materialiseKey } from '../cosign/setup.ts';
+import { sigstoreTrustEnv } from '../cosign/trust.ts';
 import type { VerifyInputs } from './inputs.ts';
+import { githubHostedProblem } from '../runner-environment.ts';
 
 export const PREDICATES: Record<'provenance' | 'sbom', RegExp> = {
   provenance: /^https:\/\/slsa\.dev\/provenance\//,
@@ -57,14 +59,23 @@ interface Target {
   attestations: { from: 'index'; digest?: string } | { from: 'unknown' } | { from: 'not-required' };
 }
 
-async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, key: string | undefined, deps: VerifyDeps): Promise<VerifyOutcome> {
+async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, key: string | undefined, trustEnv: Record<string, string>, deps: VerifyDeps): Promise<VerifyOutcome> {
   const args = verifyArgs({
     version: cosign.version,
     ref,
-    ...(key ? { key } : { issuer: inputs.issuer, ...(inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp as string }), ...(inputs.repository ? { githubWorkflowRepository: inputs.repository } : {}) }),
+    ...(key
+      ? { key }
+      : {
+          issuer: inputs.issuer,
+          ...(inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp as string }),
+          ...(inputs.repository ? { githubWorkflowRepository: inputs.repository } : {}),
+          ...(inputs.sourceRef ? { githubWorkflowRef: inputs.sourceRef } : {}),
+          ...(inputs.trigger ? { githubWorkflowTrigger: inputs.trigger } : {}),
+        }),
+    ...(inputs.trust.rekorUrl ? { rekorUrl: inputs.trust.rekorUrl } : {}),
     insecureIgnoreTlog: inputs.insecureIgnoreTlog,
   });
-  return verifyWithRetries(`cosign verify ${ref}`, () => runCosignVerify(deps.exec, cosign.path, args, deps.env), deps);
+  return verifyWithRetries(`cosign verify ${ref}`, () => runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...trustEnv }), deps);
 }
 
 async function attestationsOf(deps: VerifyDeps, inputs: VerifyInputs, attDigest: string | undefined): Promise<{ provenance: boolean; sbom: boolean }> {
@@ -97,21 +108,31 @@ async function plan(inputs: VerifyInputs, digest: Digest, deps: VerifyDeps): Pro
     const targets: Target[] = [{ digest, kind: 'index', attestations: { from: 'not-required' } }];
     for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: 'platform', platform: e.platform, attestations: { from: 'index', ...(e.attestation ? { digest: e.attestation.digest } : {}) } });
     const problems = inputs.platforms ? checkIndex(index, inputs.platforms, { requireAttestations: false, exact: inputs.exactPlatforms }).problems : [];
+    if (inputs.requireGithubHosted) problems.push(...(await builtWhere(inputs, digest, index.annotations, targets.slice(1), deps)));
     return { targets, problems };
   }
   const p = platformFromOci(await deps.registry.platformOf(image, digest));
   const platform = p ? formatPlatform(p) : 'unknown';
+  const annotations = (root.json as { annotations?: Record<string, string> }).annotations;
   return {
     targets: [{ digest, kind: 'manifest', platform, attestations: { from: 'unknown' } }],
-    problems: wanted ? checkSingleManifestPlatform(platform, wanted) : [],
+    problems: [...(wanted ? checkSingleManifestPlatform(platform, wanted) : []), ...(inputs.requireGithubHosted ? [githubHostedProblem(`manifest ${platform} ${digest}`, annotations)].filter((x): x is string => !!x) : [])],
   };
 }
 
-async function verifyTarget(t: Target, inputs: VerifyInputs, cosignReady: Cosign | Promise<Cosign>, key: string | undefined, deps: VerifyDeps): Promise<DigestReport> {
+/** require-github-hosted: the index and each platform manifest say where their build legs ran (signed annotations). */
+async function builtWhere(inputs: VerifyInputs, digest: string, indexAnnotations: Record<string, string> | undefined, platforms: readonly Target[], deps: VerifyDeps): Promise<string[]> {
+  const each = await Promise.all(
+    platforms.map(async (t) => githubHostedProblem(`${t.kind} ${t.platform ?? ''} ${t.digest}`, ((await deps.registry.getManifest(inputs.image.image, t.digest)).json as { annotations?: Record<string, string> }).annotations)),
+  );
+  return [githubHostedProblem(`index ${digest}`, indexAnnotations), ...each].filter((x): x is string => !!x);
+}
+
+async function verifyTarget(t: Target, inputs: VerifyInputs, cosignReady: Cosign | Promise<Cosign>, key: string | undefined, trustEnv: Record<string, string>, deps: VerifyDeps): Promise<DigestReport> {
   const { image } = inputs.image;
   const ref = byDigest(image, t.digest as Digest);
   const [outcome, attestations] = await Promise.all([
-    Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, deps)),
+    Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, trustEnv, deps)),
     t.attestations.from === 'index' ? attestationsOf(deps, inputs, t.attestations.digest) : Promise.resolve(undefined),
   ]);
   const report: DigestReport = { digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), verified: outcome.status === 'verified', problems: [] };
@@ -145,8 +166,9 @@ export async function verifyImage(inputs: VerifyInputs, cosignReady: Cosign | Pr
     digest = head.digest;
   }
   const key = inputs.key ? await materialiseKey(inputs.key, deps.scratch, 'cosign.pub') : undefined;
+  const trustEnv = await sigstoreTrustEnv(inputs.trust, deps.scratch);
   const { targets, problems } = await plan(inputs, digest, deps);
-  const digests = await Promise.all(targets.map((t) => verifyTarget(t, inputs, cosignReady, key, deps)));
+  const digests = await Promise.all(targets.map((t) => verifyTarget(t, inputs, cosignReady, key, trustEnv, deps)));
   problems.push(...digests.flatMap((d) => d.problems));
   return { image: formatReference(inputs.image), digest, verified: problems.length === 0, digests, problems };
 }

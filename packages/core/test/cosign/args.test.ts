@@ -130,6 +130,22 @@ describe('verifyArgs', () => {
     ]);
   });
 
+  it('pins the caller: repository, source ref and trigger; and a private Rekor', () => {
+    expect(
+      verifyArgs({ version: '2.5.0', ref: REF, identity: 'https://github.com/m/s/.github/workflows/multi-arch.yml@refs/tags/v1', issuer, githubWorkflowRepository: 'o/r', githubWorkflowRef: 'refs/tags/v1.2.3', githubWorkflowTrigger: 'push', rekorUrl: 'https://rekor.internal' }),
+    ).toEqual([
+      'verify',
+      '--certificate-identity=https://github.com/m/s/.github/workflows/multi-arch.yml@refs/tags/v1',
+      `--certificate-oidc-issuer=${issuer}`,
+      '--certificate-github-workflow-repository=o/r',
+      '--certificate-github-workflow-ref=refs/tags/v1.2.3',
+      '--certificate-github-workflow-trigger=push',
+      '--rekor-url=https://rekor.internal',
+      '--',
+      REF,
+    ]);
+  });
+
   it('key-based, skipping the transparency log', () => {
     expect(verifyArgs({ version: '2.5.0', ref: REF, key: 'cosign.pub', insecureIgnoreTlog: true })).toEqual(['verify', '--key=cosign.pub', '--insecure-ignore-tlog=true', '--', REF]);
   });

@@ -20,11 +20,30 @@ describe('buildIdentityRegexp', () => {
 
   it.each([
     ['branches', '@refs/heads/.+$'],
-    ['any', '@refs/.+$'],
+    ['any', '@(?:refs/.+|[0-9a-f]{40})$'],
+    [`sha:${'ab'.repeat(20)}`, `@${'ab'.repeat(20)}$`],
+    ['ab'.repeat(20), `@${'ab'.repeat(20)}$`],
     ['refs/tags/v1.2.3', '@refs/tags/v1\\.2\\.3$'],
     ['refs/heads/release/1.x', '@refs/heads/release/1\\.x$'],
   ])('ref pattern %s', (refPattern, tail) => {
     expect(buildIdentityRegexp({ ...base, refPattern }).endsWith(tail)).toBe(true);
+  });
+
+  // A caller that pins the reusable workflow by SHA is signed as ...multi-arch.yml@<40 hex>, without refs/.
+  it.each<[string, string, boolean]>([
+    ['any', 'refs/tags/v1', true],
+    ['any', 'a'.repeat(40), true],
+    ['any', 'a'.repeat(39), false],
+    ['any', `${'a'.repeat(40)}0`, false],
+    ['tags', 'a'.repeat(40), false],
+    ['branches', 'a'.repeat(40), false],
+    [`sha:${'a'.repeat(40)}`, 'a'.repeat(40), true],
+    [`sha:${'a'.repeat(40)}`, 'b'.repeat(40), false],
+    [`sha:${'a'.repeat(40)}`, 'refs/tags/v1', false],
+    ['refs/tags/v1', 'a'.repeat(40), false],
+  ])('ref pattern %s and a signer at %s: %s', (refPattern, ref, matches) => {
+    const re = new RegExp(buildIdentityRegexp({ ...base, refPattern }));
+    expect(re.test(`https://github.com/owner/repo/.github/workflows/release.yml@${ref}`)).toBe(matches);
   });
 
   it('matches the real identity and nothing next to it (Go and JS agree on this subset)', () => {
@@ -60,6 +79,8 @@ describe('buildIdentityRegexp', () => {
     [{ refPattern: 'v1.2.3' }, 'ref-pattern'],
     [{ refPattern: 'refs/tags/v1 2' }, 'ref-pattern'],
     [{ refPattern: 'refs/tags/*' }, 'ref-pattern'],
+    [{ refPattern: 'sha:abc' }, 'ref-pattern'],
+    [{ refPattern: `sha:${'A'.repeat(40)}` }, 'ref-pattern'],
     [{ serverUrl: 'ftp://github.com' }, 'server-url'],
     [{ serverUrl: 'https://github.com/path' }, 'server-url'],
   ])('refuses %j naming %s', (o, input) => {

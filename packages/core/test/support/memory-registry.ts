@@ -45,9 +45,9 @@ export class MemoryRegistry implements RegistryReads {
   }
 
   /** An image manifest whose config says `platform` (BuildKit's attestation manifests say unknown/unknown). */
-  addManifest(image: ImageName, platform: Platform, layers: Array<Record<string, unknown>> = []): Digest {
+  addManifest(image: ImageName, platform: Platform, layers: Array<Record<string, unknown>> = [], annotations?: Record<string, string>): Digest {
     const config = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(Buffer.from(JSON.stringify(platform))), size: 2 };
-    const digest = this.store(image, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
+    const digest = this.store(image, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers, ...(annotations ? { annotations } : {}) });
     this.platforms.set(`${this.repo(image)}@${digest}`, platform);
     return digest;
   }

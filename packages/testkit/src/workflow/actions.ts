@@ -3,11 +3,11 @@
  * commit; `./path`: the job's workspace, as on GitHub) or a row of the third-party table. Resolved before the
  * run starts, so an unmapped action or an action kind we cannot run fails before any job does.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { type ActionRun, inputEnv, runWithFileCommands } from '../run-action.ts';
+import { type ActionRun, inputEnv, node24, repoRoot, runWithFileCommands } from '../run-action.ts';
 import { WorkflowError, type Where } from './model.ts';
 import { parseRemoteUses, type RemoteUses, type StepMap, type StepMapping } from './third-party.ts';
 
@@ -80,10 +80,28 @@ export interface ActionIo {
 }
 
 /**
- * Runs a JavaScript action exactly as run-action.ts does: INPUT_* from action.yml defaults overlaid with `with:`,
- * node on its main file, outputs/summary from the file commands. `inputs` are already evaluated.
+ * The node a JavaScript action runs on. Our own bundles (this checkout's actions/<name>, also when reached through a
+ * symlink or ownActions()) run on Node 24 from the test bed, as on GitHub (`runs: using: node24`); without it the
+ * run fails (node24() says how to get it). Any other action, e.g. the fakes of the executor's unit tests in scratch
+ * repositories, runs on the node that runs the tests, so those tests need no test bed.
  */
-export function runJsAction(meta: ActionMeta, inputs: Record<string, string>, io: ActionIo): Promise<ActionRun> {
+export function actionNode(meta: ActionMeta): string {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const own = real(path.join(repoRoot, 'actions')) + path.sep;
+  return real(meta.main).startsWith(own) ? node24() : process.execPath;
+}
+
+/**
+ * Runs a JavaScript action exactly as run-action.ts does: INPUT_* from action.yml defaults overlaid with `with:`,
+ * node (actionNode()) on its main file, outputs/summary from the file commands. `inputs` are already evaluated.
+ */
+export async function runJsAction(meta: ActionMeta, inputs: Record<string, string>, io: ActionIo): Promise<ActionRun> {
   const env = { ...io.env, GITHUB_ACTION_PATH: meta.dir, ...inputEnv(inputs) };
-  return runWithFileCommands(process.execPath, [meta.main], { env, cwd: io.cwd, outputFile: io.outputFile, summaryFile: io.summaryFile, signal: io.signal, onOutput: io.onOutput });
+  return runWithFileCommands(actionNode(meta), [meta.main], { env, cwd: io.cwd, outputFile: io.outputFile, summaryFile: io.summaryFile, signal: io.signal, onOutput: io.onOutput });
 }

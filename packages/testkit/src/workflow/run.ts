@@ -118,7 +118,12 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<WorkflowRun
     },
   };
   try {
-    const inputs = known(run, {}, `is not an input: a ${opts.event.name} has none`);
+    // A workflow with workflow_dispatch inputs run by another event: GitHub gives its declared inputs as empty
+    // (null); reading an undeclared one is still a mistake.
+    const dispatch = top.on.workflow_dispatch;
+    const declared = dispatch && typeof dispatch === 'object' && !Array.isArray(dispatch) ? (dispatch as { inputs?: unknown }).inputs : undefined;
+    const empty = Object.fromEntries(Object.keys(declared && typeof declared === 'object' ? declared : {}).map((k) => [k, null]));
+    const inputs = known(run, empty, `is not an input: a ${opts.event.name} has none`);
     const group = evaluateGroup(top.concurrency, { contexts: { github: githubContext(run, '', ''), inputs, vars: opts.vars ?? {} } });
     await withGroup(run, top.file, group, new Set(), (groups) => runScope(run, { wf: top, prefix: '', inputs, secrets, secretsDeclared: false, results: new Map(), groups }));
   } catch (error) {

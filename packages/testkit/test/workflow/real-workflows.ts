@@ -4,7 +4,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '../../src/run-action.ts';
-import { ownActions, dockerLogin, type StepMap } from '../../src/workflow/index.ts';
+import { dockerLogin, type StepMap } from '../../src/workflow/index.ts';
 import { scratchRepo } from './helpers.ts';
 
 export const OWN_REPOSITORY = 'moam-project/multi-arch-of-madness';
@@ -19,6 +19,15 @@ const file = (p) => path.join(handoff, p.replace(/\\//g, '-'));
 `;
 
 const FAKES: Record<string, string> = {
+  plan: `
+const platforms = (input('platforms') || 'linux/amd64,linux/arm64').split(',').filter(Boolean);
+const runners = JSON.parse(input('runners'));
+const missing = platforms.filter((p) => !runners[p]);
+if (missing.length) fail('no runner for ' + missing.join(', '));
+const images = input('images') || 'ghcr.io/' + process.env.GITHUB_REPOSITORY.toLowerCase();
+output('include', JSON.stringify(platforms.map((platform) => ({ platform, runner: runners[platform] }))));
+output('images', images); output('image', images.split(',')[0]); output('platforms', platforms.join(','));
+output('artifact-prefix', 'digests-fake'); output('concurrency-group', 'moam-release-fake');`,
   'build-by-digest': `
 const images = input('images'), platform = input('platform');
 if (!images) fail('images is empty');
@@ -33,7 +42,7 @@ if (!input('images')) fail('images is empty');
 if (platforms.length === 0) fail('platforms is empty');
 const missing = platforms.filter((p) => !fs.existsSync(file(p)));
 if (missing.length) fail('no digest for ' + missing.join(', ') + ': the set of platforms is incomplete');
-const version = input('version') || process.env.GITHUB_REF_NAME;
+const version = input('version') || process.env.GITHUB_REF_NAME.slice(input('tag-prefix').length).replace(/^v/, '');
 output('digest', 'sha256:' + 'd'.repeat(64)); output('version', version); output('tags', version); output('platforms', platforms.join(','));`,
   'sign-recursive': `
 (async () => {
@@ -46,10 +55,13 @@ output('digest', 'sha256:' + 'd'.repeat(64)); output('version', version); output
   const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
   fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, JSON.stringify(claims));
   output('signed', input('images') + '@' + input('digest'));
+  output('signer-identity', 'https://github.com/' + claims.job_workflow_ref); output('signer-issuer', claims.iss);
 })();`,
   verify: `
 if (!/@sha256:[0-9a-f]{64}$/.test(input('image'))) fail('image "' + input('image') + '" has no digest');
 if (process.env.ACTIONS_ID_TOKEN_REQUEST_URL) fail('verify must not get an OIDC token');
+if (!input('certificate-identity').endsWith('/.github/workflows/multi-arch.yml@' + process.env.GITHUB_REF)) fail('certificate-identity "' + input('certificate-identity') + '" is not the signer of this run');
+if (input('source-ref') !== process.env.GITHUB_REF) fail('source-ref "' + input('source-ref') + '" is not ' + process.env.GITHUB_REF);
 output('digest', input('image').split('@')[1]); output('verified', 'true');`,
 };
 
@@ -78,12 +90,9 @@ export async function realWorkflowsRepo(edit: Record<string, (text: string) => s
   return { root, handoff };
 }
 
-/** Our actions referenced by repository (`…/actions/<name>@v1`, before the switch to `$/`) run from the scratch root. */
-export function stepMapFor(root: string): StepMap {
-  return {
-    [OWN_REPOSITORY]: ownActions(root, 'The workflow pins our own actions @v1: in a local run they are the fakes of the scratch repository.'),
-    'docker/login-action': dockerLogin({ noLogin: ['ghcr.io'] }),
-  };
+/** The third-party rows a run of the real workflows needs ($/actions/<name> are the fakes of the scratch root). */
+export function stepMapFor(_root: string): StepMap {
+  return { 'docker/login-action': dockerLogin({ noLogin: ['ghcr.io'] }) };
 }
 
 /** Replaces exactly one occurrence (fails if the pattern is not there exactly once). */
