@@ -2283,13 +2283,57 @@ var Problems = class {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
+var MESSAGE_LINE_LIMIT = 2e3;
+function boundLines(message, limit = MESSAGE_LINE_LIMIT) {
+  return message.split("\n").map((line) => line.length <= limit ? line : `${line.slice(0, limit)}\u2026 (line cut: ${line.length} characters)`).join("\n");
+}
+
+// packages/core/src/scratch.ts
+import { rmSync } from "node:fs";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+function createScratch(tmpDir) {
+  let dir;
+  let created;
+  const backstop = () => {
+    if (created) rmSync(created, { recursive: true, force: true });
+  };
+  const ensure = () => dir ??= mkdtemp(path.join(tmpDir, "moam-scratch-")).then(async (d) => {
+    await chmod(d, 448);
+    created = d;
+    process.on("exit", backstop);
+    return d;
+  });
+  return {
+    async write(name, content) {
+      if (name !== path.basename(name) || name.startsWith(".")) throw new Error(`internal: scratch file name "${name}" must be a plain file name`);
+      const file = path.join(await ensure(), name);
+      await writeFile(file, content, { mode: 384 });
+      await chmod(file, 384);
+      return file;
+    },
+    async dispose() {
+      if (!dir) return;
+      const d = await dir.catch(() => void 0);
+      dir = void 0;
+      created = void 0;
+      process.off("exit", backstop);
+      if (d) await rm(d, { recursive: true, force: true });
+    }
+  };
+}
 
 // packages/core/src/action.ts
+import os from "node:os";
 async function runAction(name, body) {
+  debug(`${name}: node ${process.version}`);
+  const scratch = createScratch(process.env.RUNNER_TEMP || os.tmpdir());
   try {
-    await body();
+    await body({ scratch });
   } catch (error) {
-    setFailed(`${name}: ${errorMessage(error)}`);
+    setFailed(boundLines(`${name}: ${errorMessage(error)}`));
+  } finally {
+    await scratch.dispose();
   }
 }
 var actionLogger = {
@@ -2357,8 +2401,8 @@ function mask(text, secrets = []) {
   return out;
 }
 function renderCommand(file, args, secrets = []) {
-  const quote = (a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-  return mask([file, ...args].map(quote).join(" "), secrets);
+  const quote2 = (a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+  return mask([file, ...args].map(quote2).join(" "), secrets);
 }
 function createExec(deps) {
   return (file, args, options = {}) => new Promise((resolve, reject) => {
@@ -2430,10 +2474,10 @@ var NAME_FIX = "give an image name without tag or digest, lower-case, e.g. ghcr.
 function splitDomain(name) {
   const slash = name.indexOf("/");
   const first = slash === -1 ? "" : name.slice(0, slash);
-  if (slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first))) {
-    return { registry: first === "index.docker.io" ? "docker.io" : first, repository: name.slice(slash + 1) };
-  }
-  return { registry: "docker.io", repository: slash === -1 ? `library/${name}` : name };
+  const hasDomain = slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first));
+  const registry = !hasDomain || first === "index.docker.io" ? "docker.io" : first;
+  const path7 = hasDomain ? name.slice(slash + 1) : name;
+  return { registry, repository: registry === "docker.io" && !path7.includes("/") ? `library/${path7}` : path7 };
 }
 function parseImageName(value, input = "images") {
   const name = value.trim();
@@ -2448,14 +2492,20 @@ function parseImageName(value, input = "images") {
   if (!NAME.test(name) || name.length > 255) throw new InputError(input, `"${name}" is not a valid image name`, NAME_FIX);
   return { name, registry, repository };
 }
+function canonicalName(image) {
+  return `${image.registry}/${image.repository}`;
+}
 function parseImageNames(values, input = "images") {
   if (values.length === 0) throw new InputError(input, "is empty", `${NAME_FIX}; at least one`);
-  const seen = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Map();
   return values.map((v) => {
     const img = parseImageName(v, input);
-    const key = `${img.registry}/${img.repository}`;
-    if (seen.has(key)) throw new InputError(input, `lists "${img.name}" twice`, "list each image name once");
-    seen.add(key);
+    const key = canonicalName(img);
+    const earlier = seen.get(key);
+    if (earlier !== void 0) {
+      throw new InputError(input, earlier === img.name ? `lists "${img.name}" twice` : `lists "${earlier}" and "${img.name}", which name the same repository ${key}`, "list each image name once");
+    }
+    seen.set(key, img.name);
     return img;
   });
 }
@@ -2505,8 +2555,8 @@ function parsePlatform(value, input = "platform") {
   if (/[,\s]/.test(raw)) throw new InputError(input, `"${raw}" is a list; this input takes exactly one platform`, `${FIX}; run one matrix leg per platform`);
   const parts = raw.toLowerCase().split("/");
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) throw new InputError(input, `"${raw}" is not os/arch[/variant]`, FIX);
-  const [os3, rawArch, rawVariant] = parts;
-  if (!OSES.has(os3)) throw new InputError(input, `"${raw}" has an unknown operating system "${os3}"`, FIX);
+  const [os4, rawArch, rawVariant] = parts;
+  if (!OSES.has(os4)) throw new InputError(input, `"${raw}" has an unknown operating system "${os4}"`, FIX);
   const architecture = ARCH_ALIASES[rawArch] ?? rawArch;
   if (!ARCHES.has(architecture)) throw new InputError(input, `"${raw}" has an unknown architecture "${rawArch}"`, FIX);
   let variant = rawVariant ?? DEFAULT_VARIANT[rawArch];
@@ -2514,7 +2564,7 @@ function parsePlatform(value, input = "platform") {
   if (architecture === "arm64" && variant === "v8") variant = void 0;
   if (architecture === "arm" && variant === void 0) variant = "v7";
   if (architecture === "amd64" && variant === "v1") variant = void 0;
-  return variant === void 0 ? { os: os3, architecture } : { os: os3, architecture, variant };
+  return variant === void 0 ? { os: os4, architecture } : { os: os4, architecture, variant };
 }
 function formatPlatform(p) {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
@@ -2530,8 +2580,10 @@ function platformFromOci(p) {
 }
 
 // packages/core/src/summary.ts
+var CELL_LIMIT = 200;
 function cell(value) {
-  return value.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+  const cut = value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}\u2026 (${value.length} characters, cut)` : value;
+  return cut.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 function mdTable(headers, rows) {
   const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
@@ -2547,6 +2599,64 @@ function shortDigest(digest) {
 // packages/core/src/tags.ts
 var import_semver = __toESM(require_semver2(), 1);
 
+// packages/core/src/github-context.ts
+import { readFileSync } from "node:fs";
+function nonEmpty(value) {
+  const v = value?.trim();
+  return v ? v : void 0;
+}
+var readUtf8 = (p) => readFileSync(p, "utf8");
+function readGitHubContext(env, readFile5 = readUtf8) {
+  const notes = [];
+  const eventPath = nonEmpty(env.GITHUB_EVENT_PATH);
+  let event;
+  if (eventPath !== void 0) {
+    let text;
+    try {
+      text = readFile5(eventPath);
+    } catch (error) {
+      const code = error?.code;
+      if (code !== "ENOENT") notes.push(`GITHUB_EVENT_PATH ${eventPath} could not be read (${error instanceof Error ? error.message : String(error)}); the event payload is ignored.`);
+    }
+    if (text !== void 0) {
+      try {
+        const parsed = JSON.parse(text);
+        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) event = parsed;
+        else notes.push(`GITHUB_EVENT_PATH ${eventPath} does not hold a JSON object; the event payload is ignored.`);
+      } catch {
+        notes.push(`GITHUB_EVENT_PATH ${eventPath} is not valid JSON; the event payload is ignored.`);
+      }
+    }
+  }
+  const repository = nonEmpty(env.GITHUB_REPOSITORY) ?? nonEmpty(typeof event?.repository?.full_name === "string" ? event.repository.full_name : void 0);
+  const slash = repository?.indexOf("/") ?? -1;
+  const owner = repository !== void 0 && slash > 0 ? repository.slice(0, slash) : void 0;
+  const repo = repository !== void 0 && slash > 0 ? repository.slice(slash + 1) : void 0;
+  const defaultBranch = typeof event?.repository?.default_branch === "string" ? nonEmpty(event.repository.default_branch) : void 0;
+  const ctx = { actions: env.GITHUB_ACTIONS === "true", notes };
+  const set = (key, value) => {
+    if (value !== void 0) ctx[key] = value;
+  };
+  set("serverUrl", nonEmpty(env.GITHUB_SERVER_URL)?.replace(/\/+$/, ""));
+  set("repository", repository);
+  set("owner", owner);
+  set("repo", repo);
+  set("sha", nonEmpty(env.GITHUB_SHA));
+  set("ref", nonEmpty(env.GITHUB_REF));
+  set("refName", nonEmpty(env.GITHUB_REF_NAME));
+  set("eventName", nonEmpty(env.GITHUB_EVENT_NAME));
+  set("runId", nonEmpty(env.GITHUB_RUN_ID));
+  set("runAttempt", nonEmpty(env.GITHUB_RUN_ATTEMPT));
+  set("job", nonEmpty(env.GITHUB_JOB));
+  set("workflowRef", nonEmpty(env.GITHUB_WORKFLOW_REF));
+  set("eventPath", eventPath);
+  set("event", event);
+  set("defaultBranch", defaultBranch);
+  const payloadRepo = event?.repository;
+  set("visibility", typeof payloadRepo?.visibility === "string" ? payloadRepo.visibility : payloadRepo?.private === true ? "private" : payloadRepo?.private === false ? "public" : void 0);
+  return ctx;
+}
+
 // packages/core/src/oci-metadata.ts
 var MAX_SECONDS = 253402300799;
 var MAX_MS = MAX_SECONDS * 1e3 + 999;
@@ -2558,6 +2668,9 @@ var INDEX_MEDIA_TYPES = ["application/vnd.oci.image.index.v1+json", "application
 function isAttestation(d) {
   return d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
 }
+
+// packages/core/src/merge/tag-decisions.ts
+var import_semver2 = __toESM(require_semver2(), 1);
 
 // packages/core/src/transient.ts
 var TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
@@ -2588,6 +2701,80 @@ function failureLine(error) {
 function toolTimeoutMs(env, fallbackSeconds = 600) {
   const s = Number(env.MOAM_TOOL_TIMEOUT_SECONDS);
   return (Number.isFinite(s) && s > 0 ? s : fallbackSeconds) * 1e3;
+}
+
+// packages/core/src/registry/media.ts
+import { createHash } from "node:crypto";
+var MEDIA_TYPE = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  ociLayout: "application/vnd.oci.layout.header.v1+json"
+};
+var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
+var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
+var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+function isNonDistributable(mediaType) {
+  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
+}
+function sha256Digest(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+function isIndex(json, mediaType) {
+  const mt = json.mediaType ?? mediaType;
+  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
+  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
+  return Array.isArray(json.manifests) && json.config === void 0;
+}
+function manifestMediaType(json, descriptorMediaType) {
+  if (typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
+  if (descriptorMediaType) return descriptorMediaType;
+  return Array.isArray(json.manifests) ? MEDIA_TYPE.ociIndex : MEDIA_TYPE.ociManifest;
+}
+function parseManifestJson(bytes) {
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new Error(`not JSON: ${e.message}`, { cause: e });
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
+  const m = json;
+  const check = (d, where2) => {
+    const x = d;
+    if (!x || typeof x !== "object") throw new Error(`${where2} is not a descriptor`);
+    if (typeof x.digest !== "string" || !isDigest(x.digest)) throw new Error(`${where2} has an invalid digest ${JSON.stringify(x.digest)}`);
+    if (typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where2} has an invalid size ${JSON.stringify(x.size)}`);
+    if (typeof x.mediaType !== "string") throw new Error(`${where2} has no mediaType`);
+  };
+  if (m.manifests !== void 0) {
+    if (!Array.isArray(m.manifests)) throw new Error('"manifests" is not an array');
+    m.manifests.forEach((d, i) => check(d, `manifests[${i}]`));
+  }
+  if (m.config !== void 0) check(m.config, "config");
+  if (m.layers !== void 0) {
+    if (!Array.isArray(m.layers)) throw new Error('"layers" is not an array');
+    m.layers.forEach((d, i) => check(d, `layers[${i}]`));
+  }
+  if (m.manifests === void 0 && m.config === void 0) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
+  return m;
+}
+function shortDigest2(d) {
+  return d.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]*$/, "$1\u2026");
+}
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 // packages/core/src/registry/errors.ts
@@ -2665,8 +2852,9 @@ function parseRegistryErrorBody(body) {
     });
   }
   if (out.length === 0 && json && typeof json === "object") {
-    const { message, error } = json;
-    const m = typeof message === "string" ? message : typeof error === "string" ? error : void 0;
+    const { message, error, details, error_description: description } = json;
+    const oauth = typeof error === "string" && typeof description === "string" && description ? `${error}: ${description}` : void 0;
+    const m = typeof message === "string" ? message : oauth ?? (typeof error === "string" ? error : typeof details === "string" ? details : void 0);
     if (m) out.push({ message: m.slice(0, 300) });
   }
   return out;
@@ -2825,14 +3013,49 @@ function parseTokenResponse(body) {
   const expiresInS = typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
   return { token, expiresInS };
 }
+function tokenGrants(token) {
+  const parts = token.split(".");
+  if (parts.length !== 3) return void 0;
+  let payload;
+  try {
+    payload = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8"));
+  } catch {
+    return void 0;
+  }
+  if (!payload || typeof payload !== "object" || !Array.isArray(payload.access)) return void 0;
+  const out = [];
+  for (const entry2 of payload.access) {
+    const { type, name, actions } = entry2 ?? {};
+    if (typeof type !== "string" || typeof name !== "string" || !Array.isArray(actions)) continue;
+    const granted = actions.filter((a) => typeof a === "string" && a !== "");
+    if (granted.length > 0) out.push(`${type}:${name}:${granted.join(",")}`);
+  }
+  return mergeScopes(out);
+}
+function missingScopes(needed, granted) {
+  if (granted === void 0) return mergeScopes(needed);
+  const have = /* @__PURE__ */ new Map();
+  for (const scope of mergeScopes(granted)) {
+    const colon = scope.lastIndexOf(":");
+    have.set(scope.slice(0, colon), new Set(scope.slice(colon + 1).split(",")));
+  }
+  const missing = [];
+  for (const scope of mergeScopes(needed)) {
+    const colon = scope.lastIndexOf(":");
+    const resource = scope.slice(0, colon);
+    const lacking = scope.slice(colon + 1).split(",").filter((a) => a && !have.get(resource)?.has(a));
+    if (lacking.length > 0) missing.push(`${resource}:${lacking.join(",")}`);
+  }
+  return missing;
+}
 
 // packages/core/src/registry/docker-config.ts
 import { readFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return path.join(env.DOCKER_CONFIG, "config.json");
-  if (env.HOME) return path.join(env.HOME, ".docker", "config.json");
+  if (env.DOCKER_CONFIG) return path2.join(env.DOCKER_CONFIG, "config.json");
+  if (env.HOME) return path2.join(env.HOME, ".docker", "config.json");
   return void 0;
 }
 function canonicalRegistry(registry) {
@@ -2957,80 +3180,6 @@ async function resolveDockerCredentials(registry, deps) {
   return { configPath };
 }
 
-// packages/core/src/registry/media.ts
-import { createHash } from "node:crypto";
-var MEDIA_TYPE = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  dockerConfig: "application/vnd.docker.container.image.v1+json",
-  ociLayout: "application/vnd.oci.layout.header.v1+json"
-};
-var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
-var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
-var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
-function isNonDistributable(mediaType) {
-  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
-}
-function sha256Digest(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-function isIndex(json, mediaType) {
-  const mt = json.mediaType ?? mediaType;
-  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
-  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
-  return Array.isArray(json.manifests) && json.config === void 0;
-}
-function manifestMediaType(json, descriptorMediaType) {
-  if (typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
-  if (descriptorMediaType) return descriptorMediaType;
-  return Array.isArray(json.manifests) ? MEDIA_TYPE.ociIndex : MEDIA_TYPE.ociManifest;
-}
-function parseManifestJson(bytes) {
-  let json;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch (e) {
-    throw new Error(`not JSON: ${e.message}`, { cause: e });
-  }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
-  const m = json;
-  const check = (d, where2) => {
-    const x = d;
-    if (!x || typeof x !== "object") throw new Error(`${where2} is not a descriptor`);
-    if (typeof x.digest !== "string" || !isDigest(x.digest)) throw new Error(`${where2} has an invalid digest ${JSON.stringify(x.digest)}`);
-    if (typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where2} has an invalid size ${JSON.stringify(x.size)}`);
-    if (typeof x.mediaType !== "string") throw new Error(`${where2} has no mediaType`);
-  };
-  if (m.manifests !== void 0) {
-    if (!Array.isArray(m.manifests)) throw new Error('"manifests" is not an array');
-    m.manifests.forEach((d, i) => check(d, `manifests[${i}]`));
-  }
-  if (m.config !== void 0) check(m.config, "config");
-  if (m.layers !== void 0) {
-    if (!Array.isArray(m.layers)) throw new Error('"layers" is not an array');
-    m.layers.forEach((d, i) => check(d, `layers[${i}]`));
-  }
-  if (m.manifests === void 0 && m.config === void 0) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
-  return m;
-}
-function shortDigest2(d) {
-  return d.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]*$/, "$1\u2026");
-}
-function formatBytes2(n) {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
-}
-
 // packages/core/src/registry/retry.ts
 var DEFAULT_RETRY_POLICY = {
   maxAttempts: 5,
@@ -3106,8 +3255,8 @@ async function withRetry(fn, deps) {
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
-import { readdirSync, readFileSync } from "node:fs";
-import path2 from "node:path";
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import path3 from "node:path";
 var DEFAULT_CERTS_DIR = "/etc/docker/certs.d";
 var SYSTEM_CA_FILES = [
   "/etc/ssl/certs/ca-certificates.crt",
@@ -3137,9 +3286,9 @@ function isTlsVerificationError(error) {
   return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH/.test(code);
 }
 function loadTlsMaterial(hostPort, deps, systemCa) {
-  const dirs = [path2.join(deps.certsDir, hostPort)];
+  const dirs = [path3.join(deps.certsDir, hostPort)];
   const bare = hostPort.replace(/:443$/, "");
-  if (bare !== hostPort) dirs.push(path2.join(deps.certsDir, bare));
+  if (bare !== hostPort) dirs.push(path3.join(deps.certsDir, bare));
   const extra = [];
   const files = [];
   let cert;
@@ -3152,15 +3301,15 @@ function loadTlsMaterial(hostPort, deps, systemCa) {
       continue;
     }
     for (const name of names) {
-      const file = path2.join(dir, name);
+      const file = path3.join(dir, name);
       if (name.endsWith(".crt")) {
-        extra.push(readFileSync(file, "utf8"));
+        extra.push(readFileSync2(file, "utf8"));
         files.push(file);
       } else if (name.endsWith(".cert") && cert === void 0) {
-        const keyFile = path2.join(dir, `${name.slice(0, -".cert".length)}.key`);
+        const keyFile = path3.join(dir, `${name.slice(0, -".cert".length)}.key`);
         try {
-          key = readFileSync(keyFile, "utf8");
-          cert = readFileSync(file, "utf8");
+          key = readFileSync2(keyFile, "utf8");
+          cert = readFileSync2(file, "utf8");
           files.push(file, keyFile);
         } catch {
           throw new Error(`client certificate ${file} has no matching key ${keyFile}`);
@@ -3170,11 +3319,18 @@ function loadTlsMaterial(hostPort, deps, systemCa) {
   }
   return { ca: [...systemCa(), ...extra], ...cert !== void 0 && key !== void 0 ? { cert, key } : {}, files };
 }
+function loadTlsMaterialTrusting(hostPort, alsoTrust, deps, systemCa) {
+  const own = loadTlsMaterial(hostPort, deps, systemCa);
+  if (!alsoTrust || alsoTrust === hostPort) return own;
+  const other = loadTlsMaterial(alsoTrust, deps, () => []);
+  const otherCaFiles = other.files.filter((f) => f.endsWith(".crt"));
+  return { ...own, ca: [...own.ca, ...other.ca], files: [...own.files, ...otherCaFiles] };
+}
 function systemTrust(deps) {
   const out = [...tls.rootCertificates];
   for (const file of deps.systemCaFiles) {
     try {
-      out.push(readFileSync(file, "utf8"));
+      out.push(readFileSync2(file, "utf8"));
       break;
     } catch {
     }
@@ -3182,7 +3338,7 @@ function systemTrust(deps) {
   const extra = deps.env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {
-      out.push(readFileSync(extra, "utf8"));
+      out.push(readFileSync2(extra, "utf8"));
     } catch {
     }
   }
@@ -3195,14 +3351,16 @@ var AgentPool = class {
   deps;
   agents = /* @__PURE__ */ new Map();
   systemCa;
-  agentFor(url2) {
-    const key = `${url2.protocol}//${url2.host}`;
+  /** `alsoTrust`: a host[:port] whose certs.d CAs this origin is trusted with too (see loadTlsMaterialTrusting). */
+  agentFor(url2, alsoTrust) {
+    const extra = url2.protocol === "https:" && alsoTrust && alsoTrust !== url2.host ? alsoTrust : void 0;
+    const key = `${url2.protocol}//${url2.host}${extra ? ` +${extra}` : ""}`;
     let agent = this.agents.get(key);
     if (!agent) {
       if (url2.protocol === "http:") {
         agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
       } else {
-        const material = loadTlsMaterial(url2.host, this.deps, () => this.systemCa ??= systemTrust(this.deps));
+        const material = loadTlsMaterialTrusting(url2.host, extra, this.deps, () => this.systemCa ??= systemTrust(this.deps));
         const secureContext = tls.createSecureContext({ ca: material.ca, ...material.cert ? { cert: material.cert, key: material.key } : {} });
         agent = new https.Agent({ keepAlive: true, maxSockets: 8, secureContext });
       }
@@ -3212,7 +3370,7 @@ var AgentPool = class {
   }
   /** certs.d files that apply to this host (for messages). */
   certsDirFor(host) {
-    return path2.join(this.deps.certsDir, host);
+    return path3.join(this.deps.certsDir, host);
   }
   close() {
     for (const a of this.agents.values()) a.destroy();
@@ -3277,11 +3435,11 @@ function httpExchange(req) {
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile as readFile2, stat } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 import { Transform, pipeline } from "node:stream";
 function blobFile(layoutDir, digest) {
   const [alg, hex] = digest.split(":");
-  return path3.join(layoutDir, "blobs", alg, hex);
+  return path4.join(layoutDir, "blobs", alg, hex);
 }
 function hashOf(digest) {
   return digest.slice(0, digest.indexOf(":"));
@@ -3298,7 +3456,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
   if (!isDigest(digest)) throw fail(`"${digest}" is not a digest (sha256:<64 hex>)`);
   let index;
   try {
-    index = JSON.parse(await readFile2(path3.join(layoutDir, "index.json"), "utf8"));
+    index = JSON.parse(await readFile2(path4.join(layoutDir, "index.json"), "utf8"));
   } catch (e) {
     const code = e.code;
     throw fail(code === "ENOENT" ? "no index.json: not an OCI image layout (write one with --output type=oci,tar=false,dest=<dir>)" : `index.json is unreadable: ${e.message}`);
@@ -3320,7 +3478,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
     try {
       bytes = await readFile2(file);
     } catch (e) {
-      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path3.relative(layoutDir, file)}` : e.message}`);
+      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path4.relative(layoutDir, file)}` : e.message}`);
     }
     const got = `${hashOf(d.digest)}:${createHash2(hashOf(d.digest)).update(bytes).digest("hex")}`;
     if (got !== d.digest) throw fail(`blobs/${d.digest.replace(":", "/")} is corrupt: its content hashes to ${got}`);
@@ -3348,7 +3506,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
         foreign.set(d.digest, d);
         return;
       }
-      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path3.relative(layoutDir, file)}`);
+      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path4.relative(layoutDir, file)}`);
     }
     if (size !== d.size) throw fail(`blob ${d.digest} (${via}) is ${size} bytes, the descriptor says ${d.size}`);
     blobs.set(d.digest, { digest: d.digest, mediaType: d.mediaType, size, file });
@@ -3378,7 +3536,7 @@ function openVerifiedBlob(layoutDir, blob) {
   const hash = createHash2(hashOf(blob.digest));
   let size = 0;
   let pending;
-  const verify = new Transform({
+  const verify2 = new Transform({
     transform(chunk, _enc, cb) {
       size += chunk.length;
       if (size > blob.size) return cb(new OciLayoutError(layoutDir, `blob ${blob.digest} grew beyond ${blob.size} bytes while being read`));
@@ -3394,7 +3552,7 @@ function openVerifiedBlob(layoutDir, blob) {
       cb(null, pending);
     }
   });
-  return pipeline(createReadStream(blob.file), verify, () => void 0);
+  return pipeline(createReadStream(blob.file), verify2, () => void 0);
 }
 async function eachLimit(items, limit, fn) {
   let next = 0;
@@ -3423,7 +3581,7 @@ async function pushOciLayout(client, options) {
   if (images.length === 0) throw new OciLayoutError(options.layoutDir, "no image names to push to");
   const root = graph.root;
   const totalBytes = graph.blobs.reduce((n, b) => n + b.size, 0);
-  log(`pushing ${root.digest} (${graph.manifests.length} manifest${graph.manifests.length === 1 ? "" : "s"}, ${graph.blobs.length} blob${graph.blobs.length === 1 ? "" : "s"}, ${formatBytes2(totalBytes)}) to ${images.map((i) => i.name).join(", ")}`);
+  log(`pushing ${root.digest} (${graph.manifests.length} manifest${graph.manifests.length === 1 ? "" : "s"}, ${graph.blobs.length} blob${graph.blobs.length === 1 ? "" : "s"}, ${formatBytes(totalBytes)}) to ${images.map((i) => i.name).join(", ")}`);
   if (graph.foreign.length > 0) log(`not pushing ${graph.foreign.length} non-distributable layer(s): ${graph.foreign.map((d) => shortDigest2(d.digest)).join(", ")}`);
   const results = [];
   for (const image of images) {
@@ -3438,7 +3596,7 @@ async function pushOciLayout(client, options) {
       if (outcome === "uploaded") {
         blobsUploaded++;
         bytesUploaded += blob.size;
-        log(`${image.name}: uploaded ${shortDigest2(blob.digest)} (${formatBytes2(blob.size)})`);
+        log(`${image.name}: uploaded ${shortDigest2(blob.digest)} (${formatBytes(blob.size)})`);
       } else {
         if (outcome === "mounted") blobsMounted++;
         else blobsSkipped++;
@@ -3457,7 +3615,7 @@ async function pushOciLayout(client, options) {
     }
     const reference = `${image.name}@${root.digest}`;
     log(
-      `${reference}: ${blobsUploaded} blob(s) uploaded (${formatBytes2(bytesUploaded)}), ${blobsMounted} mounted, ${blobsSkipped} already there; ${manifestsPushed} manifest(s) pushed, ${manifestsSkipped} already there`
+      `${reference}: ${blobsUploaded} blob(s) uploaded (${formatBytes(bytesUploaded)}), ${blobsMounted} mounted, ${blobsSkipped} already there; ${manifestsPushed} manifest(s) pushed, ${manifestsSkipped} already there`
     );
     results.push({ image, reference, blobsUploaded, blobsMounted, blobsSkipped, bytesUploaded, bytesSkipped, manifestsPushed, manifestsSkipped });
   }
@@ -3500,6 +3658,8 @@ var RegistryClient = class {
   tokens = /* @__PURE__ */ new Map();
   pendingTokens = /* @__PURE__ */ new Map();
   credentialCache = /* @__PURE__ */ new Map();
+  /** "registry from -> to" pairs whose cross-repository mounts were refused: later blobs go straight to an upload. */
+  refusedMounts = /* @__PURE__ */ new Set();
   constructor(deps) {
     this.env = deps.env;
     this.exec = deps.exec;
@@ -3629,6 +3789,45 @@ var RegistryClient = class {
     });
     return res.status === 200;
   }
+  /**
+   * Fails unless the credentials may push to the repository: for a check before work that needs it (a build that
+   * takes minutes). A HEAD only needs pull, and a token service answers a request for pull,push with whatever
+   * subset it allows, without an error; so this does what needs push and undoes it: start a blob upload (POST,
+   * which needs pull and push) and cancel it (DELETE of the upload's Location), as go-containerregistry's
+   * remote.CheckPushPermission does. Every registry has the upload API; nothing is pushed, and an upload left
+   * behind when the cancel fails is discarded by the registry's upload purging. The error for a refusal names the
+   * registry, the repository and the scope the token lacks.
+   */
+  async checkPushAccess(image) {
+    const img = toImage(image);
+    const pushScope = repositoryScope(img.repository, PUSH);
+    const res = await this.call({
+      image: img,
+      operation: "check push access (start a blob upload)",
+      method: "POST",
+      target: `/v2/${img.repository}/blobs/uploads/`,
+      scopes: [pushScope],
+      ok: [202],
+      maxResponseBytes: MAX_SMALL_RESPONSE
+    });
+    const location = header(res, "location");
+    if (!location) return;
+    try {
+      await this.send({
+        image: img,
+        operation: "cancel the upload of the push access check",
+        method: "DELETE",
+        target: new URL(location, res.url),
+        scopes: [pushScope],
+        // 404/405: the registry already dropped it, or cannot cancel uploads; 401/403: cancelling needs a scope these
+        // credentials lack (distribution wants delete for any DELETE). Nothing was pushed either way.
+        ok: [200, 202, 204, 401, 403, 404, 405],
+        maxResponseBytes: MAX_SMALL_RESPONSE
+      });
+    } catch (e) {
+      this.log(`${img.registry}/${img.repository}: could not cancel the upload of the push access check (${e.message}); the registry discards it later`);
+    }
+  }
   /** GET a blob into memory (configs, attestations; not for big layers); verifies its sha256. */
   async getBlob(image, digest, maxBytes = 64 * 1024 * 1024) {
     const img = toImage(image);
@@ -3664,29 +3863,39 @@ var RegistryClient = class {
     const body = Buffer.isBuffer(blob.content) ? blob.content : { size: blob.size, open: blob.content };
     return withRetry(async () => {
       const pushScope = repositoryScope(img.repository, PUSH);
+      const startUpload = () => this.send({
+        image: img,
+        operation: `start upload of blob ${blob.digest}`,
+        method: "POST",
+        target: `/v2/${img.repository}/blobs/uploads/`,
+        scopes: [pushScope],
+        ok: [202],
+        maxResponseBytes: MAX_SMALL_RESPONSE
+      });
+      const mountKey = from ? `${img.registry} ${from.repository} -> ${img.repository}` : "";
       let start;
-      if (from) {
+      if (from && !this.refusedMounts.has(mountKey)) {
         const q = new URLSearchParams({ mount: blob.digest, from: from.repository });
-        start = await this.send({
-          image: img,
-          operation: `mount blob ${blob.digest} from ${from.repository}`,
-          method: "POST",
-          target: `/v2/${img.repository}/blobs/uploads/?${q.toString()}`,
-          scopes: mergeScopes([pushScope, repositoryScope(from.repository, PULL)]),
-          ok: [201, 202],
-          maxResponseBytes: MAX_SMALL_RESPONSE
-        });
+        const mountOp = `mount blob ${blob.digest} from ${from.repository}`;
+        try {
+          start = await this.send({
+            image: img,
+            operation: mountOp,
+            method: "POST",
+            target: `/v2/${img.repository}/blobs/uploads/?${q.toString()}`,
+            scopes: mergeScopes([pushScope, repositoryScope(from.repository, PULL)]),
+            ok: [201, 202],
+            maxResponseBytes: MAX_SMALL_RESPONSE
+          });
+        } catch (e) {
+          if (!(e instanceof RegistryError) || e.operation !== mountOp || e.status !== 401 && e.status !== 403) throw e;
+          this.refusedMounts.add(mountKey);
+          this.log(`${img.registry}: mounting blobs from ${from.repository} into ${img.repository} was refused (${e.status}${e.code ? ` ${e.code}` : ""}); uploading them instead`);
+          start = await startUpload();
+        }
         if (start.status === 201) return "mounted";
       } else {
-        start = await this.send({
-          image: img,
-          operation: `start upload of blob ${blob.digest}`,
-          method: "POST",
-          target: `/v2/${img.repository}/blobs/uploads/`,
-          scopes: [pushScope],
-          ok: [202],
-          maxResponseBytes: MAX_SMALL_RESPONSE
-        });
+        start = await startUpload();
       }
       const location = header(start, "location");
       if (!location) {
@@ -3875,7 +4084,7 @@ var RegistryClient = class {
       throw new RegistryError({ registry, operation: op, detail: "refusing to send credentials to a token realm that is not HTTPS" });
     }
     const res = await withRetry(async () => {
-      const r = await this.exchange({ registry }, op, req.method, req.url, req.headers, req.body, MAX_SMALL_RESPONSE);
+      const r = await this.exchange({ registry }, op, req.method, req.url, req.headers, req.body, MAX_SMALL_RESPONSE, registryEndpointHost(registry));
       if (r.status !== 200) throw this.errorFromResponse({ registry }, op, r, credentials);
       return r;
     }, this.retryDeps());
@@ -3910,10 +4119,10 @@ var RegistryClient = class {
     }
     if (c.ok.includes(res.status)) return res;
     const { credentials } = res.status === 401 || res.status === 403 ? await this.credentials(registry) : { credentials: void 0 };
-    throw this.errorFromResponse(c.image, c.operation, res, credentials);
+    throw this.errorFromResponse(c.image, c.operation, res, credentials, { needed: c.scopes, ...auth !== void 0 ? { authorization: auth } : {} });
   }
   /** One HTTP exchange; connection failures become RegistryErrors (retryable or not). */
-  async exchange(image, operation, method, url2, headers, body, maxResponseBytes) {
+  async exchange(image, operation, method, url2, headers, body, maxResponseBytes, alsoTrust) {
     if (url2.protocol !== "https:" && !(url2.protocol === "http:" && isLoopbackHost(url2.host))) {
       throw new RegistryError({ ...where(image), operation, detail: `refusing plain HTTP to ${url2.host}: only localhost registries are spoken to without TLS` });
     }
@@ -3926,7 +4135,7 @@ var RegistryClient = class {
         ...body !== void 0 ? { body } : {},
         timeoutMs: this.timeoutMs,
         maxResponseBytes,
-        agent: this.agents.agentFor(url2)
+        agent: this.agents.agentFor(url2, alsoTrust)
       });
       this.trace?.({ method, url: url2.href, status: res.status, ...authorization ? { authorization } : {} });
       return res;
@@ -3940,19 +4149,30 @@ var RegistryClient = class {
         operation,
         ...code ? { code } : {},
         detail: `${e.message.trim()}; ${method} ${url2.origin}${url2.pathname}`,
-        ...tlsBad ? { fix: `trust the registry's CA: put it in ${this.agents.certsDirFor(url2.host)}/ca.crt (Docker's convention) or the system trust store` } : code === "ENOTFOUND" ? { fix: `check the registry name "${image.registry}"` } : {},
+        ...tlsBad ? { fix: `trust the registry's CA: put it in ${this.agents.certsDirFor(alsoTrust ?? url2.host)}/ca.crt (Docker's convention) or the system trust store` } : code === "ENOTFOUND" ? { fix: `check the registry name "${image.registry}"` } : {},
         cause: e
       });
     }
   }
-  errorFromResponse(image, operation, res, credentials) {
+  /**
+   * `sent`: the scopes the request needed and the Authorization it carried, so that a refusal can say which scope
+   * the token lacked (the challenge's scope when the registry names it, else what we asked for) and, when the
+   * token is a JWT with an access claim, what it did grant.
+   */
+  errorFromResponse(image, operation, res, credentials, sent) {
     const { code, detail } = summariseRegistryErrors(parseRegistryErrorBody(res.body));
     const retryAfter = header(res, "retry-after");
     let fix;
     if (res.status === 401 || res.status === 403) {
       const r = image.registry;
-      const insufficient = parseWwwAuthenticate(res.headers["www-authenticate"]).some((c) => c.params.error === "insufficient_scope");
-      fix = credentials ? res.status === 401 && !insufficient ? `the credentials for ${r} (from ${credentials.source}) were rejected; check the username and password/token, then log in again (docker login ${r}, or docker/login-action with registry: ${r})` : `the credentials for ${r} (from ${credentials.source}) are not allowed to do this${image.repository ? ` on ${image.repository}` : ""}; check the account's or token's permissions (e.g. packages: write for ghcr.io)` : `no credentials for ${r} were found in the docker config; run "docker login ${r}" (or docker/login-action with registry: ${r}) before this step`;
+      const insufficient = parseWwwAuthenticate(res.headers["www-authenticate"]).find((c) => c.params.error === "insufficient_scope");
+      const bearer = sent?.authorization?.startsWith("Bearer ") ? sent.authorization.slice("Bearer ".length) : void 0;
+      const granted = bearer !== void 0 ? tokenGrants(bearer) : void 0;
+      const needed = insufficient && challengeScopes(insufficient).length > 0 ? challengeScopes(insufficient) : sent?.needed ?? [];
+      const missing = missingScopes(needed, granted);
+      const grantedHere = granted?.filter((g) => missing.some((m) => m.slice(0, m.lastIndexOf(":")) === g.slice(0, g.lastIndexOf(":"))));
+      const scopeNote = granted && grantedHere && missing.length > 0 ? `: the token lacks ${missing.join(" ")} (it grants ${grantedHere.length > 0 ? grantedHere.join(" ") : "nothing there"})` : insufficient && needed.length > 0 ? `: the request needs ${mergeScopes(needed).join(" ")} (insufficient_scope)` : "";
+      fix = credentials ? res.status === 401 && !insufficient ? `the credentials for ${r} (from ${credentials.source}) were rejected; check the username and password/token, then log in again (docker login ${r}, or docker/login-action with registry: ${r})` : `the credentials for ${r} (from ${credentials.source}) are not allowed to do this${image.repository ? ` on ${image.repository}` : ""}${scopeNote}; check the account's or token's permissions (e.g. packages: write for ghcr.io)` : `no credentials for ${r} were found in the docker config; run "docker login ${r}" (or docker/login-action with registry: ${r}) before this step`;
     }
     return new RegistryError({
       ...where(image),
@@ -3984,7 +4204,7 @@ function createRegistryClient(deps) {
 }
 
 // packages/core/src/cosign/args.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // packages/core/src/cosign/identity.ts
 var REPOSITORY_INPUT = "repository";
@@ -4066,26 +4286,26 @@ function hasTopLevelAlternation(re) {
 }
 
 // packages/core/src/cosign/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var COSIGN_VERSION_INPUT = "cosign-version";
 var SUPPORTED_COSIGN_MAJORS = [2, 3];
 var VERSION_FIX = "give a released cosign version such as 3.0.6 or v3.0.6 (see https://github.com/sigstore/cosign/releases)";
 function parseCosignVersion(value, input = COSIGN_VERSION_INPUT) {
   const raw = value.trim();
   if (raw === "") throw new InputError(input, "is empty", VERSION_FIX);
-  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(raw) || import_semver2.default.valid(raw.replace(/^v/, "")) === null) {
+  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(raw) || import_semver3.default.valid(raw.replace(/^v/, "")) === null) {
     const why = /^(latest|main|\*|x)$/i.test(raw) || /[~^<>=x*]/i.test(raw) ? `"${raw}" is not an exact version (ranges and "latest" are not pinned)` : `"${raw}" is not a version`;
     throw new InputError(input, why, VERSION_FIX);
   }
   const version = raw.replace(/^v/, "");
-  const major2 = import_semver2.default.major(version);
+  const major2 = import_semver3.default.major(version);
   if (major2 < SUPPORTED_COSIGN_MAJORS[0]) {
     throw new InputError(input, `cosign ${version} is too old: cosign 1.x uses different flags and its keyless signatures do not verify with current Sigstore roots`, "use cosign 2.x or 3.x");
   }
   return version;
 }
 function assertSupportedMajor(version, input = COSIGN_VERSION_INPUT) {
-  const major2 = import_semver2.default.major(version);
+  const major2 = import_semver3.default.major(version);
   if (major2 < SUPPORTED_COSIGN_MAJORS[0] || major2 > SUPPORTED_COSIGN_MAJORS[SUPPORTED_COSIGN_MAJORS.length - 1]) {
     throw new InputError(
       input,
@@ -4104,6 +4324,8 @@ var ANNOTATIONS_INPUT = "annotations";
 var IDENTITY_INPUT = "certificate-identity";
 var ISSUER_INPUT = "certificate-oidc-issuer";
 var SIGNING_CONFIG_INPUT = "signing-config";
+var SOURCE_REF_INPUT = "source-ref";
+var TRIGGER_INPUT = "trigger";
 function major(version) {
   return assertSupportedMajor(parseCosignVersion(version));
 }
@@ -4185,7 +4407,7 @@ function verifyArgs(o) {
   const ref = checkRef(o.ref);
   const args = ["verify"];
   if (o.key) {
-    if (o.identity || o.identityRegexp || o.githubWorkflowRepository) {
+    if (o.identity || o.identityRegexp || o.githubWorkflowRepository || o.githubWorkflowRef || o.githubWorkflowTrigger) {
       throw new InputError(IDENTITY_INPUT, "is set together with a public key", "key-based signatures carry no identity: give either a key, or identity + issuer for keyless signatures");
     }
     args.push(`--key=${refuseDash(o.key, KEY_INPUT, "key")}`);
@@ -4198,7 +4420,10 @@ function verifyArgs(o) {
     if (o.identityRegexp) args.push(`--certificate-identity-regexp=${anchorRegexp(o.identityRegexp)}`);
     args.push(`--certificate-oidc-issuer=${o.issuer}`);
     if (o.githubWorkflowRepository) args.push(`--certificate-github-workflow-repository=${parseRepository(o.githubWorkflowRepository).full}`);
+    if (o.githubWorkflowRef) args.push(`--certificate-github-workflow-ref=${refuseDash(o.githubWorkflowRef, SOURCE_REF_INPUT, "ref")}`);
+    if (o.githubWorkflowTrigger) args.push(`--certificate-github-workflow-trigger=${refuseDash(o.githubWorkflowTrigger, TRIGGER_INPUT, "trigger")}`);
   }
+  if (o.rekorUrl) args.push(`--rekor-url=${checkUrl(o.rekorUrl, "rekor-url")}`);
   if (o.insecureIgnoreTlog) args.push("--insecure-ignore-tlog=true");
   args.push("--", ref);
   return args;
@@ -4287,8 +4512,8 @@ function checksumFromFile(text, assetName) {
 // packages/core/src/cosign/install.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { chmod, readFile as readFile3, rm, writeFile } from "node:fs/promises";
-import path5 from "node:path";
+import { chmod as chmod2, readFile as readFile3, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import path6 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var tool_cache_exports = {};
@@ -4312,8 +4537,8 @@ import * as crypto from "crypto";
 import * as fs2 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
-var semver4 = __toESM(require_semver2(), 1);
-import * as os from "os";
+var semver5 = __toESM(require_semver2(), 1);
+import * as os2 from "os";
 import * as cp2 from "child_process";
 import * as fs from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
@@ -4358,14 +4583,14 @@ var _internal = {
 };
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter(this, void 0, void 0, function* () {
-    const platFilter = os.platform();
+    const platFilter = os2.platform();
     let result;
     let match;
     let file;
     for (const candidate of candidates) {
       const version = candidate.version;
       debug(`check ${version} satisfies ${versionSpec}`);
-      if (semver4.satisfies(version, versionSpec) && (!stable || candidate.stable === stable)) {
+      if (semver5.satisfies(version, versionSpec) && (!stable || candidate.stable === stable)) {
         file = candidate.files.find((item) => {
           debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
           let chk = item.arch === archFilter && item.platform === platFilter;
@@ -4374,7 +4599,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
             if (osVersion === item.platform_version) {
               chk = true;
             } else {
-              chk = semver4.satisfies(osVersion, item.platform_version);
+              chk = semver5.satisfies(osVersion, item.platform_version);
             }
           }
           return chk;
@@ -4394,7 +4619,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
   });
 }
 function _getOsVersion() {
-  const plat = os.platform();
+  const plat = os2.platform();
   let version = "";
   if (plat === "darwin") {
     version = cp2.execSync("sw_vers -productVersion").toString();
@@ -4415,9 +4640,9 @@ function _getOsVersion() {
 }
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os2 from "os";
-import * as path4 from "path";
-var semver5 = __toESM(require_semver2(), 1);
+import * as os3 from "os";
+import * as path5 from "path";
+var semver6 = __toESM(require_semver2(), 1);
 import * as stream from "stream";
 import * as util from "util";
 import { ok } from "assert";
@@ -4532,8 +4757,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent = "actions/tool-cache";
 function downloadTool(url2, dest, auth, headers) {
   return __awaiter3(this, void 0, void 0, function* () {
-    dest = dest || path4.join(_getTempDirectory(), crypto.randomUUID());
-    yield mkdirP(path4.dirname(dest));
+    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
+    yield mkdirP(path5.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -4623,7 +4848,7 @@ function extract7z(file, dest, _7zPath) {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path4.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -4786,8 +5011,8 @@ function extractZipNix(file, dest) {
 }
 function cacheDir(sourceDir, tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    version = semver5.clean(version) || version;
-    arch2 = arch2 || os2.arch();
+    version = semver6.clean(version) || version;
+    arch2 = arch2 || os3.arch();
     debug(`Caching tool ${tool} ${version} ${arch2}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs2.statSync(sourceDir).isDirectory()) {
@@ -4795,7 +5020,7 @@ function cacheDir(sourceDir, tool, version, arch2) {
     }
     const destPath = yield _createToolPath(tool, version, arch2);
     for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path4.join(sourceDir, itemName);
+      const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version, arch2);
@@ -4804,15 +5029,15 @@ function cacheDir(sourceDir, tool, version, arch2) {
 }
 function cacheFile(sourceFile, targetFile, tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    version = semver5.clean(version) || version;
-    arch2 = arch2 || os2.arch();
+    version = semver6.clean(version) || version;
+    arch2 = arch2 || os3.arch();
     debug(`Caching tool ${tool} ${version} ${arch2}`);
     debug(`source file: ${sourceFile}`);
     if (!fs2.statSync(sourceFile).isFile()) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version, arch2);
-    const destPath = path4.join(destFolder, targetFile);
+    const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version, arch2);
@@ -4826,7 +5051,7 @@ function find(toolName, versionSpec, arch2) {
   if (!versionSpec) {
     throw new Error("versionSpec parameter is required");
   }
-  arch2 = arch2 || os2.arch();
+  arch2 = arch2 || os3.arch();
   if (!isExplicitVersion(versionSpec)) {
     const localVersions = findAllVersions(toolName, arch2);
     const match = evaluateVersions(localVersions, versionSpec);
@@ -4834,8 +5059,8 @@ function find(toolName, versionSpec, arch2) {
   }
   let toolPath = "";
   if (versionSpec) {
-    versionSpec = semver5.clean(versionSpec) || "";
-    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec, arch2);
+    versionSpec = semver6.clean(versionSpec) || "";
+    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch2);
     debug(`checking cache: ${cachePath}`);
     if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch2}`);
@@ -4848,13 +5073,13 @@ function find(toolName, versionSpec, arch2) {
 }
 function findAllVersions(toolName, arch2) {
   const versions = [];
-  arch2 = arch2 || os2.arch();
-  const toolPath = path4.join(_getCacheDirectory(), toolName);
+  arch2 = arch2 || os3.arch();
+  const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs2.existsSync(toolPath)) {
     const children = fs2.readdirSync(toolPath);
     for (const child of children) {
       if (isExplicitVersion(child)) {
-        const fullPath = path4.join(toolPath, child, arch2 || "");
+        const fullPath = path5.join(toolPath, child, arch2 || "");
         if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
           versions.push(child);
         }
@@ -4898,7 +5123,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   });
 }
 function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-  return __awaiter3(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os2.arch()) {
+  return __awaiter3(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os3.arch()) {
     const match = yield _findMatch(versionSpec, stable, manifest, archFilter);
     return match;
   });
@@ -4906,7 +5131,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter3(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path4.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -4914,7 +5139,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver5.clean(version) || version, arch2 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -4924,15 +5149,15 @@ function _createToolPath(tool, version, arch2) {
   });
 }
 function _completeToolPath(tool, version, arch2) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver5.clean(version) || version, arch2 || "");
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
 }
 function isExplicitVersion(versionSpec) {
-  const c = semver5.clean(versionSpec) || "";
+  const c = semver6.clean(versionSpec) || "";
   debug(`isExplicit: ${c}`);
-  const valid2 = semver5.valid(c) != null;
+  const valid2 = semver6.valid(c) != null;
   debug(`explicit? ${valid2}`);
   return valid2;
 }
@@ -4940,14 +5165,14 @@ function evaluateVersions(versions, versionSpec) {
   let version = "";
   debug(`evaluating ${versions.length} versions`);
   versions = versions.sort((a, b) => {
-    if (semver5.gt(a, b)) {
+    if (semver6.gt(a, b)) {
       return 1;
     }
     return -1;
   });
   for (let i = versions.length - 1; i >= 0; i--) {
     const potential = versions[i];
-    const satisfied = semver5.satisfies(potential, versionSpec);
+    const satisfied = semver6.satisfies(potential, versionSpec);
     if (satisfied) {
       version = potential;
       break;
@@ -5057,7 +5282,7 @@ async function withRetry2(what, url2, fn, opts) {
 }
 async function readSidecar(dir) {
   try {
-    const v = JSON.parse(await readFile3(path5.join(dir, SIDECAR_NAME), "utf8"));
+    const v = JSON.parse(await readFile3(path6.join(dir, SIDECAR_NAME), "utf8"));
     if (typeof v.sha256 === "string" && /^[0-9a-f]{64}$/.test(v.sha256) && (v.verifiedBy === "table" || v.verifiedBy === "input" || v.verifiedBy === "release-checksums") && typeof v.url === "string") {
       return { sha256: v.sha256, verifiedBy: v.verifiedBy, url: v.url };
     }
@@ -5085,7 +5310,7 @@ async function installCosign(opts) {
   const pinnedBy = inputSha ? "input" : pinned ? "table" : void 0;
   const cachedDir = deps.tc.find(TOOL_NAME, version, arch2);
   if (cachedDir) {
-    const cachedPath2 = path5.join(cachedDir, BINARY_NAME);
+    const cachedPath2 = path6.join(cachedDir, BINARY_NAME);
     const sidecar2 = await readSidecar(cachedDir);
     const want = expectedPinned ?? sidecar2?.sha256;
     const got = want ? await deps.hashFile(cachedPath2).catch(() => "") : "";
@@ -5119,22 +5344,22 @@ async function installCosign(opts) {
   try {
     actual = await deps.hashFile(downloaded);
   } catch (error) {
-    await rm(downloaded, { force: true });
+    await rm2(downloaded, { force: true });
     throw new Error(`could not hash the downloaded cosign ${downloaded}: ${errorMessage(error)}`, { cause: error });
   }
   if (actual !== expected) {
-    await rm(downloaded, { force: true });
+    await rm2(downloaded, { force: true });
     throw new ChecksumMismatchError(url2, expected, actual, verifiedBy);
   }
   deps.log(`SHA-256 ${actual} of ${asset} matches (${verifiedBy === "input" ? COSIGN_SHA256_INPUT : verifiedBy === "table" ? "pinned table" : "release checksum file"})`);
-  await chmod(downloaded, 493);
+  await chmod2(downloaded, 493);
   const dir = await deps.tc.cacheFile(downloaded, BINARY_NAME, TOOL_NAME, version, arch2);
-  const cachedPath = path5.join(dir, BINARY_NAME);
-  await chmod(cachedPath, 493);
+  const cachedPath = path6.join(dir, BINARY_NAME);
+  await chmod2(cachedPath, 493);
   const sidecar = { sha256: actual, verifiedBy, url: url2 };
-  await writeFile(path5.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
+  await writeFile2(path6.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
 `);
-  await rm(downloaded, { force: true });
+  await rm2(downloaded, { force: true });
   return { path: cachedPath, version, cacheHit: false, verifiedBy, sha256: actual, url: url2 };
 }
 function parseBaseUrl(value) {
@@ -5262,9 +5487,7 @@ async function runCosignVerify(exec2, cosignPath, args, env) {
   }
 }
 
-// packages/core/src/sign/cosign-setup.ts
-import { chmod as chmod2, mkdtemp, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+// packages/core/src/cosign/setup.ts
 function readCosignInstallInputs(read) {
   const baseUrl = read("cosign-base-url") || COSIGN_RELEASES_URL;
   if (!/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new InputError("cosign-base-url", `"${baseUrl}" is not an http(s) URL`, `use ${COSIGN_RELEASES_URL} or your mirror's URL`);
@@ -5283,23 +5506,53 @@ async function setupCosign(inputs, deps) {
 function isPem(key) {
   return key.includes("-----BEGIN");
 }
-async function materialiseKey(key, tmpDir, name) {
+async function materialiseKey(key, scratch, name) {
   if (!isPem(key)) return key;
-  const dir = await mkdtemp(path6.join(tmpDir, "moam-key-"));
-  const file = path6.join(dir, name);
-  await writeFile2(file, key.endsWith("\n") ? key : `${key}
-`, { mode: 384 });
-  await chmod2(file, 384);
-  return file;
+  return scratch.write(name, key.endsWith("\n") ? key : `${key}
+`);
 }
 
-// packages/core/src/sign/inputs.ts
-var import_semver4 = __toESM(require_semver2(), 1);
+// packages/core/src/cosign/trust.ts
+import { existsSync as existsSync3 } from "node:fs";
+var MATERIAL = [
+  ["fulcioRoot", "fulcio-root", "SIGSTORE_ROOT_FILE", "the root (and intermediate) certificates of your Fulcio, PEM content or a path"],
+  ["rekorPublicKey", "rekor-public-key", "SIGSTORE_REKOR_PUBLIC_KEY", "your Rekor's public key, PEM content or a path"],
+  ["ctLogPublicKey", "ct-log-public-key", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", "your certificate transparency log's public key, PEM content or a path"]
+];
 function url(read, name) {
   const v = read(name);
   if (v && !/^https?:\/\/\S+$/.test(v)) throw new InputError(name, `"${v}" is not an http(s) URL`, "give the base URL of your Sigstore service, or leave it empty for the public instance");
   return v || void 0;
 }
+function readSigstoreTrustInputs(read, opts) {
+  const out = {};
+  if (opts.fulcioUrl) {
+    const f = url(read, "fulcio-url");
+    if (f) out.fulcioUrl = f;
+  }
+  const r = url(read, "rekor-url");
+  if (r) out.rekorUrl = r;
+  for (const [key, input, , what] of MATERIAL) {
+    const v = read(input);
+    if (!v) continue;
+    if (!isPem(v) && (v.startsWith("-") || !existsSync3(v))) throw new InputError(input, `"${v.slice(0, 80)}" is neither PEM content nor a file that exists`, `give ${what}`);
+    out[key] = v;
+  }
+  return out;
+}
+async function sigstoreTrustEnv(trust, scratch) {
+  const env = {};
+  for (const [key, , variable] of MATERIAL) {
+    const v = trust[key];
+    if (!v) continue;
+    env[variable] = isPem(v) ? await scratch.write(`${variable.toLowerCase()}.pem`, v.endsWith("\n") ? v : `${v}
+`) : v;
+  }
+  return env;
+}
+
+// packages/core/src/sign/inputs.ts
+var import_semver5 = __toESM(require_semver2(), 1);
 function parseSignAnnotations(value) {
   const pairs = parseKeyValues(value, "annotations");
   for (const [k, v] of pairs) {
@@ -5329,11 +5582,11 @@ function readSignInputs(read) {
     return f;
   });
   const tlogUpload = p.collect(() => parseBoolean(read("tlog-upload"), "tlog-upload", true));
-  const fulcioUrl = p.collect(() => url(read, "fulcio-url"));
-  const rekorUrl = p.collect(() => url(read, "rekor-url"));
+  const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: true }));
+  const privateRepository = p.collect(() => parseBoolean(read("private-repository"), "private-repository", false));
   const annotations = p.collect(() => parseSignAnnotations(read("annotations")));
   const cosign = p.collect(() => readCosignInstallInputs(read));
-  if (signatureFormat === "bundle" && cosign && import_semver4.default.major(cosignVersionOf(cosign)) < 3) {
+  if (signatureFormat === "bundle" && cosign && import_semver5.default.major(cosignVersionOf(cosign)) < 3) {
     p.add(`Input "signature-format": bundle signatures need cosign 3, but cosign-version is ${cosignVersionOf(cosign)}. Fix: set cosign-version to a 3.x release, or use signature-format: legacy`);
   }
   p.throwIfAny("invalid inputs");
@@ -5347,8 +5600,8 @@ function readSignInputs(read) {
     recursive,
     signatureFormat,
     tlogUpload,
-    ...fulcioUrl ? { fulcioUrl } : {},
-    ...rekorUrl ? { rekorUrl } : {},
+    trust,
+    privateRepository,
     annotations,
     cosign
   };
@@ -5391,9 +5644,41 @@ function keylessIdentity(claims, serverUrl = "https://github.com") {
   return { identity: `${serverUrl.replace(/\/$/, "")}/${ref}`, issuer: iss };
 }
 
-// packages/core/src/sign/run.ts
-import { mkdtemp as mkdtemp2, writeFile as writeFile3 } from "node:fs/promises";
-import path7 from "node:path";
+// packages/core/src/sign/duplicates.ts
+import { X509Certificate, createPublicKey, verify } from "node:crypto";
+import { readFile as readFile4 } from "node:fs/promises";
+var CERTIFICATE = "dev.sigstore.cosign/certificate";
+var SIGNATURE = "dev.cosignproject.cosign/signature";
+function byIdentity(identity) {
+  return async (layer) => {
+    const pem = layer.annotations?.[CERTIFICATE];
+    if (!pem) return false;
+    try {
+      return (new X509Certificate(pem).subjectAltName ?? "").split(/,\s*/).includes(`URI:${identity}`);
+    } catch {
+      return false;
+    }
+  };
+}
+function byPublicKey(publicKeyFile, payloadOf) {
+  return async (layer) => {
+    const signature = layer.annotations?.[SIGNATURE];
+    if (!signature || layer.annotations?.[CERTIFICATE] || !isDigest(layer.digest)) return false;
+    const key = createPublicKey(await readFile4(await publicKeyFile(), "utf8"));
+    return verify("sha256", await payloadOf(layer.digest), key, Buffer.from(signature, "base64"));
+  };
+}
+async function countOwnSignatures(registry, image, digest, isOwn) {
+  const sig = await registry.getManifest(image, signatureTag(digest));
+  const layers = (sig.json.layers ?? []).filter((l) => typeof l?.digest === "string");
+  if (layers.length <= 1) return layers.length;
+  let own = 0;
+  for (const layer of layers) if (await isOwn(layer)) own++;
+  return own;
+}
+function duplicateWarning(ref, count) {
+  return `${ref} now carries ${count} signatures from this signer: another run signed it at the same moment (both found it unsigned). Verification is not affected. Keep releases of one image from running concurrently (the reusable workflow's concurrency group does that).`;
+}
 
 // packages/core/src/sign/failures.ts
 function signFailureSource(line) {
@@ -5426,7 +5711,7 @@ function signFailureAsInputError(line, inputs) {
 // packages/core/src/sign/run.ts
 var CheckInterrupted = class extends Error {
 };
-async function alreadySigned(image, targets, inputs, cosign, signer, deps) {
+async function alreadySigned(image, targets, inputs, cosign, signer, trustEnv, deps) {
   const tags = new Set(await deps.registry.listTags(image));
   const candidates = inputs.signatureFormat === "legacy" ? targets.filter((t) => tags.has(signatureTag(t.digest))) : targets;
   const signed = /* @__PURE__ */ new Set();
@@ -5434,8 +5719,8 @@ async function alreadySigned(image, targets, inputs, cosign, signer, deps) {
   const who = signer.kind === "keyless" ? { identity: signer.identity, issuer: signer.issuer } : { key: await signer.publicKey(cosign) };
   await Promise.all(
     candidates.map(async (t) => {
-      const args = verifyArgs({ version: cosign.version, ref: byDigest(image, t.digest), ...who, insecureIgnoreTlog: !inputs.tlogUpload });
-      const outcome = await runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...cosignEnv({}).env });
+      const args = verifyArgs({ version: cosign.version, ref: byDigest(image, t.digest), ...who, ...inputs.trust.rekorUrl ? { rekorUrl: inputs.trust.rekorUrl } : {}, insecureIgnoreTlog: !inputs.tlogUpload });
+      const outcome = await runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...trustEnv });
       if (outcome.status === "verified") signed.add(t.digest);
       else if (isTransientVerifyOutcome(outcome)) throw new CheckInterrupted(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`);
       else if (outcome.status === "error") throw new Error(`cannot check existing signatures of ${byDigest(image, t.digest)}: ${outcome.reason}`);
@@ -5449,11 +5734,8 @@ function entry(image, t, status) {
 async function signRecursive(inputs, cosign, signer, deps) {
   const results = [];
   const secretsEnv = cosignEnv({ ...signer.kind === "key" ? { keyPassword: signer.password } : {} });
-  let tokenFile;
-  if (signer.kind === "keyless") {
-    tokenFile = path7.join(await mkdtemp2(path7.join(deps.tmpDir, "moam-oidc-")), "token");
-    await writeFile3(tokenFile, signer.token, { mode: 384 });
-  }
+  const trustEnv = await sigstoreTrustEnv(inputs.trust, deps.scratch);
+  const tokenFile = signer.kind === "keyless" ? await deps.scratch.write("oidc-token", signer.token) : void 0;
   const secrets = [...secretsEnv.secrets, ...signer.kind === "keyless" ? [signer.token] : []];
   for (const image of inputs.images) {
     const root = await deps.registry.getManifest(image, inputs.digest);
@@ -5462,7 +5744,7 @@ async function signRecursive(inputs, cosign, signer, deps) {
     await withTransientRetries(
       `cosign sign ${image.name}`,
       async () => {
-        const signed = await alreadySigned(image, targets, inputs, cosign, signer, deps);
+        const signed = await alreadySigned(image, targets, inputs, cosign, signer, trustEnv, deps);
         if (!skip) {
           skip = signed;
           if (skip.size > 0) deps.log.info(`${image.name}: ${skip.size} of ${targets.length} digests already carry a valid signature from this signer; skipping them`);
@@ -5479,17 +5761,17 @@ async function signRecursive(inputs, cosign, signer, deps) {
             recursive: call.recursive,
             signatureFormat: inputs.signatureFormat,
             tlogUpload: inputs.tlogUpload,
-            ...inputs.fulcioUrl ? { fulcioUrl: inputs.fulcioUrl } : {},
-            ...inputs.rekorUrl ? { rekorUrl: inputs.rekorUrl } : {},
+            ...inputs.trust.fulcioUrl ? { fulcioUrl: inputs.trust.fulcioUrl } : {},
+            ...inputs.trust.rekorUrl ? { rekorUrl: inputs.trust.rekorUrl } : {},
             annotations: inputs.annotations
           });
           try {
             await deps.log.group(
               `Sign ${byDigest(image, call.digest)}${call.recursive ? " (recursive)" : ""}`,
-              () => deps.exec(cosign.path, args, { env: { ...deps.env, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) })
+              () => deps.exec(cosign.path, args, { env: { ...deps.env, ...trustEnv, ...secretsEnv.env }, secrets, stream: true, timeoutMs: toolTimeoutMs(deps.env) })
             );
           } catch (error) {
-            if (error instanceof ToolError && !isTransientSignFailure(error.lastLine)) throw signFailureAsInputError(error.lastLine, inputs) ?? error;
+            if (error instanceof ToolError && !isTransientSignFailure(error.lastLine)) throw signFailureAsInputError(error.lastLine, { ...inputs.trust, keyless: inputs.keyless }) ?? error;
             throw error;
           }
         }
@@ -5497,14 +5779,45 @@ async function signRecursive(inputs, cosign, signer, deps) {
       deps,
       { isTransient: (line, error) => error instanceof CheckInterrupted || !(error instanceof InputError) && isTransientSignFailure(line) }
     );
-    for (const t of targets) results.push(entry(image, t, skip?.has(t.digest) ? "skipped" : "signed"));
+    const entries = targets.map((t) => entry(image, t, skip?.has(t.digest) ? "skipped" : "signed"));
+    if (inputs.signatureFormat === "legacy") await countSignatures(image, entries, cosign, signer, deps);
+    results.push(...entries);
   }
   return results;
 }
+async function countSignatures(image, entries, cosign, signer, deps) {
+  const isOwn = signer.kind === "keyless" ? byIdentity(signer.identity) : byPublicKey(() => signer.publicKey(cosign), (d) => deps.registry.getBlob(image, d));
+  for (const e of entries.filter((x) => x.status === "signed")) {
+    try {
+      e.signatures = await countOwnSignatures(deps.registry, image, e.digest, isOwn);
+    } catch (error) {
+      deps.log.warning(`could not count the signatures of ${byDigest(image, e.digest)} after signing: ${errorMessage(error)}`);
+      continue;
+    }
+    if (e.signatures > 1) deps.log.warning(duplicateWarning(byDigest(image, e.digest), e.signatures));
+  }
+}
+
+// packages/core/src/sign/public-logs.ts
+var PUBLIC_FULCIO = "https://fulcio.sigstore.dev";
+var PUBLIC_REKOR = "https://rekor.sigstore.dev";
+var isPublic = (url2, publicUrl) => url2 === void 0 || url2.replace(/\/+$/, "") === publicUrl;
+function refusePublicLogs(opts) {
+  if (!opts.keyless || opts.privateRepository) return void 0;
+  if (opts.visibility !== "private" && opts.visibility !== "internal") return void 0;
+  const logs = [
+    ...isPublic(opts.trust.fulcioUrl, PUBLIC_FULCIO) ? ["Fulcio's public certificate transparency log (every certificate it issues)"] : [],
+    ...opts.tlogUpload && isPublic(opts.trust.rekorUrl, PUBLIC_REKOR) ? ["the public Rekor transparency log (the signature entry with its certificate)"] : []
+  ];
+  if (logs.length === 0) return void 0;
+  return new InputError(
+    "private-repository",
+    `${opts.repository ?? "this repository"} is ${opts.visibility}, and signing keyless with the public Sigstore would publish its name, the workflow path and ref, the commit SHA, the trigger and the run's URL in ${logs.join(" and in ")}, permanently (entries cannot be removed); nothing was signed`,
+    "set private-repository: true to accept that, or sign with your own Sigstore (fulcio-url, rekor-url and their trust material), or sign with a key (keyless: false, key)"
+  );
+}
 
 // packages/core/src/sign/signer.ts
-import { mkdtemp as mkdtemp3, writeFile as writeFile4 } from "node:fs/promises";
-import path8 from "node:path";
 var ID_TOKEN_FIX = 'add "permissions: id-token: write" to this job (and keep contents: read); for a pull request from a fork, sign in a later workflow instead';
 async function prepareSigner(inputs, deps) {
   if (inputs.keyless) {
@@ -5518,10 +5831,14 @@ async function prepareSigner(inputs, deps) {
       throw new InputError("keyless", `the GitHub OIDC token request failed (${error instanceof Error ? error.message : String(error)})`, ID_TOKEN_FIX);
     }
     deps.setSecret(token);
-    const { identity, issuer } = keylessIdentity(tokenClaims(token), deps.env.GITHUB_SERVER_URL);
+    const claims = tokenClaims(token);
+    const visibility = typeof claims.repository_visibility === "string" ? claims.repository_visibility : readGitHubContext(deps.env).visibility;
+    const refused = refusePublicLogs({ ...inputs, visibility, ...typeof claims.repository === "string" ? { repository: claims.repository } : {} });
+    if (refused) throw refused;
+    const { identity, issuer } = keylessIdentity(claims, deps.env.GITHUB_SERVER_URL);
     return { kind: "keyless", identity, issuer, token };
   }
-  const key = await materialiseKey(inputs.key, deps.tmpDir, "cosign.key");
+  const key = await materialiseKey(inputs.key, deps.scratch, "cosign.key");
   if (inputs.key?.includes("-----BEGIN")) deps.setSecret(inputs.key);
   if (inputs.keyPassword) deps.setSecret(inputs.keyPassword);
   const password = inputs.keyPassword ?? "";
@@ -5538,34 +5855,42 @@ async function derivePublicKey(cosign, key, password, deps) {
     if (error instanceof ToolError) throw new InputError("key", `cosign cannot read the key (${error.lastLine})`, "give the PEM private key from cosign generate-key-pair (or a path / KMS URI) and its key-password", { cause: error });
     throw error;
   }
-  const file = path8.join(await mkdtemp3(path8.join(deps.tmpDir, "moam-pub-")), "cosign.pub");
-  await writeFile4(file, pub);
-  return file;
+  return deps.scratch.write("cosign-derived.pub", pub);
 }
 
 // packages/core/src/sign/summary.ts
 function renderSignSummary(entries, cosignVersion, mode) {
   const rows = entries.map((e) => [mdCode(e.image), mdCode(shortDigest(e.digest)), e.platform ? `${e.kind} ${mdCode(e.platform)}` : e.kind, e.status]);
   const signed = entries.filter((e) => e.status === "signed").length;
-  return [`### sign-recursive`, "", `${signed} signed, ${entries.length - signed} skipped (already signed by this signer) \xB7 cosign ${cosignVersion} \xB7 ${mode}`, "", mdTable(["Image", "Digest", "Kind", "Status"], rows), ""].join("\n");
+  const duplicated = entries.filter((e) => (e.signatures ?? 0) > 1);
+  return [
+    `### sign-recursive`,
+    "",
+    `${signed} signed, ${entries.length - signed} skipped (already signed by this signer) \xB7 cosign ${cosignVersion} \xB7 ${mode}`,
+    "",
+    mdTable(["Image", "Digest", "Kind", "Status"], rows),
+    "",
+    ...duplicated.length > 0 ? [`**Warning:** ${duplicated.map((e) => `${mdCode(shortDigest(e.digest))} (${e.signatures} signatures)`).join(", ")} now carry more than one signature from this signer: another run signed them at the same moment. Verification is not affected; keep releases of one image from running concurrently.`, ""] : []
+  ].join("\n");
 }
 
 // actions/sign-recursive/src/main.ts
-await runAction("sign-recursive", async () => {
+await runAction("sign-recursive", async ({ scratch }) => {
   const env = process.env;
-  const tmpDir = env.RUNNER_TEMP || process.cwd();
   const exec2 = createExec({ log: info });
   const inputs = readSignInputs(envInputs(env));
   if (inputs.keyPassword) setSecret(inputs.keyPassword);
   if (inputs.key?.includes("-----BEGIN")) setSecret(inputs.key);
   const cosign = await setupCosign(inputs.cosign, { install: defaultInstallDeps(), log: info });
-  const signer = await prepareSigner(inputs, { exec: exec2, env, tmpDir, getIdToken: (aud) => getIDToken(aud), setSecret });
+  const signer = await prepareSigner(inputs, { exec: exec2, env, scratch, getIdToken: (aud) => getIDToken(aud), setSecret });
   if (signer.kind === "keyless") info(`Signing keyless as ${signer.identity} (issuer ${signer.issuer})`);
   const registry = createRegistryClient({ env, exec: exec2, log: info });
   try {
-    const entries = await signRecursive(inputs, cosign, signer, { exec: exec2, env, log: actionLogger, registry, sleep, tmpDir });
+    const entries = await signRecursive(inputs, cosign, signer, { exec: exec2, env, log: actionLogger, registry, sleep, scratch });
     setOutput("signed", JSON.stringify(entries));
     setOutput("cosign-version", cosign.version);
+    setOutput("signer-identity", signer.kind === "keyless" ? signer.identity : "");
+    setOutput("signer-issuer", signer.kind === "keyless" ? signer.issuer : "");
     await writeSummary(renderSignSummary(entries, cosign.version, signer.kind === "keyless" ? `keyless (${signer.identity})` : "key"));
   } finally {
     registry.close();

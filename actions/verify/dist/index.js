@@ -2281,13 +2281,57 @@ var Problems = class {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
+var MESSAGE_LINE_LIMIT = 2e3;
+function boundLines(message, limit = MESSAGE_LINE_LIMIT) {
+  return message.split("\n").map((line) => line.length <= limit ? line : `${line.slice(0, limit)}\u2026 (line cut: ${line.length} characters)`).join("\n");
+}
+
+// packages/core/src/scratch.ts
+import { rmSync } from "node:fs";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+function createScratch(tmpDir) {
+  let dir;
+  let created;
+  const backstop = () => {
+    if (created) rmSync(created, { recursive: true, force: true });
+  };
+  const ensure = () => dir ??= mkdtemp(path.join(tmpDir, "moam-scratch-")).then(async (d) => {
+    await chmod(d, 448);
+    created = d;
+    process.on("exit", backstop);
+    return d;
+  });
+  return {
+    async write(name, content) {
+      if (name !== path.basename(name) || name.startsWith(".")) throw new Error(`internal: scratch file name "${name}" must be a plain file name`);
+      const file = path.join(await ensure(), name);
+      await writeFile(file, content, { mode: 384 });
+      await chmod(file, 384);
+      return file;
+    },
+    async dispose() {
+      if (!dir) return;
+      const d = await dir.catch(() => void 0);
+      dir = void 0;
+      created = void 0;
+      process.off("exit", backstop);
+      if (d) await rm(d, { recursive: true, force: true });
+    }
+  };
+}
 
 // packages/core/src/action.ts
+import os from "node:os";
 async function runAction(name, body) {
+  debug(`${name}: node ${process.version}`);
+  const scratch = createScratch(process.env.RUNNER_TEMP || os.tmpdir());
   try {
-    await body();
+    await body({ scratch });
   } catch (error) {
-    setFailed(`${name}: ${errorMessage(error)}`);
+    setFailed(boundLines(`${name}: ${errorMessage(error)}`));
+  } finally {
+    await scratch.dispose();
   }
 }
 var actionLogger = {
@@ -2301,6 +2345,15 @@ function sleep(ms) {
 async function writeSummary(markdown) {
   if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown, true).write();
   else info(markdown);
+}
+
+// packages/core/src/runner-environment.ts
+var RUNNER_ENVIRONMENT_ANNOTATION = "dev.moam.runner-environment";
+function githubHostedProblem(what, annotations) {
+  const v = annotations?.[RUNNER_ENVIRONMENT_ANNOTATION];
+  if (v === "github-hosted") return void 0;
+  if (v === void 0) return `${what}: carries no ${RUNNER_ENVIRONMENT_ANNOTATION} annotation, so where it was built is unknown (build-by-digest and merge-manifest write it on GitHub)`;
+  return `${what}: built on a ${v} runner (${RUNNER_ENVIRONMENT_ANNOTATION}), not a GitHub-hosted one`;
 }
 
 // packages/core/src/digest.ts
@@ -2345,8 +2398,8 @@ function mask(text, secrets = []) {
   return out;
 }
 function renderCommand(file, args, secrets = []) {
-  const quote = (a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-  return mask([file, ...args].map(quote).join(" "), secrets);
+  const quote2 = (a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+  return mask([file, ...args].map(quote2).join(" "), secrets);
 }
 function createExec(deps) {
   return (file, args, options = {}) => new Promise((resolve, reject) => {
@@ -2419,10 +2472,10 @@ var NAME_FIX = "give an image name without tag or digest, lower-case, e.g. ghcr.
 function splitDomain(name) {
   const slash = name.indexOf("/");
   const first = slash === -1 ? "" : name.slice(0, slash);
-  if (slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first))) {
-    return { registry: first === "index.docker.io" ? "docker.io" : first, repository: name.slice(slash + 1) };
-  }
-  return { registry: "docker.io", repository: slash === -1 ? `library/${name}` : name };
+  const hasDomain = slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first));
+  const registry = !hasDomain || first === "index.docker.io" ? "docker.io" : first;
+  const path7 = hasDomain ? name.slice(slash + 1) : name;
+  return { registry, repository: registry === "docker.io" && !path7.includes("/") ? `library/${path7}` : path7 };
 }
 function parseImageName(value, input = "images") {
   const name = value.trim();
@@ -2499,8 +2552,8 @@ function parsePlatform(value, input = "platform") {
   if (/[,\s]/.test(raw)) throw new InputError(input, `"${raw}" is a list; this input takes exactly one platform`, `${FIX}; run one matrix leg per platform`);
   const parts = raw.toLowerCase().split("/");
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) throw new InputError(input, `"${raw}" is not os/arch[/variant]`, FIX);
-  const [os3, rawArch, rawVariant] = parts;
-  if (!OSES.has(os3)) throw new InputError(input, `"${raw}" has an unknown operating system "${os3}"`, FIX);
+  const [os4, rawArch, rawVariant] = parts;
+  if (!OSES.has(os4)) throw new InputError(input, `"${raw}" has an unknown operating system "${os4}"`, FIX);
   const architecture = ARCH_ALIASES[rawArch] ?? rawArch;
   if (!ARCHES.has(architecture)) throw new InputError(input, `"${raw}" has an unknown architecture "${rawArch}"`, FIX);
   let variant = rawVariant ?? DEFAULT_VARIANT[rawArch];
@@ -2508,7 +2561,7 @@ function parsePlatform(value, input = "platform") {
   if (architecture === "arm64" && variant === "v8") variant = void 0;
   if (architecture === "arm" && variant === void 0) variant = "v7";
   if (architecture === "amd64" && variant === "v1") variant = void 0;
-  return variant === void 0 ? { os: os3, architecture } : { os: os3, architecture, variant };
+  return variant === void 0 ? { os: os4, architecture } : { os: os4, architecture, variant };
 }
 function parsePlatforms(values, input = "platforms") {
   if (values.length === 0) throw new InputError(input, "is empty", "list the platforms, e.g. linux/amd64,linux/arm64");
@@ -2538,8 +2591,10 @@ function platformFromOci(p) {
 }
 
 // packages/core/src/summary.ts
+var CELL_LIMIT = 200;
 function cell(value) {
-  return value.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+  const cut = value.length > CELL_LIMIT ? `${value.slice(0, CELL_LIMIT)}\u2026 (${value.length} characters, cut)` : value;
+  return cut.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 function mdTable(headers, rows) {
   const line = (cells) => `| ${cells.map(cell).join(" | ")} |`;
@@ -2589,11 +2644,14 @@ function checkIndex(index, expected, opts) {
     if (n > 1) problems.push(`the index has ${n} ${w} manifests`);
   }
   for (const e of entries) {
-    if (!wanted.includes(e.platform)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
+    if (!wanted.includes(e.platform) && (opts.exact ?? true)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
     else if (opts.requireAttestations && !e.attestation) problems.push(`${e.platform} (${e.digest}) has no attestation manifest (provenance/SBOM)`);
   }
   return { entries, problems };
 }
+
+// packages/core/src/merge/tag-decisions.ts
+var import_semver2 = __toESM(require_semver2(), 1);
 
 // packages/core/src/transient.ts
 var TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
@@ -2620,6 +2678,80 @@ async function withTransientRetries(what, fn, deps, opts = {}) {
 }
 function failureLine(error) {
   return error instanceof ToolError ? error.lastLine : error instanceof Error ? error.message : String(error);
+}
+
+// packages/core/src/registry/media.ts
+import { createHash } from "node:crypto";
+var MEDIA_TYPE = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  ociLayout: "application/vnd.oci.layout.header.v1+json"
+};
+var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
+var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
+var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+function isNonDistributable(mediaType) {
+  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
+}
+function sha256Digest(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+function isIndex(json, mediaType) {
+  const mt = json.mediaType ?? mediaType;
+  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
+  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
+  return Array.isArray(json.manifests) && json.config === void 0;
+}
+function manifestMediaType(json, descriptorMediaType) {
+  if (typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
+  if (descriptorMediaType) return descriptorMediaType;
+  return Array.isArray(json.manifests) ? MEDIA_TYPE.ociIndex : MEDIA_TYPE.ociManifest;
+}
+function parseManifestJson(bytes) {
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new Error(`not JSON: ${e.message}`, { cause: e });
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
+  const m = json;
+  const check = (d, where2) => {
+    const x = d;
+    if (!x || typeof x !== "object") throw new Error(`${where2} is not a descriptor`);
+    if (typeof x.digest !== "string" || !isDigest(x.digest)) throw new Error(`${where2} has an invalid digest ${JSON.stringify(x.digest)}`);
+    if (typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where2} has an invalid size ${JSON.stringify(x.size)}`);
+    if (typeof x.mediaType !== "string") throw new Error(`${where2} has no mediaType`);
+  };
+  if (m.manifests !== void 0) {
+    if (!Array.isArray(m.manifests)) throw new Error('"manifests" is not an array');
+    m.manifests.forEach((d, i) => check(d, `manifests[${i}]`));
+  }
+  if (m.config !== void 0) check(m.config, "config");
+  if (m.layers !== void 0) {
+    if (!Array.isArray(m.layers)) throw new Error('"layers" is not an array');
+    m.layers.forEach((d, i) => check(d, `layers[${i}]`));
+  }
+  if (m.manifests === void 0 && m.config === void 0) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
+  return m;
+}
+function shortDigest2(d) {
+  return d.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]*$/, "$1\u2026");
+}
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 // packages/core/src/registry/errors.ts
@@ -2697,8 +2829,9 @@ function parseRegistryErrorBody(body) {
     });
   }
   if (out.length === 0 && json && typeof json === "object") {
-    const { message, error } = json;
-    const m = typeof message === "string" ? message : typeof error === "string" ? error : void 0;
+    const { message, error, details, error_description: description } = json;
+    const oauth = typeof error === "string" && typeof description === "string" && description ? `${error}: ${description}` : void 0;
+    const m = typeof message === "string" ? message : oauth ?? (typeof error === "string" ? error : typeof details === "string" ? details : void 0);
     if (m) out.push({ message: m.slice(0, 300) });
   }
   return out;
@@ -2835,12 +2968,12 @@ function buildTokenRequest(challenge, scopes, credentials, clientId = "moam") {
     form.set("client_id", clientId);
     return { method: "POST", url: realm, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: Buffer.from(form.toString()) };
   }
-  const url = new URL(realm);
-  if (service) url.searchParams.set("service", service);
-  for (const scope of scopes) url.searchParams.append("scope", scope);
+  const url2 = new URL(realm);
+  if (service) url2.searchParams.set("service", service);
+  for (const scope of scopes) url2.searchParams.append("scope", scope);
   const headers = {};
   if (credentials?.username !== void 0 && credentials.password !== void 0) headers.Authorization = basicAuthorization(credentials.username, credentials.password);
-  return { method: "GET", url, headers };
+  return { method: "GET", url: url2, headers };
 }
 function basicAuthorization(username, password) {
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
@@ -2857,14 +2990,49 @@ function parseTokenResponse(body) {
   const expiresInS = typeof json.expires_in === "number" && json.expires_in > 0 ? json.expires_in : 60;
   return { token, expiresInS };
 }
+function tokenGrants(token) {
+  const parts = token.split(".");
+  if (parts.length !== 3) return void 0;
+  let payload;
+  try {
+    payload = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8"));
+  } catch {
+    return void 0;
+  }
+  if (!payload || typeof payload !== "object" || !Array.isArray(payload.access)) return void 0;
+  const out = [];
+  for (const entry of payload.access) {
+    const { type, name, actions } = entry ?? {};
+    if (typeof type !== "string" || typeof name !== "string" || !Array.isArray(actions)) continue;
+    const granted = actions.filter((a) => typeof a === "string" && a !== "");
+    if (granted.length > 0) out.push(`${type}:${name}:${granted.join(",")}`);
+  }
+  return mergeScopes(out);
+}
+function missingScopes(needed, granted) {
+  if (granted === void 0) return mergeScopes(needed);
+  const have = /* @__PURE__ */ new Map();
+  for (const scope of mergeScopes(granted)) {
+    const colon = scope.lastIndexOf(":");
+    have.set(scope.slice(0, colon), new Set(scope.slice(colon + 1).split(",")));
+  }
+  const missing = [];
+  for (const scope of mergeScopes(needed)) {
+    const colon = scope.lastIndexOf(":");
+    const resource = scope.slice(0, colon);
+    const lacking = scope.slice(colon + 1).split(",").filter((a) => a && !have.get(resource)?.has(a));
+    if (lacking.length > 0) missing.push(`${resource}:${lacking.join(",")}`);
+  }
+  return missing;
+}
 
 // packages/core/src/registry/docker-config.ts
 import { readFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return path.join(env.DOCKER_CONFIG, "config.json");
-  if (env.HOME) return path.join(env.HOME, ".docker", "config.json");
+  if (env.DOCKER_CONFIG) return path2.join(env.DOCKER_CONFIG, "config.json");
+  if (env.HOME) return path2.join(env.HOME, ".docker", "config.json");
   return void 0;
 }
 function canonicalRegistry(registry) {
@@ -2989,80 +3157,6 @@ async function resolveDockerCredentials(registry, deps) {
   return { configPath };
 }
 
-// packages/core/src/registry/media.ts
-import { createHash } from "node:crypto";
-var MEDIA_TYPE = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  dockerConfig: "application/vnd.docker.container.image.v1+json",
-  ociLayout: "application/vnd.oci.layout.header.v1+json"
-};
-var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
-var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
-var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
-function isNonDistributable(mediaType) {
-  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
-}
-function sha256Digest(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-function isIndex(json, mediaType) {
-  const mt = json.mediaType ?? mediaType;
-  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
-  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
-  return Array.isArray(json.manifests) && json.config === void 0;
-}
-function manifestMediaType(json, descriptorMediaType) {
-  if (typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
-  if (descriptorMediaType) return descriptorMediaType;
-  return Array.isArray(json.manifests) ? MEDIA_TYPE.ociIndex : MEDIA_TYPE.ociManifest;
-}
-function parseManifestJson(bytes) {
-  let json;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch (e) {
-    throw new Error(`not JSON: ${e.message}`, { cause: e });
-  }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
-  const m = json;
-  const check = (d, where2) => {
-    const x = d;
-    if (!x || typeof x !== "object") throw new Error(`${where2} is not a descriptor`);
-    if (typeof x.digest !== "string" || !isDigest(x.digest)) throw new Error(`${where2} has an invalid digest ${JSON.stringify(x.digest)}`);
-    if (typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where2} has an invalid size ${JSON.stringify(x.size)}`);
-    if (typeof x.mediaType !== "string") throw new Error(`${where2} has no mediaType`);
-  };
-  if (m.manifests !== void 0) {
-    if (!Array.isArray(m.manifests)) throw new Error('"manifests" is not an array');
-    m.manifests.forEach((d, i) => check(d, `manifests[${i}]`));
-  }
-  if (m.config !== void 0) check(m.config, "config");
-  if (m.layers !== void 0) {
-    if (!Array.isArray(m.layers)) throw new Error('"layers" is not an array');
-    m.layers.forEach((d, i) => check(d, `layers[${i}]`));
-  }
-  if (m.manifests === void 0 && m.config === void 0) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
-  return m;
-}
-function shortDigest2(d) {
-  return d.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]*$/, "$1\u2026");
-}
-function formatBytes2(n) {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
-}
-
 // packages/core/src/registry/retry.ts
 var DEFAULT_RETRY_POLICY = {
   maxAttempts: 5,
@@ -3139,7 +3233,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import { readdirSync, readFileSync } from "node:fs";
-import path2 from "node:path";
+import path3 from "node:path";
 var DEFAULT_CERTS_DIR = "/etc/docker/certs.d";
 var SYSTEM_CA_FILES = [
   "/etc/ssl/certs/ca-certificates.crt",
@@ -3169,9 +3263,9 @@ function isTlsVerificationError(error) {
   return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH/.test(code);
 }
 function loadTlsMaterial(hostPort, deps, systemCa) {
-  const dirs = [path2.join(deps.certsDir, hostPort)];
+  const dirs = [path3.join(deps.certsDir, hostPort)];
   const bare = hostPort.replace(/:443$/, "");
-  if (bare !== hostPort) dirs.push(path2.join(deps.certsDir, bare));
+  if (bare !== hostPort) dirs.push(path3.join(deps.certsDir, bare));
   const extra = [];
   const files = [];
   let cert;
@@ -3184,12 +3278,12 @@ function loadTlsMaterial(hostPort, deps, systemCa) {
       continue;
     }
     for (const name of names) {
-      const file = path2.join(dir, name);
+      const file = path3.join(dir, name);
       if (name.endsWith(".crt")) {
         extra.push(readFileSync(file, "utf8"));
         files.push(file);
       } else if (name.endsWith(".cert") && cert === void 0) {
-        const keyFile = path2.join(dir, `${name.slice(0, -".cert".length)}.key`);
+        const keyFile = path3.join(dir, `${name.slice(0, -".cert".length)}.key`);
         try {
           key = readFileSync(keyFile, "utf8");
           cert = readFileSync(file, "utf8");
@@ -3201,6 +3295,13 @@ function loadTlsMaterial(hostPort, deps, systemCa) {
     }
   }
   return { ca: [...systemCa(), ...extra], ...cert !== void 0 && key !== void 0 ? { cert, key } : {}, files };
+}
+function loadTlsMaterialTrusting(hostPort, alsoTrust, deps, systemCa) {
+  const own = loadTlsMaterial(hostPort, deps, systemCa);
+  if (!alsoTrust || alsoTrust === hostPort) return own;
+  const other = loadTlsMaterial(alsoTrust, deps, () => []);
+  const otherCaFiles = other.files.filter((f) => f.endsWith(".crt"));
+  return { ...own, ca: [...own.ca, ...other.ca], files: [...own.files, ...otherCaFiles] };
 }
 function systemTrust(deps) {
   const out = [...tls.rootCertificates];
@@ -3227,14 +3328,16 @@ var AgentPool = class {
   deps;
   agents = /* @__PURE__ */ new Map();
   systemCa;
-  agentFor(url) {
-    const key = `${url.protocol}//${url.host}`;
+  /** `alsoTrust`: a host[:port] whose certs.d CAs this origin is trusted with too (see loadTlsMaterialTrusting). */
+  agentFor(url2, alsoTrust) {
+    const extra = url2.protocol === "https:" && alsoTrust && alsoTrust !== url2.host ? alsoTrust : void 0;
+    const key = `${url2.protocol}//${url2.host}${extra ? ` +${extra}` : ""}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      if (url.protocol === "http:") {
+      if (url2.protocol === "http:") {
         agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
       } else {
-        const material = loadTlsMaterial(url.host, this.deps, () => this.systemCa ??= systemTrust(this.deps));
+        const material = loadTlsMaterialTrusting(url2.host, extra, this.deps, () => this.systemCa ??= systemTrust(this.deps));
         const secureContext = tls.createSecureContext({ ca: material.ca, ...material.cert ? { cert: material.cert, key: material.key } : {} });
         agent = new https.Agent({ keepAlive: true, maxSockets: 8, secureContext });
       }
@@ -3244,7 +3347,7 @@ var AgentPool = class {
   }
   /** certs.d files that apply to this host (for messages). */
   certsDirFor(host) {
-    return path2.join(this.deps.certsDir, host);
+    return path3.join(this.deps.certsDir, host);
   }
   close() {
     for (const a of this.agents.values()) a.destroy();
@@ -3309,11 +3412,11 @@ function httpExchange(req) {
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile as readFile2, stat } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 import { Transform, pipeline } from "node:stream";
 function blobFile(layoutDir, digest) {
   const [alg, hex] = digest.split(":");
-  return path3.join(layoutDir, "blobs", alg, hex);
+  return path4.join(layoutDir, "blobs", alg, hex);
 }
 function hashOf(digest) {
   return digest.slice(0, digest.indexOf(":"));
@@ -3330,7 +3433,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
   if (!isDigest(digest)) throw fail(`"${digest}" is not a digest (sha256:<64 hex>)`);
   let index;
   try {
-    index = JSON.parse(await readFile2(path3.join(layoutDir, "index.json"), "utf8"));
+    index = JSON.parse(await readFile2(path4.join(layoutDir, "index.json"), "utf8"));
   } catch (e) {
     const code = e.code;
     throw fail(code === "ENOENT" ? "no index.json: not an OCI image layout (write one with --output type=oci,tar=false,dest=<dir>)" : `index.json is unreadable: ${e.message}`);
@@ -3352,7 +3455,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
     try {
       bytes = await readFile2(file);
     } catch (e) {
-      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path3.relative(layoutDir, file)}` : e.message}`);
+      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path4.relative(layoutDir, file)}` : e.message}`);
     }
     const got = `${hashOf(d.digest)}:${createHash2(hashOf(d.digest)).update(bytes).digest("hex")}`;
     if (got !== d.digest) throw fail(`blobs/${d.digest.replace(":", "/")} is corrupt: its content hashes to ${got}`);
@@ -3380,7 +3483,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
         foreign.set(d.digest, d);
         return;
       }
-      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path3.relative(layoutDir, file)}`);
+      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path4.relative(layoutDir, file)}`);
     }
     if (size !== d.size) throw fail(`blob ${d.digest} (${via}) is ${size} bytes, the descriptor says ${d.size}`);
     blobs.set(d.digest, { digest: d.digest, mediaType: d.mediaType, size, file });
@@ -3455,7 +3558,7 @@ async function pushOciLayout(client, options) {
   if (images.length === 0) throw new OciLayoutError(options.layoutDir, "no image names to push to");
   const root = graph.root;
   const totalBytes = graph.blobs.reduce((n, b) => n + b.size, 0);
-  log(`pushing ${root.digest} (${graph.manifests.length} manifest${graph.manifests.length === 1 ? "" : "s"}, ${graph.blobs.length} blob${graph.blobs.length === 1 ? "" : "s"}, ${formatBytes2(totalBytes)}) to ${images.map((i) => i.name).join(", ")}`);
+  log(`pushing ${root.digest} (${graph.manifests.length} manifest${graph.manifests.length === 1 ? "" : "s"}, ${graph.blobs.length} blob${graph.blobs.length === 1 ? "" : "s"}, ${formatBytes(totalBytes)}) to ${images.map((i) => i.name).join(", ")}`);
   if (graph.foreign.length > 0) log(`not pushing ${graph.foreign.length} non-distributable layer(s): ${graph.foreign.map((d) => shortDigest2(d.digest)).join(", ")}`);
   const results = [];
   for (const image of images) {
@@ -3470,7 +3573,7 @@ async function pushOciLayout(client, options) {
       if (outcome === "uploaded") {
         blobsUploaded++;
         bytesUploaded += blob.size;
-        log(`${image.name}: uploaded ${shortDigest2(blob.digest)} (${formatBytes2(blob.size)})`);
+        log(`${image.name}: uploaded ${shortDigest2(blob.digest)} (${formatBytes(blob.size)})`);
       } else {
         if (outcome === "mounted") blobsMounted++;
         else blobsSkipped++;
@@ -3489,7 +3592,7 @@ async function pushOciLayout(client, options) {
     }
     const reference = `${image.name}@${root.digest}`;
     log(
-      `${reference}: ${blobsUploaded} blob(s) uploaded (${formatBytes2(bytesUploaded)}), ${blobsMounted} mounted, ${blobsSkipped} already there; ${manifestsPushed} manifest(s) pushed, ${manifestsSkipped} already there`
+      `${reference}: ${blobsUploaded} blob(s) uploaded (${formatBytes(bytesUploaded)}), ${blobsMounted} mounted, ${blobsSkipped} already there; ${manifestsPushed} manifest(s) pushed, ${manifestsSkipped} already there`
     );
     results.push({ image, reference, blobsUploaded, blobsMounted, blobsSkipped, bytesUploaded, bytesSkipped, manifestsPushed, manifestsSkipped });
   }
@@ -3532,6 +3635,8 @@ var RegistryClient = class {
   tokens = /* @__PURE__ */ new Map();
   pendingTokens = /* @__PURE__ */ new Map();
   credentialCache = /* @__PURE__ */ new Map();
+  /** "registry from -> to" pairs whose cross-repository mounts were refused: later blobs go straight to an upload. */
+  refusedMounts = /* @__PURE__ */ new Set();
   constructor(deps) {
     this.env = deps.env;
     this.exec = deps.exec;
@@ -3661,6 +3766,45 @@ var RegistryClient = class {
     });
     return res.status === 200;
   }
+  /**
+   * Fails unless the credentials may push to the repository: for a check before work that needs it (a build that
+   * takes minutes). A HEAD only needs pull, and a token service answers a request for pull,push with whatever
+   * subset it allows, without an error; so this does what needs push and undoes it: start a blob upload (POST,
+   * which needs pull and push) and cancel it (DELETE of the upload's Location), as go-containerregistry's
+   * remote.CheckPushPermission does. Every registry has the upload API; nothing is pushed, and an upload left
+   * behind when the cancel fails is discarded by the registry's upload purging. The error for a refusal names the
+   * registry, the repository and the scope the token lacks.
+   */
+  async checkPushAccess(image) {
+    const img = toImage(image);
+    const pushScope = repositoryScope(img.repository, PUSH);
+    const res = await this.call({
+      image: img,
+      operation: "check push access (start a blob upload)",
+      method: "POST",
+      target: `/v2/${img.repository}/blobs/uploads/`,
+      scopes: [pushScope],
+      ok: [202],
+      maxResponseBytes: MAX_SMALL_RESPONSE
+    });
+    const location = header(res, "location");
+    if (!location) return;
+    try {
+      await this.send({
+        image: img,
+        operation: "cancel the upload of the push access check",
+        method: "DELETE",
+        target: new URL(location, res.url),
+        scopes: [pushScope],
+        // 404/405: the registry already dropped it, or cannot cancel uploads; 401/403: cancelling needs a scope these
+        // credentials lack (distribution wants delete for any DELETE). Nothing was pushed either way.
+        ok: [200, 202, 204, 401, 403, 404, 405],
+        maxResponseBytes: MAX_SMALL_RESPONSE
+      });
+    } catch (e) {
+      this.log(`${img.registry}/${img.repository}: could not cancel the upload of the push access check (${e.message}); the registry discards it later`);
+    }
+  }
   /** GET a blob into memory (configs, attestations; not for big layers); verifies its sha256. */
   async getBlob(image, digest, maxBytes = 64 * 1024 * 1024) {
     const img = toImage(image);
@@ -3696,42 +3840,52 @@ var RegistryClient = class {
     const body = Buffer.isBuffer(blob.content) ? blob.content : { size: blob.size, open: blob.content };
     return withRetry(async () => {
       const pushScope = repositoryScope(img.repository, PUSH);
+      const startUpload = () => this.send({
+        image: img,
+        operation: `start upload of blob ${blob.digest}`,
+        method: "POST",
+        target: `/v2/${img.repository}/blobs/uploads/`,
+        scopes: [pushScope],
+        ok: [202],
+        maxResponseBytes: MAX_SMALL_RESPONSE
+      });
+      const mountKey = from ? `${img.registry} ${from.repository} -> ${img.repository}` : "";
       let start;
-      if (from) {
+      if (from && !this.refusedMounts.has(mountKey)) {
         const q = new URLSearchParams({ mount: blob.digest, from: from.repository });
-        start = await this.send({
-          image: img,
-          operation: `mount blob ${blob.digest} from ${from.repository}`,
-          method: "POST",
-          target: `/v2/${img.repository}/blobs/uploads/?${q.toString()}`,
-          scopes: mergeScopes([pushScope, repositoryScope(from.repository, PULL)]),
-          ok: [201, 202],
-          maxResponseBytes: MAX_SMALL_RESPONSE
-        });
+        const mountOp = `mount blob ${blob.digest} from ${from.repository}`;
+        try {
+          start = await this.send({
+            image: img,
+            operation: mountOp,
+            method: "POST",
+            target: `/v2/${img.repository}/blobs/uploads/?${q.toString()}`,
+            scopes: mergeScopes([pushScope, repositoryScope(from.repository, PULL)]),
+            ok: [201, 202],
+            maxResponseBytes: MAX_SMALL_RESPONSE
+          });
+        } catch (e) {
+          if (!(e instanceof RegistryError) || e.operation !== mountOp || e.status !== 401 && e.status !== 403) throw e;
+          this.refusedMounts.add(mountKey);
+          this.log(`${img.registry}: mounting blobs from ${from.repository} into ${img.repository} was refused (${e.status}${e.code ? ` ${e.code}` : ""}); uploading them instead`);
+          start = await startUpload();
+        }
         if (start.status === 201) return "mounted";
       } else {
-        start = await this.send({
-          image: img,
-          operation: `start upload of blob ${blob.digest}`,
-          method: "POST",
-          target: `/v2/${img.repository}/blobs/uploads/`,
-          scopes: [pushScope],
-          ok: [202],
-          maxResponseBytes: MAX_SMALL_RESPONSE
-        });
+        start = await startUpload();
       }
       const location = header(start, "location");
       if (!location) {
         throw new RegistryError({ registry: img.registry, repository: img.repository, operation: `start upload of blob ${blob.digest}`, status: start.status, detail: "the registry sent no Location header" });
       }
-      const url = new URL(location, start.url);
-      url.searchParams.set("digest", blob.digest);
+      const url2 = new URL(location, start.url);
+      url2.searchParams.set("digest", blob.digest);
       const op = `PUT blob ${blob.digest}`;
       const done = await this.send({
         image: img,
         operation: op,
         method: "PUT",
-        target: url,
+        target: url2,
         scopes: [pushScope],
         headers: { "Content-Type": "application/octet-stream" },
         body,
@@ -3778,10 +3932,10 @@ var RegistryClient = class {
       }
       const next = nextLink(header(res, "link"));
       if (!next) return tags;
-      const url = new URL(next, res.url);
-      if (seen.has(url.href)) return tags;
-      seen.add(url.href);
-      target = url;
+      const url2 = new URL(next, res.url);
+      if (seen.has(url2.href)) return tags;
+      seen.add(url2.href);
+      target = url2;
     }
     return tags;
   }
@@ -3907,7 +4061,7 @@ var RegistryClient = class {
       throw new RegistryError({ registry, operation: op, detail: "refusing to send credentials to a token realm that is not HTTPS" });
     }
     const res = await withRetry(async () => {
-      const r = await this.exchange({ registry }, op, req.method, req.url, req.headers, req.body, MAX_SMALL_RESPONSE);
+      const r = await this.exchange({ registry }, op, req.method, req.url, req.headers, req.body, MAX_SMALL_RESPONSE, registryEndpointHost(registry));
       if (r.status !== 200) throw this.errorFromResponse({ registry }, op, r, credentials);
       return r;
     }, this.retryDeps());
@@ -3919,51 +4073,51 @@ var RegistryClient = class {
   async send(c) {
     const { registry } = c.image;
     const ep = await this.endpoint(registry);
-    let url = typeof c.target === "string" ? new URL(c.target, ep.base) : c.target;
+    let url2 = typeof c.target === "string" ? new URL(c.target, ep.base) : c.target;
     const headers = { ...c.headers };
     const authFor = async (u, fresh) => sameOrigin(u, ep.base) ? this.authorization(registry, c.scopes, fresh) : void 0;
-    let auth = await authFor(url, false);
-    let res = await this.exchange(c.image, c.operation, c.method, url, withAuth(headers, auth), c.body, c.maxResponseBytes ?? MAX_SMALL_RESPONSE);
-    if (res.status === 401 && sameOrigin(url, ep.base)) {
+    let auth = await authFor(url2, false);
+    let res = await this.exchange(c.image, c.operation, c.method, url2, withAuth(headers, auth), c.body, c.maxResponseBytes ?? MAX_SMALL_RESPONSE);
+    if (res.status === 401 && sameOrigin(url2, ep.base)) {
       const challenge = pickChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
       if (challenge) this.challenges.set(registry, challenge);
       const scopes = mergeScopes(c.scopes, challengeScopes(challenge));
       const retryAuth = challenge ? await this.authorization(registry, scopes, true) : void 0;
       if (retryAuth !== void 0 && retryAuth !== auth) {
         auth = retryAuth;
-        res = await this.exchange(c.image, c.operation, c.method, url, withAuth(headers, auth), c.body, c.maxResponseBytes ?? MAX_SMALL_RESPONSE);
+        res = await this.exchange(c.image, c.operation, c.method, url2, withAuth(headers, auth), c.body, c.maxResponseBytes ?? MAX_SMALL_RESPONSE);
       }
     }
     for (let hops = 0; c.followRedirects && REDIRECTS.has(res.status) && hops < 5; hops++) {
       const location = header(res, "location");
       if (!location) break;
-      url = new URL(location, url);
-      res = await this.exchange(c.image, c.operation, c.method, url, withAuth(headers, await authFor(url, false)), void 0, c.maxResponseBytes ?? MAX_SMALL_RESPONSE);
+      url2 = new URL(location, url2);
+      res = await this.exchange(c.image, c.operation, c.method, url2, withAuth(headers, await authFor(url2, false)), void 0, c.maxResponseBytes ?? MAX_SMALL_RESPONSE);
     }
     if (c.ok.includes(res.status)) return res;
     const { credentials } = res.status === 401 || res.status === 403 ? await this.credentials(registry) : { credentials: void 0 };
-    throw this.errorFromResponse(c.image, c.operation, res, credentials);
+    throw this.errorFromResponse(c.image, c.operation, res, credentials, { needed: c.scopes, ...auth !== void 0 ? { authorization: auth } : {} });
   }
   /** One HTTP exchange; connection failures become RegistryErrors (retryable or not). */
-  async exchange(image, operation, method, url, headers, body, maxResponseBytes) {
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.host))) {
-      throw new RegistryError({ ...where(image), operation, detail: `refusing plain HTTP to ${url.host}: only localhost registries are spoken to without TLS` });
+  async exchange(image, operation, method, url2, headers, body, maxResponseBytes, alsoTrust) {
+    if (url2.protocol !== "https:" && !(url2.protocol === "http:" && isLoopbackHost(url2.host))) {
+      throw new RegistryError({ ...where(image), operation, detail: `refusing plain HTTP to ${url2.host}: only localhost registries are spoken to without TLS` });
     }
     const authorization = headers.Authorization?.startsWith("Basic ") ? "basic" : headers.Authorization?.startsWith("Bearer ") ? "bearer" : void 0;
     try {
       const res = await httpExchange({
         method,
-        url,
+        url: url2,
         headers: { "User-Agent": this.userAgent, ...headers },
         ...body !== void 0 ? { body } : {},
         timeoutMs: this.timeoutMs,
         maxResponseBytes,
-        agent: this.agents.agentFor(url)
+        agent: this.agents.agentFor(url2, alsoTrust)
       });
-      this.trace?.({ method, url: url.href, status: res.status, ...authorization ? { authorization } : {} });
+      this.trace?.({ method, url: url2.href, status: res.status, ...authorization ? { authorization } : {} });
       return res;
     } catch (e) {
-      this.trace?.({ method, url: url.href, error: e.message, ...authorization ? { authorization } : {} });
+      this.trace?.({ method, url: url2.href, error: e.message, ...authorization ? { authorization } : {} });
       if (e instanceof RegistryError || !(e instanceof Error) || e instanceof OciLayoutError) throw e;
       const code = e.code;
       const tlsBad = isTlsVerificationError(e);
@@ -3971,20 +4125,31 @@ var RegistryClient = class {
         ...where(image),
         operation,
         ...code ? { code } : {},
-        detail: `${e.message.trim()}; ${method} ${url.origin}${url.pathname}`,
-        ...tlsBad ? { fix: `trust the registry's CA: put it in ${this.agents.certsDirFor(url.host)}/ca.crt (Docker's convention) or the system trust store` } : code === "ENOTFOUND" ? { fix: `check the registry name "${image.registry}"` } : {},
+        detail: `${e.message.trim()}; ${method} ${url2.origin}${url2.pathname}`,
+        ...tlsBad ? { fix: `trust the registry's CA: put it in ${this.agents.certsDirFor(alsoTrust ?? url2.host)}/ca.crt (Docker's convention) or the system trust store` } : code === "ENOTFOUND" ? { fix: `check the registry name "${image.registry}"` } : {},
         cause: e
       });
     }
   }
-  errorFromResponse(image, operation, res, credentials) {
+  /**
+   * `sent`: the scopes the request needed and the Authorization it carried, so that a refusal can say which scope
+   * the token lacked (the challenge's scope when the registry names it, else what we asked for) and, when the
+   * token is a JWT with an access claim, what it did grant.
+   */
+  errorFromResponse(image, operation, res, credentials, sent) {
     const { code, detail } = summariseRegistryErrors(parseRegistryErrorBody(res.body));
     const retryAfter = header(res, "retry-after");
     let fix;
     if (res.status === 401 || res.status === 403) {
       const r = image.registry;
-      const insufficient = parseWwwAuthenticate(res.headers["www-authenticate"]).some((c) => c.params.error === "insufficient_scope");
-      fix = credentials ? res.status === 401 && !insufficient ? `the credentials for ${r} (from ${credentials.source}) were rejected; check the username and password/token, then log in again (docker login ${r}, or docker/login-action with registry: ${r})` : `the credentials for ${r} (from ${credentials.source}) are not allowed to do this${image.repository ? ` on ${image.repository}` : ""}; check the account's or token's permissions (e.g. packages: write for ghcr.io)` : `no credentials for ${r} were found in the docker config; run "docker login ${r}" (or docker/login-action with registry: ${r}) before this step`;
+      const insufficient = parseWwwAuthenticate(res.headers["www-authenticate"]).find((c) => c.params.error === "insufficient_scope");
+      const bearer = sent?.authorization?.startsWith("Bearer ") ? sent.authorization.slice("Bearer ".length) : void 0;
+      const granted = bearer !== void 0 ? tokenGrants(bearer) : void 0;
+      const needed = insufficient && challengeScopes(insufficient).length > 0 ? challengeScopes(insufficient) : sent?.needed ?? [];
+      const missing = missingScopes(needed, granted);
+      const grantedHere = granted?.filter((g) => missing.some((m) => m.slice(0, m.lastIndexOf(":")) === g.slice(0, g.lastIndexOf(":"))));
+      const scopeNote = granted && grantedHere && missing.length > 0 ? `: the token lacks ${missing.join(" ")} (it grants ${grantedHere.length > 0 ? grantedHere.join(" ") : "nothing there"})` : insufficient && needed.length > 0 ? `: the request needs ${mergeScopes(needed).join(" ")} (insufficient_scope)` : "";
+      fix = credentials ? res.status === 401 && !insufficient ? `the credentials for ${r} (from ${credentials.source}) were rejected; check the username and password/token, then log in again (docker login ${r}, or docker/login-action with registry: ${r})` : `the credentials for ${r} (from ${credentials.source}) are not allowed to do this${image.repository ? ` on ${image.repository}` : ""}${scopeNote}; check the account's or token's permissions (e.g. packages: write for ghcr.io)` : `no credentials for ${r} were found in the docker config; run "docker login ${r}" (or docker/login-action with registry: ${r}) before this step`;
     }
     return new RegistryError({
       ...where(image),
@@ -4016,7 +4181,7 @@ function createRegistryClient(deps) {
 }
 
 // packages/core/src/cosign/args.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // packages/core/src/cosign/identity.ts
 var REPOSITORY_INPUT = "repository";
@@ -4065,12 +4230,18 @@ function parseWorkflowPath(value) {
   if (/[@\s]/.test(v) || v.includes("..")) throw new InputError(WORKFLOW_INPUT, `"${value}" contains "@", ".." or whitespace`, fix);
   return v;
 }
+var SHA = /^[0-9a-f]{40}$/;
 function refRegexp(pattern) {
   const p = pattern.trim();
   if (p === "tags") return "refs/tags/.+";
   if (p === "branches") return "refs/heads/.+";
-  if (p === "any") return "refs/.+";
-  const fix = "use tags, branches, any, or one exact ref such as refs/tags/v1.2.3 or refs/heads/main";
+  if (p === "any") return "(?:refs/.+|[0-9a-f]{40})";
+  const fix = "use tags, branches, any, one exact ref such as refs/tags/v1.2.3 or refs/heads/main, or one commit as sha:<40 hex characters>";
+  if (p.startsWith("sha:") || SHA.test(p)) {
+    const sha = p.replace(/^sha:/, "");
+    if (!SHA.test(sha)) throw new InputError(WORKFLOW_REF_INPUT, `"${pattern}" is not sha: and a full 40-character lower-case commit SHA`, fix);
+    return sha;
+  }
   if (!p.startsWith("refs/") || p.length <= "refs/".length) throw new InputError(WORKFLOW_REF_INPUT, `"${pattern}" is not tags, branches, any or a full ref`, fix);
   if (/[\s\x00-\x1f\x7f~^:?*[\\]/.test(p) || p.includes("..") || p.endsWith("/") || p.endsWith(".lock")) {
     throw new InputError(WORKFLOW_REF_INPUT, `"${pattern}" is not a valid git ref`, fix);
@@ -4142,26 +4313,26 @@ function hasTopLevelAlternation(re) {
 }
 
 // packages/core/src/cosign/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var COSIGN_VERSION_INPUT = "cosign-version";
 var SUPPORTED_COSIGN_MAJORS = [2, 3];
 var VERSION_FIX = "give a released cosign version such as 3.0.6 or v3.0.6 (see https://github.com/sigstore/cosign/releases)";
 function parseCosignVersion(value, input = COSIGN_VERSION_INPUT) {
   const raw = value.trim();
   if (raw === "") throw new InputError(input, "is empty", VERSION_FIX);
-  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(raw) || import_semver2.default.valid(raw.replace(/^v/, "")) === null) {
+  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(raw) || import_semver3.default.valid(raw.replace(/^v/, "")) === null) {
     const why = /^(latest|main|\*|x)$/i.test(raw) || /[~^<>=x*]/i.test(raw) ? `"${raw}" is not an exact version (ranges and "latest" are not pinned)` : `"${raw}" is not a version`;
     throw new InputError(input, why, VERSION_FIX);
   }
   const version = raw.replace(/^v/, "");
-  const major2 = import_semver2.default.major(version);
+  const major2 = import_semver3.default.major(version);
   if (major2 < SUPPORTED_COSIGN_MAJORS[0]) {
     throw new InputError(input, `cosign ${version} is too old: cosign 1.x uses different flags and its keyless signatures do not verify with current Sigstore roots`, "use cosign 2.x or 3.x");
   }
   return version;
 }
 function assertSupportedMajor(version, input = COSIGN_VERSION_INPUT) {
-  const major2 = import_semver2.default.major(version);
+  const major2 = import_semver3.default.major(version);
   if (major2 < SUPPORTED_COSIGN_MAJORS[0] || major2 > SUPPORTED_COSIGN_MAJORS[SUPPORTED_COSIGN_MAJORS.length - 1]) {
     throw new InputError(
       input,
@@ -4176,6 +4347,8 @@ function assertSupportedMajor(version, input = COSIGN_VERSION_INPUT) {
 var KEY_INPUT = "key";
 var IDENTITY_INPUT = "certificate-identity";
 var ISSUER_INPUT = "certificate-oidc-issuer";
+var SOURCE_REF_INPUT = "source-ref";
+var TRIGGER_INPUT = "trigger";
 function major(version) {
   return assertSupportedMajor(parseCosignVersion(version));
 }
@@ -4188,12 +4361,22 @@ function checkRef(ref) {
   if (r === "" || r.startsWith("-") || /\s/.test(r)) throw new Error(`internal: image reference "${ref}" is empty, has whitespace or starts with "-"`);
   return r;
 }
+function checkUrl(value, input) {
+  let u;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new InputError(input, `"${value}" is not a URL`, "give an https:// URL");
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw new InputError(input, `"${value}" is not an http(s) URL`, "give an https:// URL");
+  return value;
+}
 function verifyArgs(o) {
   major(o.version);
   const ref = checkRef(o.ref);
   const args = ["verify"];
   if (o.key) {
-    if (o.identity || o.identityRegexp || o.githubWorkflowRepository) {
+    if (o.identity || o.identityRegexp || o.githubWorkflowRepository || o.githubWorkflowRef || o.githubWorkflowTrigger) {
       throw new InputError(IDENTITY_INPUT, "is set together with a public key", "key-based signatures carry no identity: give either a key, or identity + issuer for keyless signatures");
     }
     args.push(`--key=${refuseDash(o.key, KEY_INPUT, "key")}`);
@@ -4206,7 +4389,10 @@ function verifyArgs(o) {
     if (o.identityRegexp) args.push(`--certificate-identity-regexp=${anchorRegexp(o.identityRegexp)}`);
     args.push(`--certificate-oidc-issuer=${o.issuer}`);
     if (o.githubWorkflowRepository) args.push(`--certificate-github-workflow-repository=${parseRepository(o.githubWorkflowRepository).full}`);
+    if (o.githubWorkflowRef) args.push(`--certificate-github-workflow-ref=${refuseDash(o.githubWorkflowRef, SOURCE_REF_INPUT, "ref")}`);
+    if (o.githubWorkflowTrigger) args.push(`--certificate-github-workflow-trigger=${refuseDash(o.githubWorkflowTrigger, TRIGGER_INPUT, "trigger")}`);
   }
+  if (o.rekorUrl) args.push(`--rekor-url=${checkUrl(o.rekorUrl, "rekor-url")}`);
   if (o.insecureIgnoreTlog) args.push("--insecure-ignore-tlog=true");
   args.push("--", ref);
   return args;
@@ -4282,8 +4468,8 @@ function checksumFromFile(text, assetName) {
 // packages/core/src/cosign/install.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { chmod, readFile as readFile3, rm, writeFile } from "node:fs/promises";
-import path5 from "node:path";
+import { chmod as chmod2, readFile as readFile3, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import path6 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var tool_cache_exports = {};
@@ -4307,8 +4493,8 @@ import * as crypto from "crypto";
 import * as fs2 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
-var semver4 = __toESM(require_semver2(), 1);
-import * as os from "os";
+var semver5 = __toESM(require_semver2(), 1);
+import * as os2 from "os";
 import * as cp2 from "child_process";
 import * as fs from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
@@ -4353,14 +4539,14 @@ var _internal = {
 };
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter(this, void 0, void 0, function* () {
-    const platFilter = os.platform();
+    const platFilter = os2.platform();
     let result;
     let match;
     let file;
     for (const candidate of candidates) {
       const version = candidate.version;
       debug(`check ${version} satisfies ${versionSpec}`);
-      if (semver4.satisfies(version, versionSpec) && (!stable || candidate.stable === stable)) {
+      if (semver5.satisfies(version, versionSpec) && (!stable || candidate.stable === stable)) {
         file = candidate.files.find((item) => {
           debug(`${item.arch}===${archFilter} && ${item.platform}===${platFilter}`);
           let chk = item.arch === archFilter && item.platform === platFilter;
@@ -4369,7 +4555,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
             if (osVersion === item.platform_version) {
               chk = true;
             } else {
-              chk = semver4.satisfies(osVersion, item.platform_version);
+              chk = semver5.satisfies(osVersion, item.platform_version);
             }
           }
           return chk;
@@ -4389,7 +4575,7 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
   });
 }
 function _getOsVersion() {
-  const plat = os.platform();
+  const plat = os2.platform();
   let version = "";
   if (plat === "darwin") {
     version = cp2.execSync("sw_vers -productVersion").toString();
@@ -4410,9 +4596,9 @@ function _getOsVersion() {
 }
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os2 from "os";
-import * as path4 from "path";
-var semver5 = __toESM(require_semver2(), 1);
+import * as os3 from "os";
+import * as path5 from "path";
+var semver6 = __toESM(require_semver2(), 1);
 import * as stream from "stream";
 import * as util from "util";
 import { ok } from "assert";
@@ -4525,18 +4711,18 @@ var HTTPError = class extends Error {
 var IS_WINDOWS = process.platform === "win32";
 var IS_MAC = process.platform === "darwin";
 var userAgent = "actions/tool-cache";
-function downloadTool(url, dest, auth, headers) {
+function downloadTool(url2, dest, auth, headers) {
   return __awaiter3(this, void 0, void 0, function* () {
-    dest = dest || path4.join(_getTempDirectory(), crypto.randomUUID());
-    yield mkdirP(path4.dirname(dest));
-    debug(`Downloading ${url}`);
+    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
+    yield mkdirP(path5.dirname(dest));
+    debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
     const minSeconds = _getGlobal("TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS", 10);
     const maxSeconds = _getGlobal("TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS", 20);
     const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
     return yield retryHelper.execute(() => __awaiter3(this, void 0, void 0, function* () {
-      return yield downloadToolAttempt(url, dest || "", auth, headers);
+      return yield downloadToolAttempt(url2, dest || "", auth, headers);
     }), (err) => {
       if (err instanceof HTTPError && err.httpStatusCode) {
         if (err.httpStatusCode < 500 && err.httpStatusCode !== 408 && err.httpStatusCode !== 429) {
@@ -4547,7 +4733,7 @@ function downloadTool(url, dest, auth, headers) {
     });
   });
 }
-function downloadToolAttempt(url, dest, auth, headers) {
+function downloadToolAttempt(url2, dest, auth, headers) {
   return __awaiter3(this, void 0, void 0, function* () {
     if (fs2.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
@@ -4562,10 +4748,10 @@ function downloadToolAttempt(url, dest, auth, headers) {
       }
       headers.authorization = auth;
     }
-    const response = yield http2.get(url, headers);
+    const response = yield http2.get(url2, headers);
     if (response.message.statusCode !== 200) {
       const err = new HTTPError(response.message.statusCode);
-      debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+      debug(`Failed to download from "${url2}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
       throw err;
     }
     const pipeline3 = util.promisify(stream.pipeline);
@@ -4618,7 +4804,7 @@ function extract7z(file, dest, _7zPath) {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path4.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -4781,8 +4967,8 @@ function extractZipNix(file, dest) {
 }
 function cacheDir(sourceDir, tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    version = semver5.clean(version) || version;
-    arch2 = arch2 || os2.arch();
+    version = semver6.clean(version) || version;
+    arch2 = arch2 || os3.arch();
     debug(`Caching tool ${tool} ${version} ${arch2}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs2.statSync(sourceDir).isDirectory()) {
@@ -4790,7 +4976,7 @@ function cacheDir(sourceDir, tool, version, arch2) {
     }
     const destPath = yield _createToolPath(tool, version, arch2);
     for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path4.join(sourceDir, itemName);
+      const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version, arch2);
@@ -4799,15 +4985,15 @@ function cacheDir(sourceDir, tool, version, arch2) {
 }
 function cacheFile(sourceFile, targetFile, tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    version = semver5.clean(version) || version;
-    arch2 = arch2 || os2.arch();
+    version = semver6.clean(version) || version;
+    arch2 = arch2 || os3.arch();
     debug(`Caching tool ${tool} ${version} ${arch2}`);
     debug(`source file: ${sourceFile}`);
     if (!fs2.statSync(sourceFile).isFile()) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version, arch2);
-    const destPath = path4.join(destFolder, targetFile);
+    const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version, arch2);
@@ -4821,7 +5007,7 @@ function find(toolName, versionSpec, arch2) {
   if (!versionSpec) {
     throw new Error("versionSpec parameter is required");
   }
-  arch2 = arch2 || os2.arch();
+  arch2 = arch2 || os3.arch();
   if (!isExplicitVersion(versionSpec)) {
     const localVersions = findAllVersions(toolName, arch2);
     const match = evaluateVersions(localVersions, versionSpec);
@@ -4829,8 +5015,8 @@ function find(toolName, versionSpec, arch2) {
   }
   let toolPath = "";
   if (versionSpec) {
-    versionSpec = semver5.clean(versionSpec) || "";
-    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec, arch2);
+    versionSpec = semver6.clean(versionSpec) || "";
+    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch2);
     debug(`checking cache: ${cachePath}`);
     if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch2}`);
@@ -4843,13 +5029,13 @@ function find(toolName, versionSpec, arch2) {
 }
 function findAllVersions(toolName, arch2) {
   const versions = [];
-  arch2 = arch2 || os2.arch();
-  const toolPath = path4.join(_getCacheDirectory(), toolName);
+  arch2 = arch2 || os3.arch();
+  const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs2.existsSync(toolPath)) {
     const children = fs2.readdirSync(toolPath);
     for (const child of children) {
       if (isExplicitVersion(child)) {
-        const fullPath = path4.join(toolPath, child, arch2 || "");
+        const fullPath = path5.join(toolPath, child, arch2 || "");
         if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
           versions.push(child);
         }
@@ -4893,7 +5079,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   });
 }
 function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-  return __awaiter3(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os2.arch()) {
+  return __awaiter3(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os3.arch()) {
     const match = yield _findMatch(versionSpec, stable, manifest, archFilter);
     return match;
   });
@@ -4901,7 +5087,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter3(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path4.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -4909,7 +5095,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver5.clean(version) || version, arch2 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -4919,15 +5105,15 @@ function _createToolPath(tool, version, arch2) {
   });
 }
 function _completeToolPath(tool, version, arch2) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver5.clean(version) || version, arch2 || "");
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
 }
 function isExplicitVersion(versionSpec) {
-  const c = semver5.clean(versionSpec) || "";
+  const c = semver6.clean(versionSpec) || "";
   debug(`isExplicit: ${c}`);
-  const valid2 = semver5.valid(c) != null;
+  const valid2 = semver6.valid(c) != null;
   debug(`explicit? ${valid2}`);
   return valid2;
 }
@@ -4935,14 +5121,14 @@ function evaluateVersions(versions, versionSpec) {
   let version = "";
   debug(`evaluating ${versions.length} versions`);
   versions = versions.sort((a, b) => {
-    if (semver5.gt(a, b)) {
+    if (semver6.gt(a, b)) {
       return 1;
     }
     return -1;
   });
   for (let i = versions.length - 1; i >= 0; i--) {
     const potential = versions[i];
-    const satisfied = semver5.satisfies(potential, versionSpec);
+    const satisfied = semver6.satisfies(potential, versionSpec);
     if (satisfied) {
       version = potential;
       break;
@@ -4980,12 +5166,12 @@ var TOOL_NAME = "cosign";
 var BINARY_NAME = "cosign";
 var SIDECAR_NAME = "cosign.verified.json";
 var ChecksumMismatchError = class extends Error {
-  constructor(url, expected, actual, verifiedBy) {
+  constructor(url2, expected, actual, verifiedBy) {
     const from = verifiedBy === "input" ? `the ${COSIGN_SHA256_INPUT} input` : verifiedBy === "table" ? "the pinned checksum table" : "the release's cosign_checksums.txt";
     super(
-      `refusing the cosign binary downloaded from ${url}: its SHA-256 is ${actual}, but ${from} expects ${expected}. The file was deleted and nothing was cached or run. ` + (verifiedBy === "input" ? `Check ${COSIGN_SHA256_INPUT} (it must be the digest of cosign-linux-<arch> for this version), or whether the mirror serves a different file.` : "The download was corrupted or replaced; retry, and if it persists report it.")
+      `refusing the cosign binary downloaded from ${url2}: its SHA-256 is ${actual}, but ${from} expects ${expected}. The file was deleted and nothing was cached or run. ` + (verifiedBy === "input" ? `Check ${COSIGN_SHA256_INPUT} (it must be the digest of cosign-linux-<arch> for this version), or whether the mirror serves a different file.` : "The download was corrupted or replaced; retry, and if it persists report it.")
     );
-    this.url = url;
+    this.url = url2;
     this.expected = expected;
     this.actual = actual;
     this.verifiedBy = verifiedBy;
@@ -5013,9 +5199,9 @@ function parseCosignSha256(value, input = COSIGN_SHA256_INPUT) {
   return v.toLowerCase();
 }
 var HttpStatusError = class extends Error {
-  constructor(url, httpStatusCode) {
-    super(`GET ${url} answered HTTP ${httpStatusCode}`);
-    this.url = url;
+  constructor(url2, httpStatusCode) {
+    super(`GET ${url2} answered HTTP ${httpStatusCode}`);
+    this.url = url2;
     this.httpStatusCode = httpStatusCode;
   }
   url;
@@ -5035,24 +5221,24 @@ function isTransientDownloadError(error) {
   return /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network|timeout/i.test(errorMessage(error));
 }
 var DEFAULT_RETRY = { attempts: 3, delaysMs: [2e3, 8e3] };
-async function withRetry2(what, url, fn, opts) {
+async function withRetry2(what, url2, fn, opts) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       const status = statusOf(error);
-      if (status === 404) throw new Error(`${what} not found at ${url} (HTTP 404): check that cosign-version names a published release and that the mirror has it`, { cause: error });
-      if (!isTransientDownloadError(error)) throw new Error(`${what} from ${url} failed: ${errorMessage(error)}`, { cause: error });
-      if (attempt >= opts.attempts) throw new Error(`${what} from ${url} failed after ${attempt} attempts: ${errorMessage(error)}`, { cause: error });
+      if (status === 404) throw new Error(`${what} not found at ${url2} (HTTP 404): check that cosign-version names a published release and that the mirror has it`, { cause: error });
+      if (!isTransientDownloadError(error)) throw new Error(`${what} from ${url2} failed: ${errorMessage(error)}`, { cause: error });
+      if (attempt >= opts.attempts) throw new Error(`${what} from ${url2} failed after ${attempt} attempts: ${errorMessage(error)}`, { cause: error });
       const wait = opts.delaysMs[Math.min(attempt - 1, opts.delaysMs.length - 1)] ?? 0;
-      opts.log(`${what} from ${url} failed (${errorMessage(error)}); retrying in ${Math.round(wait / 1e3)}s (attempt ${attempt + 1} of ${opts.attempts})`);
+      opts.log(`${what} from ${url2} failed (${errorMessage(error)}); retrying in ${Math.round(wait / 1e3)}s (attempt ${attempt + 1} of ${opts.attempts})`);
       await opts.sleep(wait);
     }
   }
 }
 async function readSidecar(dir) {
   try {
-    const v = JSON.parse(await readFile3(path5.join(dir, SIDECAR_NAME), "utf8"));
+    const v = JSON.parse(await readFile3(path6.join(dir, SIDECAR_NAME), "utf8"));
     if (typeof v.sha256 === "string" && /^[0-9a-f]{64}$/.test(v.sha256) && (v.verifiedBy === "table" || v.verifiedBy === "input" || v.verifiedBy === "release-checksums") && typeof v.url === "string") {
       return { sha256: v.sha256, verifiedBy: v.verifiedBy, url: v.url };
     }
@@ -5071,7 +5257,7 @@ async function installCosign(opts) {
   const arch2 = opts.arch ?? cosignArch();
   const baseUrl = parseBaseUrl(opts.baseUrl ?? COSIGN_RELEASES_URL);
   const asset = cosignAssetName(arch2);
-  const url = `${baseUrl}/v${version}/${asset}`;
+  const url2 = `${baseUrl}/v${version}/${asset}`;
   const pinned = pinnedChecksum(version, arch2);
   if (inputSha && pinned && inputSha !== pinned) {
     deps.warn(`${COSIGN_SHA256_INPUT} (${inputSha}) differs from the official digest of cosign ${version} ${asset} (${pinned}); using ${COSIGN_SHA256_INPUT} as asked (expected only for a mirror that serves its own build)`);
@@ -5080,13 +5266,13 @@ async function installCosign(opts) {
   const pinnedBy = inputSha ? "input" : pinned ? "table" : void 0;
   const cachedDir = deps.tc.find(TOOL_NAME, version, arch2);
   if (cachedDir) {
-    const cachedPath2 = path5.join(cachedDir, BINARY_NAME);
+    const cachedPath2 = path6.join(cachedDir, BINARY_NAME);
     const sidecar2 = await readSidecar(cachedDir);
     const want = expectedPinned ?? sidecar2?.sha256;
     const got = want ? await deps.hashFile(cachedPath2).catch(() => "") : "";
     if (want && got === want) {
       deps.log(`cosign ${version} found in the tool cache at ${cachedPath2} (SHA-256 ${got} verified again)`);
-      return { path: cachedPath2, version, cacheHit: true, verifiedBy: pinnedBy ?? sidecar2.verifiedBy, sha256: got, url: sidecar2?.url ?? url };
+      return { path: cachedPath2, version, cacheHit: true, verifiedBy: pinnedBy ?? sidecar2.verifiedBy, sha256: got, url: sidecar2?.url ?? url2 };
     }
     deps.warn(
       want ? `the cached cosign ${version} at ${cachedPath2} does not have the expected SHA-256 (${want}, got ${got || "unreadable"}); downloading it again` : `the cached cosign ${version} at ${cachedPath2} carries no record of its verification; downloading it again`
@@ -5108,29 +5294,29 @@ async function installCosign(opts) {
       `cosign ${version} is not in this action's pinned checksum table, so it is verified against ${sumsUrl} only. That protects against a corrupted download, not against a compromised release (whoever can replace the binary can replace the checksum file). To pin it, set ${COSIGN_SHA256_INPUT}: ${expected} after checking that value against a source you trust, or use a cosign-version from the table.`
     );
   }
-  deps.log(`downloading cosign ${version} from ${url}`);
-  const downloaded = await withRetry2(`cosign ${version} (${asset})`, url, () => deps.tc.downloadTool(url), { ...retry, sleep: sleep2, log: deps.log });
+  deps.log(`downloading cosign ${version} from ${url2}`);
+  const downloaded = await withRetry2(`cosign ${version} (${asset})`, url2, () => deps.tc.downloadTool(url2), { ...retry, sleep: sleep2, log: deps.log });
   let actual;
   try {
     actual = await deps.hashFile(downloaded);
   } catch (error) {
-    await rm(downloaded, { force: true });
+    await rm2(downloaded, { force: true });
     throw new Error(`could not hash the downloaded cosign ${downloaded}: ${errorMessage(error)}`, { cause: error });
   }
   if (actual !== expected) {
-    await rm(downloaded, { force: true });
-    throw new ChecksumMismatchError(url, expected, actual, verifiedBy);
+    await rm2(downloaded, { force: true });
+    throw new ChecksumMismatchError(url2, expected, actual, verifiedBy);
   }
   deps.log(`SHA-256 ${actual} of ${asset} matches (${verifiedBy === "input" ? COSIGN_SHA256_INPUT : verifiedBy === "table" ? "pinned table" : "release checksum file"})`);
-  await chmod(downloaded, 493);
+  await chmod2(downloaded, 493);
   const dir = await deps.tc.cacheFile(downloaded, BINARY_NAME, TOOL_NAME, version, arch2);
-  const cachedPath = path5.join(dir, BINARY_NAME);
-  await chmod(cachedPath, 493);
-  const sidecar = { sha256: actual, verifiedBy, url };
-  await writeFile(path5.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
+  const cachedPath = path6.join(dir, BINARY_NAME);
+  await chmod2(cachedPath, 493);
+  const sidecar = { sha256: actual, verifiedBy, url: url2 };
+  await writeFile2(path6.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
 `);
-  await rm(downloaded, { force: true });
-  return { path: cachedPath, version, cacheHit: false, verifiedBy, sha256: actual, url };
+  await rm2(downloaded, { force: true });
+  return { path: cachedPath, version, cacheHit: false, verifiedBy, sha256: actual, url: url2 };
 }
 function parseBaseUrl(value) {
   let u;
@@ -5148,12 +5334,12 @@ function sha256File(file) {
     createReadStream2(file, { highWaterMark: 4 * 1024 * 1024 }).on("error", reject).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve(hash.digest("hex")));
   });
 }
-async function fetchTextHttp(url) {
+async function fetchTextHttp(url2) {
   const http2 = new HttpClient("multi-arch-of-madness/cosign-installer", [], { allowRetries: false });
-  const res = await http2.get(url);
+  const res = await http2.get(url2);
   const body = await res.readBody();
   const code = res.message.statusCode ?? 0;
-  if (code !== 200) throw new HttpStatusError(url, code);
+  if (code !== 200) throw new HttpStatusError(url2, code);
   return body;
 }
 function defaultInstallDeps(overrides = {}) {
@@ -5281,9 +5467,7 @@ async function verifyWithRetries(what, run, deps) {
   }
 }
 
-// packages/core/src/sign/cosign-setup.ts
-import { chmod as chmod2, mkdtemp, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+// packages/core/src/cosign/setup.ts
 function readCosignInstallInputs(read) {
   const baseUrl = read("cosign-base-url") || COSIGN_RELEASES_URL;
   if (!/^https?:\/\/[^\s]+$/.test(baseUrl)) throw new InputError("cosign-base-url", `"${baseUrl}" is not an http(s) URL`, `use ${COSIGN_RELEASES_URL} or your mirror's URL`);
@@ -5299,18 +5483,53 @@ async function setupCosign(inputs, deps) {
 function isPem(key) {
   return key.includes("-----BEGIN");
 }
-async function materialiseKey(key, tmpDir, name) {
+async function materialiseKey(key, scratch, name) {
   if (!isPem(key)) return key;
-  const dir = await mkdtemp(path6.join(tmpDir, "moam-key-"));
-  const file = path6.join(dir, name);
-  await writeFile2(file, key.endsWith("\n") ? key : `${key}
-`, { mode: 384 });
-  await chmod2(file, 384);
-  return file;
+  return scratch.write(name, key.endsWith("\n") ? key : `${key}
+`);
+}
+
+// packages/core/src/cosign/trust.ts
+import { existsSync as existsSync3 } from "node:fs";
+var MATERIAL = [
+  ["fulcioRoot", "fulcio-root", "SIGSTORE_ROOT_FILE", "the root (and intermediate) certificates of your Fulcio, PEM content or a path"],
+  ["rekorPublicKey", "rekor-public-key", "SIGSTORE_REKOR_PUBLIC_KEY", "your Rekor's public key, PEM content or a path"],
+  ["ctLogPublicKey", "ct-log-public-key", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", "your certificate transparency log's public key, PEM content or a path"]
+];
+function url(read, name) {
+  const v = read(name);
+  if (v && !/^https?:\/\/\S+$/.test(v)) throw new InputError(name, `"${v}" is not an http(s) URL`, "give the base URL of your Sigstore service, or leave it empty for the public instance");
+  return v || void 0;
+}
+function readSigstoreTrustInputs(read, opts) {
+  const out = {};
+  if (opts.fulcioUrl) {
+    const f = url(read, "fulcio-url");
+    if (f) out.fulcioUrl = f;
+  }
+  const r = url(read, "rekor-url");
+  if (r) out.rekorUrl = r;
+  for (const [key, input, , what] of MATERIAL) {
+    const v = read(input);
+    if (!v) continue;
+    if (!isPem(v) && (v.startsWith("-") || !existsSync3(v))) throw new InputError(input, `"${v.slice(0, 80)}" is neither PEM content nor a file that exists`, `give ${what}`);
+    out[key] = v;
+  }
+  return out;
+}
+async function sigstoreTrustEnv(trust, scratch) {
+  const env = {};
+  for (const [key, , variable] of MATERIAL) {
+    const v = trust[key];
+    if (!v) continue;
+    env[variable] = isPem(v) ? await scratch.write(`${variable.toLowerCase()}.pem`, v.endsWith("\n") ? v : `${v}
+`) : v;
+  }
+  return env;
 }
 
 // packages/core/src/sign/inputs.ts
-var import_semver4 = __toESM(require_semver2(), 1);
+var import_semver5 = __toESM(require_semver2(), 1);
 
 // packages/core/src/verify/inputs.ts
 var GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
@@ -5322,12 +5541,23 @@ var KEYLESS_ONLY = [
   ["certificate-oidc-issuer", GITHUB_OIDC_ISSUER],
   ["workflow", DEFAULT_WORKFLOW],
   ["workflow-repository", ""],
-  ["ref-pattern", DEFAULT_REF_PATTERN]
+  ["ref-pattern", DEFAULT_REF_PATTERN],
+  ["source-ref", ""],
+  ["trigger", ""]
 ];
+function parseSourceRef(value) {
+  const v = value.trim();
+  if (!/^refs\/(tags|heads|pull)\/./.test(v) || /[\s\x00-\x1f\x7f~^:?*[\\]/.test(v) || v.includes("..") || v.endsWith("/")) {
+    throw new InputError("source-ref", `"${v}" is not a full git ref`, "give the ref the release was triggered on, e.g. refs/tags/v1.2.3 (in a workflow: ${{ github.ref }})");
+  }
+  return v;
+}
 function readVerifyInputs(read, env) {
   const p = new Problems();
   const image = p.collect(() => parseImageReference(requireInput(read, "image", "ghcr.io/owner/app:1.2.3"), "image"));
   const platforms = p.collect(() => read("platforms") ? parsePlatforms(parseList(read("platforms"))) : void 0);
+  const exactPlatforms = p.collect(() => parseBoolean(read("exact-platforms"), "exact-platforms", false));
+  if (exactPlatforms && !read("platforms")) p.add('Input "exact-platforms": is true but platforms is empty. Fix: list the platforms the image must hold, or remove exact-platforms');
   const key = read("key") || void 0;
   if (key?.startsWith("-") && !isPem(key)) p.add(`Input "key": "${key}" starts with "-"; a key is a path, a PEM public key, env://VAR or a KMS URI, never a flag. Fix: give the public key the images were signed with`);
   if (key) {
@@ -5348,6 +5578,14 @@ function readVerifyInputs(read, env) {
   const exact = read("certificate-identity");
   const regexp = read("certificate-identity-regexp");
   if (exact && regexp) p.add('Input "certificate-identity-regexp": is set together with certificate-identity. Fix: give only one of them');
+  p.collect(() => {
+    if (!exact || key || !read("workflow-repository")) return;
+    const workflowRepository = parseRepository(read("workflow-repository"), "workflow-repository").full;
+    const expected = buildIdentityRegexp({ ...env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}, workflowRepository, workflowPath: read("workflow") || DEFAULT_WORKFLOW, refPattern: read("ref-pattern") || DEFAULT_REF_PATTERN });
+    if (!new RegExp(expected).test(exact)) {
+      throw new InputError("certificate-identity", `"${exact}" is not ${read("workflow") || DEFAULT_WORKFLOW} of ${workflowRepository} at a ref that ref-pattern ${read("ref-pattern") || DEFAULT_REF_PATTERN} accepts (${expected})`, "pass the identity of that workflow (e.g. the signer-identity output of sign-recursive in it), or fix workflow, workflow-repository and ref-pattern");
+    }
+  });
   const identityRegexp = p.collect(() => {
     if (exact || key) return void 0;
     if (regexp) return anchorRegexp(regexp, "certificate-identity-regexp");
@@ -5355,25 +5593,40 @@ function readVerifyInputs(read, env) {
     const workflowRepository = read("workflow-repository") ? parseRepository(read("workflow-repository"), "workflow-repository").full : repository;
     return buildIdentityRegexp({ ...env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}, workflowRepository, workflowPath: read("workflow") || DEFAULT_WORKFLOW, refPattern: read("ref-pattern") || DEFAULT_REF_PATTERN });
   });
-  const requireAttestations = p.collect(
-    () => parseList(read("require-attestations") === "" ? "provenance,sbom" : read("require-attestations")).filter((a) => a !== "none").map((a) => {
+  const requireAttestations = p.collect(() => {
+    const kinds = parseList(read("require-attestations"));
+    if (kinds.includes("none") && kinds.length > 1) throw new InputError("require-attestations", `"${read("require-attestations")}" lists none together with ${kinds.filter((k) => k !== "none").join(", ")}`, "give none (or leave it empty) for no attestations, or list provenance and/or sbom");
+    return [...new Set(kinds.filter((a) => a !== "none"))].map((a) => {
       if (a !== "provenance" && a !== "sbom") throw new InputError("require-attestations", `"${a}" is not an attestation kind`, "list provenance and/or sbom, or none");
       return a;
-    })
-  );
+    });
+  });
+  const sourceRef = p.collect(() => read("source-ref") ? parseSourceRef(read("source-ref")) : void 0);
+  const trigger = p.collect(() => {
+    const t = read("trigger");
+    if (t && !/^[a-z][a-z_]*$/.test(t)) throw new InputError("trigger", `"${t}" is not an event name`, "give the event that triggered the signing run, e.g. push (in a workflow: ${{ github.event_name }})");
+    return t || void 0;
+  });
   const insecureIgnoreTlog = p.collect(() => parseBoolean(read("insecure-ignore-tlog"), "insecure-ignore-tlog", false));
+  const requireGithubHosted = p.collect(() => parseBoolean(read("require-github-hosted"), "require-github-hosted", false));
+  const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: false }));
   const cosign = p.collect(() => readCosignInstallInputs(read));
   p.throwIfAny("invalid inputs");
   return {
     image,
     ...platforms ? { platforms } : {},
+    exactPlatforms,
     issuer,
     ...exact ? { identity: exact } : {},
     ...identityRegexp ? { identityRegexp } : {},
     ...repository ? { repository } : {},
     ...key ? { key } : {},
+    ...sourceRef ? { sourceRef } : {},
+    ...trigger ? { trigger } : {},
     requireAttestations,
+    requireGithubHosted,
     insecureIgnoreTlog,
+    trust,
     cosign
   };
 }
@@ -5383,20 +5636,82 @@ var PREDICATES = {
   provenance: /^https:\/\/slsa\.dev\/provenance\//,
   sbom: /^https:\/\/spdx\.dev\/Document/
 };
-async function cosignVerify(cosign, ref, inputs, key, deps) {
+async function cosignVerify(cosign, ref, inputs, key, trustEnv, deps) {
   const args = verifyArgs({
     version: cosign.version,
     ref,
-    ...key ? { key } : { issuer: inputs.issuer, ...inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp }, ...inputs.repository ? { githubWorkflowRepository: inputs.repository } : {} },
+    ...key ? { key } : {
+      issuer: inputs.issuer,
+      ...inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp },
+      ...inputs.repository ? { githubWorkflowRepository: inputs.repository } : {},
+      ...inputs.sourceRef ? { githubWorkflowRef: inputs.sourceRef } : {},
+      ...inputs.trigger ? { githubWorkflowTrigger: inputs.trigger } : {}
+    },
+    ...inputs.trust.rekorUrl ? { rekorUrl: inputs.trust.rekorUrl } : {},
     insecureIgnoreTlog: inputs.insecureIgnoreTlog
   });
-  return verifyWithRetries(`cosign verify ${ref}`, () => runCosignVerify(deps.exec, cosign.path, args, deps.env), deps);
+  return verifyWithRetries(`cosign verify ${ref}`, () => runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...trustEnv }), deps);
 }
 async function attestationsOf(deps, inputs, attDigest) {
   if (!attDigest) return { provenance: false, sbom: false };
   const m = await deps.registry.getManifest(inputs.image.image, attDigest);
   const types = (m.json.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"] ?? "");
   return { provenance: types.some((t) => PREDICATES.provenance.test(t)), sbom: types.some((t) => PREDICATES.sbom.test(t)) };
+}
+function checkSingleManifestPlatform(actual, expected) {
+  return expected.filter((p) => p !== actual).map((p) => `the image is a single ${actual} manifest, so it has no ${p} manifest`);
+}
+function unfindableAttestations(ref, kinds) {
+  return `${ref} is a single platform manifest: its ${kinds.join(" and ")} attestations are kept in the image index that references it, which cannot be found from the manifest alone. Verify the index (by its tag or index digest) to check them, or set require-attestations: none to check only this manifest's signature and platform`;
+}
+async function plan(inputs, digest, deps) {
+  const { image } = inputs.image;
+  const root = await deps.registry.getManifest(image, digest);
+  const wanted = inputs.platforms?.map(formatPlatform);
+  if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
+    const index = root.json;
+    const targets = [{ digest, kind: "index", attestations: { from: "not-required" } }];
+    for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: "platform", platform: e.platform, attestations: { from: "index", ...e.attestation ? { digest: e.attestation.digest } : {} } });
+    const problems = inputs.platforms ? checkIndex(index, inputs.platforms, { requireAttestations: false, exact: inputs.exactPlatforms }).problems : [];
+    if (inputs.requireGithubHosted) problems.push(...await builtWhere(inputs, digest, index.annotations, targets.slice(1), deps));
+    return { targets, problems };
+  }
+  const p = platformFromOci(await deps.registry.platformOf(image, digest));
+  const platform2 = p ? formatPlatform(p) : "unknown";
+  const annotations = root.json.annotations;
+  return {
+    targets: [{ digest, kind: "manifest", platform: platform2, attestations: { from: "unknown" } }],
+    problems: [...wanted ? checkSingleManifestPlatform(platform2, wanted) : [], ...inputs.requireGithubHosted ? [githubHostedProblem(`manifest ${platform2} ${digest}`, annotations)].filter((x) => !!x) : []]
+  };
+}
+async function builtWhere(inputs, digest, indexAnnotations, platforms, deps) {
+  const each = await Promise.all(
+    platforms.map(async (t) => githubHostedProblem(`${t.kind} ${t.platform ?? ""} ${t.digest}`, (await deps.registry.getManifest(inputs.image.image, t.digest)).json.annotations))
+  );
+  return [githubHostedProblem(`index ${digest}`, indexAnnotations), ...each].filter((x) => !!x);
+}
+async function verifyTarget(t, inputs, cosignReady, key, trustEnv, deps) {
+  const { image } = inputs.image;
+  const ref = byDigest(image, t.digest);
+  const [outcome, attestations] = await Promise.all([
+    Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, trustEnv, deps)),
+    t.attestations.from === "index" ? attestationsOf(deps, inputs, t.attestations.digest) : Promise.resolve(void 0)
+  ]);
+  const report = { digest: t.digest, kind: t.kind, ...t.platform ? { platform: t.platform } : {}, verified: outcome.status === "verified", problems: [] };
+  if (outcome.status === "verified") {
+    const sig = outcome.signatures.find((s) => s.dockerManifestDigest === t.digest) ?? outcome.signatures[0];
+    Object.assign(report, { identity: sig?.subject, issuer: sig?.issuer, workflowRef: sig?.githubWorkflowRef, workflowRepository: sig?.githubWorkflowRepository });
+  } else {
+    report.reason = `${outcome.status}: ${outcome.reason}`;
+    report.problems.push(`${t.kind}${t.platform ? ` ${t.platform}` : ""} ${t.digest}: signature not verified (${report.reason})`);
+  }
+  if (attestations) {
+    report.attestations = attestations;
+    for (const need of inputs.requireAttestations) if (!attestations[need]) report.problems.push(`${t.platform} ${t.digest}: no ${need} attestation`);
+  } else if (t.attestations.from === "unknown" && inputs.requireAttestations.length > 0) {
+    report.problems.push(unfindableAttestations(ref, inputs.requireAttestations));
+  }
+  return report;
 }
 async function verifyImage(inputs, cosignReady, deps) {
   const { image } = inputs.image;
@@ -5406,39 +5721,10 @@ async function verifyImage(inputs, cosignReady, deps) {
     if (!head || !isDigest(head.digest)) throw new Error(`${formatReference(inputs.image)} does not exist in the registry`);
     digest = head.digest;
   }
-  const root = await deps.registry.getManifest(image, digest);
-  const key = inputs.key ? await materialiseKey(inputs.key, deps.tmpDir, "cosign.pub") : void 0;
-  const problems = [];
-  const targets = [];
-  if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
-    const index = root.json;
-    targets.push({ digest, kind: "index" });
-    for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: "platform", platform: e.platform, ...e.attestation ? { attestation: e.attestation.digest } : {} });
-    if (inputs.platforms) problems.push(...checkIndex(index, inputs.platforms, { requireAttestations: false }).problems);
-  } else {
-    targets.push({ digest, kind: "manifest" });
-  }
-  const digests = await Promise.all(
-    targets.map(async (t) => {
-      const [outcome, attestations] = await Promise.all([
-        Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, byDigest(image, t.digest), inputs, key, deps)),
-        t.kind === "platform" ? attestationsOf(deps, inputs, t.attestation) : Promise.resolve(void 0)
-      ]);
-      const report = { digest: t.digest, kind: t.kind, ...t.platform ? { platform: t.platform } : {}, verified: outcome.status === "verified", problems: [] };
-      if (outcome.status === "verified") {
-        const sig = outcome.signatures.find((s) => s.dockerManifestDigest === t.digest) ?? outcome.signatures[0];
-        Object.assign(report, { identity: sig?.subject, issuer: sig?.issuer, workflowRef: sig?.githubWorkflowRef, workflowRepository: sig?.githubWorkflowRepository });
-      } else {
-        report.reason = `${outcome.status}: ${outcome.reason}`;
-        report.problems.push(`${t.kind}${t.platform ? ` ${t.platform}` : ""} ${t.digest}: signature not verified (${report.reason})`);
-      }
-      if (attestations) {
-        report.attestations = attestations;
-        for (const need of inputs.requireAttestations) if (!attestations[need]) report.problems.push(`${t.platform} ${t.digest}: no ${need} attestation`);
-      }
-      return report;
-    })
-  );
+  const key = inputs.key ? await materialiseKey(inputs.key, deps.scratch, "cosign.pub") : void 0;
+  const trustEnv = await sigstoreTrustEnv(inputs.trust, deps.scratch);
+  const { targets, problems } = await plan(inputs, digest, deps);
+  const digests = await Promise.all(targets.map((t) => verifyTarget(t, inputs, cosignReady, key, trustEnv, deps)));
   problems.push(...digests.flatMap((d) => d.problems));
   return { image: formatReference(inputs.image), digest, verified: problems.length === 0, digests, problems };
 }
@@ -5469,7 +5755,7 @@ function renderVerifySummary(report, expected) {
 }
 
 // actions/verify/src/main.ts
-await runAction("verify", async () => {
+await runAction("verify", async ({ scratch }) => {
   const env = process.env;
   const exec2 = createExec({ log: info });
   const inputs = readVerifyInputs(envInputs(env), env);
@@ -5479,7 +5765,7 @@ await runAction("verify", async () => {
   cosign.catch(() => void 0);
   const registry = createRegistryClient({ env, exec: exec2, log: info });
   try {
-    const report = await verifyImage(inputs, cosign, { exec: exec2, env, registry, sleep, log: actionLogger, tmpDir: env.RUNNER_TEMP || process.cwd() });
+    const report = await verifyImage(inputs, cosign, { exec: exec2, env, registry, sleep, log: actionLogger, scratch });
     setOutput("digest", report.digest);
     setOutput("verified", String(report.verified));
     setOutput("report", JSON.stringify(report));
