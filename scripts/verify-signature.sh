@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Verifies a released image the way a consumer should: the index and every platform manifest, by
-# digest, against an anchored certificate identity, the GitHub OIDC issuer and the repository claim.
+# digest, against an anchored certificate identity, the GitHub OIDC issuer, the repository that
+# released it and (when given) the exact ref and event that triggered the release.
 #
 # Usage: scripts/verify-signature.sh <tag|sha256:digest>
 # Environment (all optional):
 #   IMAGE                 image name without tag      (default ghcr.io/moam-project/multi-arch-of-madness)
 #   REPOSITORY            repository that released it (default moam-project/multi-arch-of-madness)
-#   WORKFLOW_REPOSITORY   repository of the signing workflow (default: REPOSITORY; the reusable
-#                         workflow's repository when a caller used it)
-#   WORKFLOW              signing workflow path       (default .github/workflows/release.yml)
-#   REF_PATTERN           refs allowed to sign, regexp (default refs/tags/.+)
+#   WORKFLOW_REPOSITORY   repository of the signing workflow (default: REPOSITORY). Released through our
+#                         reusable workflow: moam-project/multi-arch-of-madness
+#   WORKFLOW              signing workflow path (default .github/workflows/release.yml; through the
+#                         reusable workflow: .github/workflows/multi-arch.yml)
+#   REF_PATTERN           refs of the signing workflow allowed, a regexp (default refs/tags/.+). A
+#                         caller that pins the reusable workflow by SHA: [0-9a-f]{40}, or that SHA
+#   SOURCE_REF            the exact ref that triggered the release in REPOSITORY, e.g. refs/tags/v1.2.3
+#                         (the certificate's GitHub Workflow Ref; through the reusable workflow it is
+#                         the caller's ref, so it pins what was released)
+#   TRIGGER               the event that triggered it, e.g. push
 #   ISSUER                OIDC issuer (default https://token.actions.githubusercontent.com)
-#   COSIGN_FLAGS          extra cosign flags, e.g. --insecure-ignore-tlog=true for private deployments
+#   COSIGN_FLAGS          extra cosign flags, e.g. --rekor-url=... for a private deployment (its trust
+#                         material through SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY,
+#                         SIGSTORE_CT_LOG_PUBLIC_KEY_FILE)
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ -z "$1" ]; then
@@ -26,6 +35,8 @@ workflow=${WORKFLOW:-.github/workflows/release.yml}
 ref_pattern=${REF_PATTERN:-refs/tags/.+}
 issuer=${ISSUER:-https://token.actions.githubusercontent.com}
 read -r -a extra <<<"${COSIGN_FLAGS:-}"
+[ -n "${SOURCE_REF:-}" ] && extra+=(--certificate-github-workflow-ref "$SOURCE_REF")
+[ -n "${TRIGGER:-}" ] && extra+=(--certificate-github-workflow-trigger "$TRIGGER")
 
 for tool in cosign docker jq; do
   command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
@@ -33,7 +44,7 @@ done
 
 # Regex-escape what we interpolate, then anchor: cosign matches identity regexps unanchored.
 escape() { printf '%s' "$1" | sed -e 's/[].[^$*+?(){}|\\/]/\\&/g'; }
-identity="^$(escape "https://github.com/$workflow_repository/$workflow")@${ref_pattern}\$"
+identity="^$(escape "https://github.com/$workflow_repository/$workflow")@(${ref_pattern})\$"
 
 case $ref in
   sha256:*) digest=$ref ;;
@@ -49,6 +60,8 @@ echo "Image:    $image@$digest"
 echo "Identity: $identity"
 echo "Issuer:   $issuer"
 echo "Repo:     $repository"
+[ -n "${SOURCE_REF:-}" ] && echo "Ref:      $SOURCE_REF"
+[ -n "${TRIGGER:-}" ] && echo "Trigger:  $TRIGGER"
 
 verify() {
   cosign verify "${extra[@]}" \
