@@ -11,6 +11,7 @@ npm run -s typecheck
 npm run -s lint
 bash scripts/check-dist.sh
 node scripts/readme-actions.mjs --check
+npx tsx scripts/readme-verify.ts --check
 
 results=$(mktemp -d)
 status=0

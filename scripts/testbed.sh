@@ -52,7 +52,7 @@ REGISTRY_BIN="/usr/bin/docker-registry"
 
 # Debian packages for the host (bookworm) and for the prefix (trixie).
 HOST_PACKAGES=(docker.io docker-registry qemu-user-static binfmt-support
-	apache2-utils openssl curl jq ca-certificates iptables tini runc shellcheck)
+	apache2-utils openssl curl jq ca-certificates iptables tini runc shellcheck patchelf)
 PREFIX_PACKAGES=(docker.io docker-cli containerd docker-buildx cosign)
 
 export DOCKER_HOST="unix://$DOCKER_SOCK"
@@ -73,6 +73,8 @@ source "$TESTBED_DIR/images.sh"
 source "$TESTBED_DIR/token-registry.sh"
 # shellcheck source=scripts/testbed/node24.sh
 source "$TESTBED_DIR/node24.sh"
+# shellcheck source=scripts/testbed/podman.sh
+source "$TESTBED_DIR/podman.sh"
 
 ########################################################################
 # env / status
@@ -111,6 +113,7 @@ env_lines() {
 	done
 	token_registry_env_lines
 	node24_env_lines
+	podman_env_lines
 }
 
 # status_report: one line per component; returns non-zero if any unhealthy.
@@ -139,6 +142,7 @@ status_report() {
 	report sbom-generator "$SBOM_GENERATOR" check_sbom_generator
 	token_registry_status || bad=1
 	node24_status || bad=1
+	podman_status || bad=1
 	unset -f report pidof_
 	return "$bad"
 }
@@ -167,6 +171,7 @@ cmd_up() {
 	start_all
 	token_registry_up
 	node24_install
+	podman_install || die "podman: installing the trixie prefix failed (log: $LOG_DIR/podman.log)"
 	build_busybox_image
 	build_sbom_generator
 	env_lines >"$STATE/env"

@@ -943,27 +943,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key) {
-        const value = this.map.get(key);
+      get(key2) {
+        const value = this.map.get(key2);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key);
-          this.map.set(key, value);
+          this.map.delete(key2);
+          this.map.set(key2, value);
           return value;
         }
       }
-      delete(key) {
-        return this.map.delete(key);
+      delete(key2) {
+        return this.map.delete(key2);
       }
-      set(key, value) {
-        const deleted = this.delete(key);
+      set(key2, value) {
+        const deleted = this.delete(key2);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key2, value);
         }
         return this;
       }
@@ -2334,6 +2334,12 @@ async function runAction(name, body) {
     await scratch.dispose();
   }
 }
+function setOutputs(outputs) {
+  for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+}
+function failIf(failure) {
+  if (failure !== void 0) throw new Error(failure);
+}
 var actionLogger = {
   info: (line) => info(line),
   warning: (line) => warning(line),
@@ -2360,6 +2366,16 @@ function githubHostedProblem(what, annotations) {
 var DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 function isDigest(value) {
   return DIGEST.test(value);
+}
+function parseDigest(value, input = "digest") {
+  const v = value.trim();
+  if (isDigest(v)) return v;
+  if (/^sha256:[a-fA-F0-9]{64}$/.test(v)) return v.toLowerCase();
+  if (/^[^@\s]+@sha256:[a-fA-F0-9]{64}$/.test(v)) {
+    throw new InputError(input, `"${v}" is an image reference, not a digest`, `give only the digest after "@" (${v.slice(v.indexOf("@") + 1)})`);
+  }
+  const why = /^sha256:/.test(v) ? `"${v}" is not a sha256 digest (needs exactly 64 lower-case hex characters after "sha256:", got ${v.length - 7})` : /^[a-z0-9]+:/.test(v) ? `"${v}" uses an unsupported digest algorithm` : `"${v}" is not a digest`;
+  throw new InputError(input, why, "give a digest such as sha256:<64 hex characters>, e.g. the digest output of an earlier step");
 }
 
 // packages/core/src/exec.ts
@@ -2474,8 +2490,8 @@ function splitDomain(name) {
   const first = slash === -1 ? "" : name.slice(0, slash);
   const hasDomain = slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first));
   const registry = !hasDomain || first === "index.docker.io" ? "docker.io" : first;
-  const path7 = hasDomain ? name.slice(slash + 1) : name;
-  return { registry, repository: registry === "docker.io" && !path7.includes("/") ? `library/${path7}` : path7 };
+  const path9 = hasDomain ? name.slice(slash + 1) : name;
+  return { registry, repository: registry === "docker.io" && !path9.includes("/") ? `library/${path9}` : path9 };
 }
 function parseImageName(value, input = "images") {
   const name = value.trim();
@@ -2489,6 +2505,9 @@ function parseImageName(value, input = "images") {
   if (/[A-Z]/.test(repository)) throw new InputError(input, `"${name}" has upper-case letters in its repository path`, NAME_FIX);
   if (!NAME.test(name) || name.length > 255) throw new InputError(input, `"${name}" is not a valid image name`, NAME_FIX);
   return { name, registry, repository };
+}
+function canonicalName(image) {
+  return `${image.registry}/${image.repository}`;
 }
 function parseImageReference(value, input = "image") {
   const v = value.trim();
@@ -2552,8 +2571,8 @@ function parsePlatform(value, input = "platform") {
   if (/[,\s]/.test(raw)) throw new InputError(input, `"${raw}" is a list; this input takes exactly one platform`, `${FIX}; run one matrix leg per platform`);
   const parts = raw.toLowerCase().split("/");
   if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) throw new InputError(input, `"${raw}" is not os/arch[/variant]`, FIX);
-  const [os4, rawArch, rawVariant] = parts;
-  if (!OSES.has(os4)) throw new InputError(input, `"${raw}" has an unknown operating system "${os4}"`, FIX);
+  const [os5, rawArch, rawVariant] = parts;
+  if (!OSES.has(os5)) throw new InputError(input, `"${raw}" has an unknown operating system "${os5}"`, FIX);
   const architecture = ARCH_ALIASES[rawArch] ?? rawArch;
   if (!ARCHES.has(architecture)) throw new InputError(input, `"${raw}" has an unknown architecture "${rawArch}"`, FIX);
   let variant = rawVariant ?? DEFAULT_VARIANT[rawArch];
@@ -2561,7 +2580,7 @@ function parsePlatform(value, input = "platform") {
   if (architecture === "arm64" && variant === "v8") variant = void 0;
   if (architecture === "arm" && variant === void 0) variant = "v7";
   if (architecture === "amd64" && variant === "v1") variant = void 0;
-  return variant === void 0 ? { os: os4, architecture } : { os: os4, architecture, variant };
+  return variant === void 0 ? { os: os5, architecture } : { os: os5, architecture, variant };
 }
 function parsePlatforms(values, input = "platforms") {
   if (values.length === 0) throw new InputError(input, "is empty", "list the platforms, e.g. linux/amd64,linux/arm64");
@@ -2569,10 +2588,10 @@ function parsePlatforms(values, input = "platforms") {
   const out = [];
   for (const v of values) {
     const p = parsePlatform(v, input);
-    const key = formatPlatform(p);
-    const earlier = seen.get(key);
-    if (earlier !== void 0) throw new InputError(input, `lists ${key} twice ("${earlier}" and "${v.trim()}")`, "list each platform once");
-    seen.set(key, v.trim());
+    const key2 = formatPlatform(p);
+    const earlier = seen.get(key2);
+    if (earlier !== void 0) throw new InputError(input, `lists ${key2} twice ("${earlier}" and "${v.trim()}")`, "list each platform once");
+    seen.set(key2, v.trim());
     out.push(p);
   }
   return out;
@@ -2603,6 +2622,11 @@ function mdTable(headers, rows) {
 function mdCode(value) {
   return `\`${value.replace(/`/g, "'")}\``;
 }
+function mdBlock(lang, body) {
+  return `\`\`\`${lang}
+${body}
+\`\`\``;
+}
 function shortDigest(digest) {
   return digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, "$1\u2026");
 }
@@ -2615,6 +2639,96 @@ var MAX_SECONDS = 253402300799;
 var MAX_MS = MAX_SECONDS * 1e3 + 999;
 var LEVEL = "(?:manifest-descriptor|index-descriptor|manifest|index)(?:\\[[^\\]]*\\])?";
 var PREFIXED = new RegExp(`^(${LEVEL}(?:,${LEVEL})*):(.+)$`);
+
+// packages/core/src/handoff/store.ts
+import { cp as cp2, mkdir, readdir, readFile, writeFile as writeFile2, mkdtemp as mkdtemp2, rm as rm2, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import os2 from "node:os";
+import path2 from "node:path";
+function localStore(dir, why) {
+  return {
+    description: `local directory ${dir} (${why}; set MOAM_HANDOFF_DIR to choose another)`,
+    async put(artifact, file) {
+      const d = path2.join(dir, artifact);
+      await mkdir(d, { recursive: true });
+      await writeFile2(path2.join(d, file.name), file.content);
+    },
+    async putDirectory(artifact, from) {
+      const d = path2.join(dir, artifact);
+      await rm2(d, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      await cp2(from, d, { recursive: true });
+    },
+    async list(prefix) {
+      if (!existsSync(dir)) return [];
+      const names = [];
+      for (const name of await readdir(dir)) {
+        if (!name.startsWith(`${prefix}-`)) continue;
+        const found = await stat(path2.join(dir, name)).catch(() => void 0);
+        if (!found) throw new Error(`hand-off directory ${dir}: ${name} is a broken symbolic link. Fix: point it at the artifact directory, or remove it`);
+        if (!found.isDirectory()) throw new Error(`hand-off directory ${dir}: ${name} is not a directory (an artifact is a directory of record files). Fix: remove it, or put the record file into a directory of that name`);
+        names.push(name);
+      }
+      return names.sort();
+    },
+    async get(artifact) {
+      const d = path2.join(dir, artifact);
+      const names = (await readdir(d)).sort();
+      return Promise.all(names.map(async (name) => ({ name, content: await readFile(path2.join(d, name), "utf8") })));
+    }
+  };
+}
+function githubArtifactStore(opts) {
+  const load = opts.load ?? (() => import("./chunks/artifact-YXMJ47YY.js"));
+  const client = async () => new (await load()).DefaultArtifactClient();
+  const replace = async (artifact, files, root) => {
+    const c = await client();
+    await c.deleteArtifact(artifact).catch((error) => {
+      if (!(error instanceof Error && error.name === "ArtifactNotFoundError")) throw error;
+    });
+    await c.uploadArtifact(artifact, files, root, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
+  };
+  return {
+    description: "GitHub Actions artifacts (this run)",
+    async put(artifact, file) {
+      const dir = await mkdtemp2(path2.join(opts.tmpDir, "moam-upload-"));
+      try {
+        await writeFile2(path2.join(dir, file.name), file.content);
+        await replace(artifact, [path2.join(dir, file.name)], dir);
+      } finally {
+        await rm2(dir, { recursive: true, force: true });
+      }
+    },
+    async putDirectory(artifact, from) {
+      const files = (await readdir(from, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path2.join(e.parentPath, e.name));
+      await replace(artifact, files, from);
+    },
+    async list(prefix) {
+      const { artifacts } = await (await client()).listArtifacts({ latest: true });
+      return artifacts.filter((a) => a.name.startsWith(`${prefix}-`)).map((a) => a.name).sort();
+    },
+    async get(artifact) {
+      const c = await client();
+      const { artifacts } = await c.listArtifacts({ latest: true });
+      const found = artifacts.find((a) => a.name === artifact);
+      if (!found) throw new Error(`artifact ${artifact} not found in this run`);
+      const dir = await mkdtemp2(path2.join(opts.tmpDir, "moam-download-"));
+      try {
+        await c.downloadArtifact(found.id, { path: dir });
+        const names = (await readdir(dir)).sort();
+        return await Promise.all(names.map(async (name) => ({ name, content: await readFile(path2.join(dir, name), "utf8") })));
+      } finally {
+        await rm2(dir, { recursive: true, force: true });
+      }
+    }
+  };
+}
+function chooseHandoffStore(env) {
+  const tmpDir = env.RUNNER_TEMP || os2.tmpdir();
+  if (env.MOAM_HANDOFF_DIR) return localStore(env.MOAM_HANDOFF_DIR, "MOAM_HANDOFF_DIR is set");
+  if (env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL) return githubArtifactStore({ tmpDir, retentionDays: 1 });
+  return localStore(path2.join(tmpDir, "moam-handoff"), "not running in GitHub Actions: ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL not set");
+}
 
 // packages/core/src/merge/index-check.ts
 var INDEX_MEDIA_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
@@ -2635,19 +2749,19 @@ function platformEntries(index) {
   });
 }
 function checkIndex(index, expected, opts) {
-  const entries = platformEntries(index);
+  const entries2 = platformEntries(index);
   const problems = [];
   const wanted = expected.map(formatPlatform);
   for (const w of wanted) {
-    const n = entries.filter((e) => e.platform === w).length;
+    const n = entries2.filter((e) => e.platform === w).length;
     if (n === 0) problems.push(`the index has no ${w} manifest`);
     if (n > 1) problems.push(`the index has ${n} ${w} manifests`);
   }
-  for (const e of entries) {
+  for (const e of entries2) {
     if (!wanted.includes(e.platform) && (opts.exact ?? true)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
     else if (opts.requireAttestations && !e.attestation) problems.push(`${e.platform} (${e.digest}) has no attestation manifest (provenance/SBOM)`);
   }
-  return { entries, problems };
+  return { entries: entries2, problems };
 }
 
 // packages/core/src/merge/tag-decisions.ts
@@ -2843,8 +2957,8 @@ function renderDetail(detail) {
   const s = JSON.stringify(detail);
   return s.length > 300 ? `${s.slice(0, 297)}...` : s;
 }
-function summariseRegistryErrors(entries) {
-  const [first, ...rest] = entries;
+function summariseRegistryErrors(entries2) {
+  const [first, ...rest] = entries2;
   if (!first) return {};
   const text = (e) => [e.message, e.detail].filter(Boolean).join(": ");
   const detail = [text(first), ...rest.map((e) => [e.code, text(e)].filter(Boolean).join(" "))].filter(Boolean).join("; ");
@@ -3027,12 +3141,12 @@ function missingScopes(needed, granted) {
 }
 
 // packages/core/src/registry/docker-config.ts
-import { readFile } from "node:fs/promises";
-import path2 from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import path3 from "node:path";
 var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env) {
-  if (env.DOCKER_CONFIG) return path2.join(env.DOCKER_CONFIG, "config.json");
-  if (env.HOME) return path2.join(env.HOME, ".docker", "config.json");
+  if (env.DOCKER_CONFIG) return path3.join(env.DOCKER_CONFIG, "config.json");
+  if (env.HOME) return path3.join(env.HOME, ".docker", "config.json");
   return void 0;
 }
 function canonicalRegistry(registry) {
@@ -3042,24 +3156,24 @@ function canonicalRegistry(registry) {
 function configKeyFor(registry) {
   return canonicalRegistry(registry) === "docker.io" ? DOCKER_HUB_CONFIG_KEY : registry;
 }
-function hostOfConfigKey(key) {
-  const rest = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+function hostOfConfigKey(key2) {
+  const rest = key2.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
   return canonicalRegistry(rest.split("/")[0] ?? rest);
 }
 function lookup(map, registry) {
   if (!map) return void 0;
   const want = canonicalRegistry(registry);
-  for (const key of [configKeyFor(registry), registry]) {
-    const v = map[key];
-    if (v !== void 0) return [key, v];
+  for (const key2 of [configKeyFor(registry), registry]) {
+    const v = map[key2];
+    if (v !== void 0) return [key2, v];
   }
-  for (const [key, v] of Object.entries(map)) if (hostOfConfigKey(key) === want) return [key, v];
+  for (const [key2, v] of Object.entries(map)) if (hostOfConfigKey(key2) === want) return [key2, v];
   return void 0;
 }
 async function readDockerConfig(file, registry) {
   let text;
   try {
-    text = await readFile(file, "utf8");
+    text = await readFile2(file, "utf8");
   } catch (e) {
     if (e.code === "ENOENT" || e.code === "ENOTDIR") return void 0;
     throw new RegistryError({ registry, operation: "read credentials", detail: `cannot read ${file}: ${e.message}` });
@@ -3233,7 +3347,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import { readdirSync, readFileSync } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 var DEFAULT_CERTS_DIR = "/etc/docker/certs.d";
 var SYSTEM_CA_FILES = [
   "/etc/ssl/certs/ca-certificates.crt",
@@ -3263,13 +3377,13 @@ function isTlsVerificationError(error) {
   return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH/.test(code);
 }
 function loadTlsMaterial(hostPort, deps, systemCa) {
-  const dirs = [path3.join(deps.certsDir, hostPort)];
+  const dirs = [path4.join(deps.certsDir, hostPort)];
   const bare = hostPort.replace(/:443$/, "");
-  if (bare !== hostPort) dirs.push(path3.join(deps.certsDir, bare));
+  if (bare !== hostPort) dirs.push(path4.join(deps.certsDir, bare));
   const extra = [];
   const files = [];
   let cert;
-  let key;
+  let key2;
   for (const dir of dirs) {
     let names;
     try {
@@ -3278,14 +3392,14 @@ function loadTlsMaterial(hostPort, deps, systemCa) {
       continue;
     }
     for (const name of names) {
-      const file = path3.join(dir, name);
+      const file = path4.join(dir, name);
       if (name.endsWith(".crt")) {
         extra.push(readFileSync(file, "utf8"));
         files.push(file);
       } else if (name.endsWith(".cert") && cert === void 0) {
-        const keyFile = path3.join(dir, `${name.slice(0, -".cert".length)}.key`);
+        const keyFile = path4.join(dir, `${name.slice(0, -".cert".length)}.key`);
         try {
-          key = readFileSync(keyFile, "utf8");
+          key2 = readFileSync(keyFile, "utf8");
           cert = readFileSync(file, "utf8");
           files.push(file, keyFile);
         } catch {
@@ -3294,7 +3408,7 @@ function loadTlsMaterial(hostPort, deps, systemCa) {
       }
     }
   }
-  return { ca: [...systemCa(), ...extra], ...cert !== void 0 && key !== void 0 ? { cert, key } : {}, files };
+  return { ca: [...systemCa(), ...extra], ...cert !== void 0 && key2 !== void 0 ? { cert, key: key2 } : {}, files };
 }
 function loadTlsMaterialTrusting(hostPort, alsoTrust, deps, systemCa) {
   const own = loadTlsMaterial(hostPort, deps, systemCa);
@@ -3331,8 +3445,8 @@ var AgentPool = class {
   /** `alsoTrust`: a host[:port] whose certs.d CAs this origin is trusted with too (see loadTlsMaterialTrusting). */
   agentFor(url2, alsoTrust) {
     const extra = url2.protocol === "https:" && alsoTrust && alsoTrust !== url2.host ? alsoTrust : void 0;
-    const key = `${url2.protocol}//${url2.host}${extra ? ` +${extra}` : ""}`;
-    let agent = this.agents.get(key);
+    const key2 = `${url2.protocol}//${url2.host}${extra ? ` +${extra}` : ""}`;
+    let agent = this.agents.get(key2);
     if (!agent) {
       if (url2.protocol === "http:") {
         agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -3341,13 +3455,13 @@ var AgentPool = class {
         const secureContext = tls.createSecureContext({ ca: material.ca, ...material.cert ? { cert: material.cert, key: material.key } : {} });
         agent = new https.Agent({ keepAlive: true, maxSockets: 8, secureContext });
       }
-      this.agents.set(key, agent);
+      this.agents.set(key2, agent);
     }
     return agent;
   }
   /** certs.d files that apply to this host (for messages). */
   certsDirFor(host) {
-    return path3.join(this.deps.certsDir, host);
+    return path4.join(this.deps.certsDir, host);
   }
   close() {
     for (const a of this.agents.values()) a.destroy();
@@ -3411,19 +3525,19 @@ function httpExchange(req) {
 // packages/core/src/registry/oci-layout.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile as readFile2, stat } from "node:fs/promises";
-import path4 from "node:path";
+import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+import path5 from "node:path";
 import { Transform, pipeline } from "node:stream";
 function blobFile(layoutDir, digest) {
   const [alg, hex] = digest.split(":");
-  return path4.join(layoutDir, "blobs", alg, hex);
+  return path5.join(layoutDir, "blobs", alg, hex);
 }
 function hashOf(digest) {
   return digest.slice(0, digest.indexOf(":"));
 }
 async function exists(file) {
   try {
-    return (await stat(file)).isFile();
+    return (await stat2(file)).isFile();
   } catch {
     return false;
   }
@@ -3433,7 +3547,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
   if (!isDigest(digest)) throw fail(`"${digest}" is not a digest (sha256:<64 hex>)`);
   let index;
   try {
-    index = JSON.parse(await readFile2(path4.join(layoutDir, "index.json"), "utf8"));
+    index = JSON.parse(await readFile3(path5.join(layoutDir, "index.json"), "utf8"));
   } catch (e) {
     const code = e.code;
     throw fail(code === "ENOENT" ? "no index.json: not an OCI image layout (write one with --output type=oci,tar=false,dest=<dir>)" : `index.json is unreadable: ${e.message}`);
@@ -3453,9 +3567,9 @@ async function readOciLayoutGraph(layoutDir, digest) {
     const file = blobFile(layoutDir, d.digest);
     let bytes;
     try {
-      bytes = await readFile2(file);
+      bytes = await readFile3(file);
     } catch (e) {
-      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path4.relative(layoutDir, file)}` : e.message}`);
+      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path5.relative(layoutDir, file)}` : e.message}`);
     }
     const got = `${hashOf(d.digest)}:${createHash2(hashOf(d.digest)).update(bytes).digest("hex")}`;
     if (got !== d.digest) throw fail(`blobs/${d.digest.replace(":", "/")} is corrupt: its content hashes to ${got}`);
@@ -3473,7 +3587,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
     const file = blobFile(layoutDir, d.digest);
     let size;
     try {
-      const s = await stat(file);
+      const s = await stat2(file);
       if (s.isFile()) size = s.size;
     } catch {
       size = void 0;
@@ -3483,7 +3597,7 @@ async function readOciLayoutGraph(layoutDir, digest) {
         foreign.set(d.digest, d);
         return;
       }
-      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path4.relative(layoutDir, file)}`);
+      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path5.relative(layoutDir, file)}`);
     }
     if (size !== d.size) throw fail(`blob ${d.digest} (${via}) is ${size} bytes, the descriptor says ${d.size}`);
     blobs.set(d.digest, { digest: d.digest, mediaType: d.mediaType, size, file });
@@ -4033,20 +4147,20 @@ var RegistryClient = class {
   }
   async token(registry, challenge, scopes, credentials, fresh) {
     const merged = mergeScopes(scopes);
-    const key = `${registry} ${merged.join(" ")}`;
-    const cached = this.tokens.get(key);
+    const key2 = `${registry} ${merged.join(" ")}`;
+    const cached = this.tokens.get(key2);
     if (cached && !fresh && cached.expiresAt > this.now()) return cached.token;
-    const pending = this.pendingTokens.get(key);
+    const pending = this.pendingTokens.get(key2);
     if (pending && !fresh) return pending;
     const p = this.fetchToken(registry, challenge, merged, credentials).then((t) => {
-      this.tokens.set(key, { token: t.token, expiresAt: this.now() + Math.max(10, t.expiresInS - 10) * 1e3 });
+      this.tokens.set(key2, { token: t.token, expiresAt: this.now() + Math.max(10, t.expiresInS - 10) * 1e3 });
       return t.token;
     });
-    this.pendingTokens.set(key, p);
+    this.pendingTokens.set(key2, p);
     try {
       return await p;
     } finally {
-      if (this.pendingTokens.get(key) === p) this.pendingTokens.delete(key);
+      if (this.pendingTokens.get(key2) === p) this.pendingTokens.delete(key2);
     }
   }
   async fetchToken(registry, challenge, scopes, credentials) {
@@ -4468,8 +4582,8 @@ function checksumFromFile(text, assetName) {
 // packages/core/src/cosign/install.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { chmod as chmod2, readFile as readFile3, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import path6 from "node:path";
+import { chmod as chmod2, readFile as readFile4, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import path7 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var tool_cache_exports = {};
@@ -4494,8 +4608,8 @@ import * as fs2 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver5 = __toESM(require_semver2(), 1);
-import * as os2 from "os";
-import * as cp2 from "child_process";
+import * as os3 from "os";
+import * as cp3 from "child_process";
 import * as fs from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -4539,7 +4653,7 @@ var _internal = {
 };
 function _findMatch(versionSpec, stable, candidates, archFilter) {
   return __awaiter(this, void 0, void 0, function* () {
-    const platFilter = os2.platform();
+    const platFilter = os3.platform();
     let result;
     let match;
     let file;
@@ -4575,10 +4689,10 @@ function _findMatch(versionSpec, stable, candidates, archFilter) {
   });
 }
 function _getOsVersion() {
-  const plat = os2.platform();
+  const plat = os3.platform();
   let version = "";
   if (plat === "darwin") {
-    version = cp2.execSync("sw_vers -productVersion").toString();
+    version = cp3.execSync("sw_vers -productVersion").toString();
   } else if (plat === "linux") {
     const lsbContents = _internal.readLinuxVersionFile();
     if (lsbContents) {
@@ -4596,8 +4710,8 @@ function _getOsVersion() {
 }
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os3 from "os";
-import * as path5 from "path";
+import * as os4 from "os";
+import * as path6 from "path";
 var semver6 = __toESM(require_semver2(), 1);
 import * as stream from "stream";
 import * as util from "util";
@@ -4713,8 +4827,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent = "actions/tool-cache";
 function downloadTool(url2, dest, auth, headers) {
   return __awaiter3(this, void 0, void 0, function* () {
-    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
-    yield mkdirP(path5.dirname(dest));
+    dest = dest || path6.join(_getTempDirectory(), crypto.randomUUID());
+    yield mkdirP(path6.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -4804,7 +4918,7 @@ function extract7z(file, dest, _7zPath) {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path6.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -4968,7 +5082,7 @@ function extractZipNix(file, dest) {
 function cacheDir(sourceDir, tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
     version = semver6.clean(version) || version;
-    arch2 = arch2 || os3.arch();
+    arch2 = arch2 || os4.arch();
     debug(`Caching tool ${tool} ${version} ${arch2}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs2.statSync(sourceDir).isDirectory()) {
@@ -4976,7 +5090,7 @@ function cacheDir(sourceDir, tool, version, arch2) {
     }
     const destPath = yield _createToolPath(tool, version, arch2);
     for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path5.join(sourceDir, itemName);
+      const s = path6.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version, arch2);
@@ -4986,14 +5100,14 @@ function cacheDir(sourceDir, tool, version, arch2) {
 function cacheFile(sourceFile, targetFile, tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
     version = semver6.clean(version) || version;
-    arch2 = arch2 || os3.arch();
+    arch2 = arch2 || os4.arch();
     debug(`Caching tool ${tool} ${version} ${arch2}`);
     debug(`source file: ${sourceFile}`);
     if (!fs2.statSync(sourceFile).isFile()) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version, arch2);
-    const destPath = path5.join(destFolder, targetFile);
+    const destPath = path6.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version, arch2);
@@ -5007,7 +5121,7 @@ function find(toolName, versionSpec, arch2) {
   if (!versionSpec) {
     throw new Error("versionSpec parameter is required");
   }
-  arch2 = arch2 || os3.arch();
+  arch2 = arch2 || os4.arch();
   if (!isExplicitVersion(versionSpec)) {
     const localVersions = findAllVersions(toolName, arch2);
     const match = evaluateVersions(localVersions, versionSpec);
@@ -5016,7 +5130,7 @@ function find(toolName, versionSpec, arch2) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver6.clean(versionSpec) || "";
-    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch2);
+    const cachePath = path6.join(_getCacheDirectory(), toolName, versionSpec, arch2);
     debug(`checking cache: ${cachePath}`);
     if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch2}`);
@@ -5029,13 +5143,13 @@ function find(toolName, versionSpec, arch2) {
 }
 function findAllVersions(toolName, arch2) {
   const versions = [];
-  arch2 = arch2 || os3.arch();
-  const toolPath = path5.join(_getCacheDirectory(), toolName);
+  arch2 = arch2 || os4.arch();
+  const toolPath = path6.join(_getCacheDirectory(), toolName);
   if (fs2.existsSync(toolPath)) {
     const children = fs2.readdirSync(toolPath);
     for (const child of children) {
       if (isExplicitVersion(child)) {
-        const fullPath = path5.join(toolPath, child, arch2 || "");
+        const fullPath = path6.join(toolPath, child, arch2 || "");
         if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
           versions.push(child);
         }
@@ -5079,7 +5193,7 @@ function getManifestFromRepo(owner_1, repo_1, auth_1) {
   });
 }
 function findFromManifest(versionSpec_1, stable_1, manifest_1) {
-  return __awaiter3(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os3.arch()) {
+  return __awaiter3(this, arguments, void 0, function* (versionSpec, stable, manifest, archFilter = os4.arch()) {
     const match = yield _findMatch(versionSpec, stable, manifest, archFilter);
     return match;
   });
@@ -5087,7 +5201,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter3(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path6.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -5095,7 +5209,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
+    const folderPath = path6.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -5105,7 +5219,7 @@ function _createToolPath(tool, version, arch2) {
   });
 }
 function _completeToolPath(tool, version, arch2) {
-  const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
+  const folderPath = path6.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -5151,8 +5265,8 @@ function _getTempDirectory() {
   ok(tempDirectory, "Expected RUNNER_TEMP to be defined");
   return tempDirectory;
 }
-function _getGlobal(key, defaultValue) {
-  const value = global[key];
+function _getGlobal(key2, defaultValue) {
+  const value = global[key2];
   return value !== void 0 ? value : defaultValue;
 }
 function _unique(values) {
@@ -5238,7 +5352,7 @@ async function withRetry2(what, url2, fn, opts) {
 }
 async function readSidecar(dir) {
   try {
-    const v = JSON.parse(await readFile3(path6.join(dir, SIDECAR_NAME), "utf8"));
+    const v = JSON.parse(await readFile4(path7.join(dir, SIDECAR_NAME), "utf8"));
     if (typeof v.sha256 === "string" && /^[0-9a-f]{64}$/.test(v.sha256) && (v.verifiedBy === "table" || v.verifiedBy === "input" || v.verifiedBy === "release-checksums") && typeof v.url === "string") {
       return { sha256: v.sha256, verifiedBy: v.verifiedBy, url: v.url };
     }
@@ -5266,7 +5380,7 @@ async function installCosign(opts) {
   const pinnedBy = inputSha ? "input" : pinned ? "table" : void 0;
   const cachedDir = deps.tc.find(TOOL_NAME, version, arch2);
   if (cachedDir) {
-    const cachedPath2 = path6.join(cachedDir, BINARY_NAME);
+    const cachedPath2 = path7.join(cachedDir, BINARY_NAME);
     const sidecar2 = await readSidecar(cachedDir);
     const want = expectedPinned ?? sidecar2?.sha256;
     const got = want ? await deps.hashFile(cachedPath2).catch(() => "") : "";
@@ -5300,22 +5414,22 @@ async function installCosign(opts) {
   try {
     actual = await deps.hashFile(downloaded);
   } catch (error) {
-    await rm2(downloaded, { force: true });
+    await rm3(downloaded, { force: true });
     throw new Error(`could not hash the downloaded cosign ${downloaded}: ${errorMessage(error)}`, { cause: error });
   }
   if (actual !== expected) {
-    await rm2(downloaded, { force: true });
+    await rm3(downloaded, { force: true });
     throw new ChecksumMismatchError(url2, expected, actual, verifiedBy);
   }
   deps.log(`SHA-256 ${actual} of ${asset} matches (${verifiedBy === "input" ? COSIGN_SHA256_INPUT : verifiedBy === "table" ? "pinned table" : "release checksum file"})`);
   await chmod2(downloaded, 493);
   const dir = await deps.tc.cacheFile(downloaded, BINARY_NAME, TOOL_NAME, version, arch2);
-  const cachedPath = path6.join(dir, BINARY_NAME);
+  const cachedPath = path7.join(dir, BINARY_NAME);
   await chmod2(cachedPath, 493);
   const sidecar = { sha256: actual, verifiedBy, url: url2 };
-  await writeFile2(path6.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
+  await writeFile3(path7.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
 `);
-  await rm2(downloaded, { force: true });
+  await rm3(downloaded, { force: true });
   return { path: cachedPath, version, cacheHit: false, verifiedBy, sha256: actual, url: url2 };
 }
 function parseBaseUrl(value) {
@@ -5480,17 +5594,17 @@ async function setupCosign(inputs, deps) {
   deps.log(`cosign ${install.version} (${install.cacheHit ? "tool cache" : "downloaded"}, verified by ${install.verifiedBy})`);
   return { path: install.path, version: install.version, install };
 }
-function isPem(key) {
-  return key.includes("-----BEGIN");
+function isPem(key2) {
+  return key2.includes("-----BEGIN");
 }
-async function materialiseKey(key, scratch, name) {
-  if (!isPem(key)) return key;
-  return scratch.write(name, key.endsWith("\n") ? key : `${key}
+async function materialiseKey(key2, scratch, name) {
+  if (!isPem(key2)) return key2;
+  return scratch.write(name, key2.endsWith("\n") ? key2 : `${key2}
 `);
 }
 
 // packages/core/src/cosign/trust.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 var MATERIAL = [
   ["fulcioRoot", "fulcio-root", "SIGSTORE_ROOT_FILE", "the root (and intermediate) certificates of your Fulcio, PEM content or a path"],
   ["rekorPublicKey", "rekor-public-key", "SIGSTORE_REKOR_PUBLIC_KEY", "your Rekor's public key, PEM content or a path"],
@@ -5509,18 +5623,18 @@ function readSigstoreTrustInputs(read, opts) {
   }
   const r = url(read, "rekor-url");
   if (r) out.rekorUrl = r;
-  for (const [key, input, , what] of MATERIAL) {
+  for (const [key2, input, , what] of MATERIAL) {
     const v = read(input);
     if (!v) continue;
-    if (!isPem(v) && (v.startsWith("-") || !existsSync3(v))) throw new InputError(input, `"${v.slice(0, 80)}" is neither PEM content nor a file that exists`, `give ${what}`);
-    out[key] = v;
+    if (!isPem(v) && (v.startsWith("-") || !existsSync4(v))) throw new InputError(input, `"${v.slice(0, 80)}" is neither PEM content nor a file that exists`, `give ${what}`);
+    out[key2] = v;
   }
   return out;
 }
 async function sigstoreTrustEnv(trust, scratch) {
   const env = {};
-  for (const [key, , variable] of MATERIAL) {
-    const v = trust[key];
+  for (const [key2, , variable] of MATERIAL) {
+    const v = trust[key2];
     if (!v) continue;
     env[variable] = isPem(v) ? await scratch.write(`${variable.toLowerCase()}.pem`, v.endsWith("\n") ? v : `${v}
 `) : v;
@@ -5530,6 +5644,713 @@ async function sigstoreTrustEnv(trust, scratch) {
 
 // packages/core/src/sign/inputs.ts
 var import_semver5 = __toESM(require_semver2(), 1);
+
+// packages/core/src/verify/policies.ts
+import { existsSync as existsSync5, readFileSync as readFileSync3 } from "node:fs";
+import { mkdir as mkdir2, writeFile as writeFile4 } from "node:fs/promises";
+import path8 from "node:path";
+
+// packages/core/src/policy/expected-signer.ts
+var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+
+// packages/core/src/policy/normalize.ts
+var F = {
+  images: "images",
+  issuer: "issuer",
+  identity: "identity",
+  repository: "repository",
+  sourceRef: "sourceRef",
+  trigger: "trigger",
+  key: "publicKeyPem",
+  sigstore: "sigstore"
+};
+var CONTROL = /[\x00-\x1f\x7f]/;
+function normalizeSigner(signer) {
+  const p = new Problems();
+  const images = normalizeImages(signer.images, p);
+  if (signer.kind === "key") {
+    const publicKeyPem = p.collect(() => requirePem(signer.publicKeyPem, F.key, "PUBLIC KEY")) ?? "";
+    const publicKeyPath = signer.publicKeyPath === void 0 ? void 0 : p.collect(() => requirePath(signer.publicKeyPath ?? "", "publicKeyPath"));
+    const sigstore2 = p.collect(() => normalizeSigstore(signer.sigstore ?? {})) ?? {};
+    p.throwIfAny("the expected signer is not valid");
+    return { kind: "key", images, publicKeyPem, ...publicKeyPath ? { publicKeyPath } : {}, sigstore: sigstore2, tlog: signer.tlog ?? false };
+  }
+  if (signer.kind !== "keyless") throw new InputError("kind", `"${String(signer.kind)}" is not keyless or key`, "set kind: keyless (GitHub OIDC certificate) or kind: key (public key)");
+  const issuer = p.collect(() => requireUrl(signer.issuer, F.issuer, "https://token.actions.githubusercontent.com for GitHub Actions", true)) ?? "";
+  const identity = p.collect(() => normalizeIdentity(signer.identity)) ?? {};
+  const repository = p.collect(() => parseRepository(signer.repository ?? "", F.repository).full) ?? "";
+  const ref = p.collect(() => refMatcher(signer.sourceRef));
+  const trigger = signer.trigger === void 0 ? void 0 : p.collect(() => parseTrigger(signer.trigger ?? ""));
+  const sigstore = p.collect(() => normalizeSigstore(signer.sigstore ?? {})) ?? {};
+  p.throwIfAny("the expected signer is not valid");
+  return { kind: "keyless", images, issuer, ...identity, repository, ref, ...trigger ? { trigger } : {}, sigstore, tlog: signer.tlog ?? true };
+}
+function normalizeImages(images, p) {
+  if (!images || images.length === 0) {
+    p.add(new InputError(F.images, "is empty", "list the image repositories the policy applies to, e.g. ghcr.io/owner/app").message);
+    return [];
+  }
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const raw of images) {
+    const image = p.collect(() => parseImageName(raw, F.images));
+    if (!image) continue;
+    const key2 = `${image.registry}/${image.repository}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    out.push(image);
+  }
+  return out;
+}
+function normalizeIdentity(identity) {
+  const fix = "give identity: { san } (the exact certificate SAN) or identity: { regexp } (an RE2 regexp, anchored ^...$); githubWorkflowIdentity() builds either";
+  if (!identity || identity.san === void 0 === (identity.regexp === void 0)) throw new InputError(F.identity, "needs exactly one of san and regexp", fix);
+  if (identity.san !== void 0) {
+    const san = identity.san.trim();
+    if (san === "" || /\s/.test(san) || CONTROL.test(san)) throw new InputError(F.identity, `san ${JSON.stringify(identity.san)} is empty or has whitespace`, fix);
+    return { san };
+  }
+  return { regexp: anchorRegexp(identity.regexp ?? "", F.identity) };
+}
+function refMatcher(pattern) {
+  const p = (pattern ?? "").trim();
+  if (p === "tags") return { pattern: p, regexp: "^refs/tags/.+$", glob: "refs/tags/*" };
+  if (p === "branches") return { pattern: p, regexp: "^refs/heads/.+$", glob: "refs/heads/*" };
+  if (p === "any") return { pattern: p, regexp: "^refs/.+$", glob: "refs/*" };
+  const fix = "use tags, branches, any, or one exact ref such as refs/tags/v1.2.3 or refs/heads/main";
+  if (!p.startsWith("refs/") || p.length <= "refs/".length || /[\s*?[\\^:~]/.test(p) || CONTROL.test(p) || p.includes("..") || p.endsWith("/") || p.endsWith(".lock")) {
+    throw new InputError(F.sourceRef, `${JSON.stringify(pattern ?? "")} is not tags, branches, any or a valid full ref`, fix);
+  }
+  return { pattern: p, exact: p, regexp: `^${escapeRegexp(p)}$`, glob: p };
+}
+function parseTrigger(value) {
+  const v = value.trim();
+  if (!/^[a-z][a-z_]{0,63}$/.test(v)) throw new InputError(F.trigger, `${JSON.stringify(value)} is not a GitHub event name`, "give the event that runs the signing workflow, e.g. push or workflow_dispatch");
+  return v;
+}
+function normalizeSigstore(s) {
+  const out = {};
+  if (s.fulcioUrl !== void 0) out.fulcioUrl = requireUrl(s.fulcioUrl, `${F.sigstore}.fulcioUrl`, "https://fulcio.example.com", false);
+  if (s.rekorUrl !== void 0) out.rekorUrl = requireUrl(s.rekorUrl, `${F.sigstore}.rekorUrl`, "https://rekor.example.com", false);
+  if (s.fulcioCaPem !== void 0) out.fulcioCaPem = requirePem(s.fulcioCaPem, `${F.sigstore}.fulcioCaPem`, "CERTIFICATE");
+  if (s.rekorPublicKeyPem !== void 0) out.rekorPublicKeyPem = requirePem(s.rekorPublicKeyPem, `${F.sigstore}.rekorPublicKeyPem`, "PUBLIC KEY");
+  if (s.ctlogPublicKeyPem !== void 0) out.ctlogPublicKeyPem = requirePem(s.ctlogPublicKeyPem, `${F.sigstore}.ctlogPublicKeyPem`, "PUBLIC KEY");
+  for (const k of ["fulcioCaPath", "rekorPublicKeyPath", "ctlogPublicKeyPath"]) {
+    const v = s[k];
+    if (v !== void 0) out[k] = requirePath(v, `${F.sigstore}.${k}`);
+  }
+  if (s.trustRootRef !== void 0) {
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(s.trustRootRef)) throw new InputError(`${F.sigstore}.trustRootRef`, `${JSON.stringify(s.trustRootRef)} is not a Kubernetes resource name`, "give the name of the TrustRoot resource");
+    out.trustRootRef = s.trustRootRef;
+  }
+  return out;
+}
+function requireUrl(value, input, example, httpsOnly) {
+  const v = (value ?? "").trim();
+  let u;
+  try {
+    u = new URL(v);
+  } catch {
+    u = void 0;
+  }
+  const okScheme = u && (u.protocol === "https:" || !httpsOnly && u.protocol === "http:");
+  if (!u || !okScheme || u.username || u.password || u.search || u.hash || /\s/.test(v)) {
+    throw new InputError(input, `${JSON.stringify(value ?? "")} is not an ${httpsOnly ? "https" : "http(s)"} URL`, `give a URL such as ${example}`);
+  }
+  return v;
+}
+function requirePem(value, input, type) {
+  const v = (value ?? "").trim();
+  if (!v.startsWith(`-----BEGIN ${type}-----`) || !v.includes(`-----END ${type}-----`)) {
+    throw new InputError(input, `is not a PEM ${type.toLowerCase()} (-----BEGIN ${type}-----)`, type === "PUBLIC KEY" ? "give the PEM content of the public key (cosign.pub)" : "give the PEM content of the CA certificate(s)");
+  }
+  return `${v}
+`;
+}
+function requirePath(value, input) {
+  const v = value.trim();
+  if (!v.startsWith("/") || CONTROL.test(v)) throw new InputError(input, `${JSON.stringify(value)} is not an absolute path`, "give where the consumer keeps the file, e.g. /etc/containers/keys/app.pub");
+  return v;
+}
+
+// packages/core/src/policy/image-patterns.ts
+function isDockerHub(image) {
+  return image.registry === "docker.io";
+}
+function containersScope(image) {
+  return `${image.registry}/${image.repository}`;
+}
+function kyvernoNames(image) {
+  if (!isDockerHub(image)) return [`${image.registry}/${image.repository}`];
+  const paths = [image.repository];
+  if (image.repository.startsWith("library/")) paths.push(image.repository.slice("library/".length));
+  const out = [];
+  for (const prefix of ["docker.io/", "index.docker.io/", ""]) for (const p of paths) out.push(`${prefix}${p}`);
+  return out;
+}
+function kyvernoImageReferences(images) {
+  return images.flatMap((i) => kyvernoNames(i).flatMap((n) => [`${n}:*`, `${n}@*`]));
+}
+function policyControllerGlobs(images) {
+  return images.flatMap((i) => {
+    const name = isDockerHub(i) ? `index.docker.io/${i.repository}` : `${i.registry}/${i.repository}`;
+    return [`${name}:*`, `${name}@*`];
+  });
+}
+
+// packages/core/src/policy/yaml.ts
+var PLAIN = /^[A-Za-z0-9_/][A-Za-z0-9_./@-]*$/;
+var AMBIGUOUS = /^(?:y|n|yes|no|on|off|true|false|null|~|[-+]?(?:\.?[0-9][0-9_.:eE+-]*|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+|\.inf|\.nan))$/i;
+var UNPRINTABLE = /[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
+function toYaml(value) {
+  const lines = [];
+  if (isScalar(value)) return `${scalar(value)}
+`;
+  const collection = value;
+  if (isEmptyCollection(collection)) return Array.isArray(collection) ? "[]\n" : "{}\n";
+  emitBlock(collection, 0, lines);
+  return `${lines.join("\n")}
+`;
+}
+function isScalar(v) {
+  if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return true;
+  if (typeof v === "object") return false;
+  throw new Error(`internal: cannot emit a ${typeof v} as YAML`);
+}
+function entries(v) {
+  return Object.entries(v).filter((e) => e[1] !== void 0);
+}
+function isEmptyCollection(v) {
+  return Array.isArray(v) ? v.length === 0 : entries(v).length === 0;
+}
+function emitBlock(value, indent, lines) {
+  const pad = " ".repeat(indent);
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item === void 0) throw new Error("internal: cannot emit undefined in a YAML sequence");
+      emitItem(item, indent, `${pad}- `, lines);
+    }
+    return;
+  }
+  for (const [k, v] of entries(value)) emitItem(v, indent, `${pad}${key(k)}:`, lines, true);
+}
+function emitItem(v, indent, head, lines, isKey = false) {
+  const sep = isKey ? " " : "";
+  if (isScalar(v) || isEmptyCollection(v)) {
+    if (typeof v === "string" && isBlockString(v)) {
+      emitLiteral(v, head + sep, indent + 2, lines);
+      return;
+    }
+    lines.push(`${head}${sep}${isScalar(v) ? scalar(v) : Array.isArray(v) ? "[]" : "{}"}`);
+    return;
+  }
+  const collection = v;
+  if (isKey) {
+    lines.push(head);
+    emitBlock(collection, indent + 2, lines);
+    return;
+  }
+  const nested = [];
+  emitBlock(collection, indent + 2, nested);
+  const first = nested[0] ?? "";
+  lines.push(`${head}${first.slice(indent + 2)}`, ...nested.slice(1));
+}
+function key(k) {
+  return PLAIN.test(k) && !AMBIGUOUS.test(k) ? k : quoted(k);
+}
+function scalar(v) {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`internal: cannot emit the number ${v} as YAML`);
+    return String(v);
+  }
+  return PLAIN.test(v) && !AMBIGUOUS.test(v) ? v : quoted(v);
+}
+function quoted(s) {
+  return JSON.stringify(s).replace(/[\u0085\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function isBlockString(s) {
+  if (!s.includes("\n") || UNPRINTABLE.test(s) || s.includes("\r")) return false;
+  const body = s.replace(/\n+$/, "");
+  if (body === "" || /^\s*\n/.test(body) || /(^|\n) +(\n|$)/.test(body)) return false;
+  return true;
+}
+function emitLiteral(s, head, indent, lines) {
+  const trailing = /\n*$/.exec(s)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+  const body = trailing === 0 ? s : s.slice(0, -trailing);
+  const indicator = body.startsWith(" ") ? "2" : "";
+  lines.push(`${head}|${indicator}${chomp}`);
+  const pad = " ".repeat(indent);
+  for (const line of body.split("\n")) lines.push(line === "" ? "" : `${pad}${line}`);
+  for (let i = 1; i < trailing; i++) lines.push("");
+}
+
+// packages/core/src/policy/containers-policy.ts
+var CONTAINERS_POLICY_SOURCES = [
+  "containers/container-libs image/docs/containers-policy.json.5.md @ f0ddf1a745bb (2026-04-01; image/v5.39.2 and v5.40.0-dev)",
+  "containers/container-libs image/signature/fulcio_cert.go @ f0ddf1a745bb: matches only subjectEmail against EmailAddresses"
+];
+var b64 = (pem2) => Buffer.from(pem2, "utf8").toString("base64");
+function containersPolicy(signer, options = {}) {
+  const s = normalizeSigner(signer);
+  if (s.kind === "keyless") return keylessRefusal(s.tlog);
+  const notes = [];
+  const requirement = keyRequirement(s, notes);
+  if ("ok" in requirement) return requirement;
+  const docker = {};
+  for (const image of s.images) docker[containersScope(image)] = [requirement];
+  const document = { default: [{ type: options.defaultPolicy ?? "reject" }], transports: { docker } };
+  notes.push("install registries.d (registriesD()) next to it: without use-sigstore-attachments the signatures are never fetched and every pull is refused");
+  if (s.publicKeyPath) notes.push(`the public key must be at ${s.publicKeyPath} on every host`);
+  notes.push("cosign signatures name only the repository (matchRepository): any signed image of that repository passes under any tag; pull by digest where the tag matters");
+  return { ok: true, target: "containers-policy.json", document, text: `${JSON.stringify(document, null, 2)}
+`, notes };
+}
+function keyRequirement(s, notes) {
+  const key2 = s.publicKeyPath ? { keyPath: s.publicKeyPath } : { keyData: b64(s.publicKeyPem) };
+  if (!s.tlog) return { type: "sigstoreSigned", ...key2, signedIdentity: { type: "matchRepository" } };
+  const { rekorPublicKeyPath, rekorPublicKeyPem } = s.sigstore;
+  if (!rekorPublicKeyPath && !rekorPublicKeyPem) {
+    return {
+      ok: false,
+      target: "containers-policy.json",
+      reason: "tlog is true but no Rekor public key is given: containers-policy.json checks a Rekor SET only against keys it is handed",
+      cannotExpress: ["the transparency log check (the public-good Rekor key is not built in: rekorPublicKeyPath/rekorPublicKeyData must be given)"],
+      instead: ["give sigstore.rekorPublicKeyPem (or rekorPublicKeyPath) of the Rekor that logged the signatures", "or set tlog: false to check the key alone"],
+      sources: CONTAINERS_POLICY_SOURCES
+    };
+  }
+  notes.push("signatures without a Rekor SET (signed with tlog-upload: false) are refused by this policy");
+  const rekor2 = rekorPublicKeyPath ? { rekorPublicKeyPath } : { rekorPublicKeyData: b64(rekorPublicKeyPem ?? "") };
+  return { type: "sigstoreSigned", ...key2, ...rekor2, signedIdentity: { type: "matchRepository" } };
+}
+function keylessRefusal(tlog) {
+  const cannotExpress = [
+    "the certificate identity: a GitHub Actions certificate carries the workflow as a URI SAN (https://github.com/OWNER/REPO/.github/workflows/FILE@REF) and no e-mail; sigstoreSigned.fulcio matches only subjectEmail, exactly, against the e-mail SANs (no URI, no regexp, no prefix)",
+    "the caller repository, ref and trigger (Fulcio extensions 1.3.6.1.4.1.57264.1.5 / .1.6 / .1.2 and their .1.12+ successors): fulcio has no field for any certificate extension"
+  ];
+  if (!tlog) cannotExpress.push("a keyless signature without a transparency log entry: fulcio requires rekorPublicKeyPath/rekorPublicKeyData and a Rekor SET in every signature");
+  return {
+    ok: false,
+    target: "containers-policy.json",
+    reason: "containers-policy.json cannot express a GitHub Actions keyless signer; a fulcio policy would either reject every such image or check less than it appears to",
+    cannotExpress,
+    instead: [
+      "sign with a key as well (sign-recursive with keyless: false, key, key-password) and install the key-based policy from containersPolicy() on hosts",
+      "verify the keyless signature with cosign before the image reaches the host (cosignVerifyCommands()), or enforce it in Kubernetes with kyvernoClusterPolicy() or policyControllerClusterImagePolicy()"
+    ],
+    sources: CONTAINERS_POLICY_SOURCES
+  };
+}
+function registriesD(signer) {
+  const s = normalizeSigner(signer);
+  const docker = {};
+  for (const image of s.images) docker[containersScope(image)] = { "use-sigstore-attachments": true };
+  const document = { docker };
+  return {
+    ok: true,
+    target: "registries.d",
+    document,
+    text: toYaml(document),
+    notes: ["a scope may appear in only one file of the registries.d directory: merge by hand if another file already names these repositories"]
+  };
+}
+
+// packages/core/src/policy/names.ts
+function defaultPolicyName(images) {
+  const first = images[0];
+  const slug = first ? `${first.registry}/${first.repository}`.toLowerCase().replace(/[^a-z0-9]+/g, "-") : "images";
+  return `moam-verify-${slug}`.slice(0, 63).replace(/-+$/, "");
+}
+function checkPolicyName(name) {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new InputError("name", `${JSON.stringify(name)} is not a DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit');
+  }
+  return name;
+}
+
+// packages/core/src/policy/kyverno.ts
+var KYVERNO_SOURCES = [
+  "kyverno/kyverno v1.19.0 (ee97ce09538b) config/crds/kyverno/kyverno.io_clusterpolicies.yaml",
+  "kyverno/kyverno v1.19.0 pkg/image/verifiers/cpol/cosign/cosign.go (matchCertificateData, matchExtensions)",
+  "kyverno/kyverno v1.19.0 config/crds/policies.kyverno.io/policies.kyverno.io_imagevalidatingpolicies.yaml",
+  "kyverno/kyverno v1.19.0 pkg/image/verifiers/ivpol/cosign/opts.go (keyless: identities and roots only)"
+];
+var PUBLIC_REKOR = "https://rekor.sigstore.dev";
+var WEBHOOK_TIMEOUT_SECONDS = 30;
+var WILDCARD = /[*?]/;
+function rekor(url2, pubkey, tlog) {
+  return { url: url2 ?? PUBLIC_REKOR, ...tlog && pubkey ? { pubkey } : {}, ...tlog ? {} : { ignoreTlog: true } };
+}
+function keylessAttestor(s, notes) {
+  const identity = s.regexp !== void 0 ? { subjectRegExp: s.regexp } : WILDCARD.test(s.san ?? "") ? { subjectRegExp: `^${escapeRegexp(s.san ?? "")}$` } : { subject: s.san ?? "" };
+  const additionalExtensions = { githubWorkflowRepository: s.repository, githubWorkflowRef: s.ref.glob };
+  if (s.trigger) additionalExtensions.githubWorkflowTrigger = s.trigger;
+  const { fulcioCaPem, rekorUrl, rekorPublicKeyPem, ctlogPublicKeyPem } = s.sigstore;
+  if (fulcioCaPem && !ctlogPublicKeyPem) notes.push("the certificate SCT is checked against the public-good CT log key: give sigstore.ctlogPublicKeyPem for a private Fulcio");
+  if (!s.tlog) notes.push("rekor.ignoreTlog: true - without a log entry the short-lived certificate is checked against the current time, so signatures fail once it expires (10 minutes)");
+  return {
+    issuer: s.issuer,
+    ...identity,
+    additionalExtensions,
+    rekor: rekor(rekorUrl, rekorPublicKeyPem, s.tlog),
+    ...fulcioCaPem ? { roots: fulcioCaPem } : {},
+    ...ctlogPublicKeyPem ? { ctlog: { pubkey: ctlogPublicKeyPem } } : {}
+  };
+}
+function keyAttestor(s) {
+  return { publicKeys: s.publicKeyPem, signatureAlgorithm: "sha256", rekor: rekor(s.sigstore.rekorUrl, s.sigstore.rekorPublicKeyPem, s.tlog), ctlog: { ignoreSCT: true } };
+}
+function describeSigner(s) {
+  if (s.kind === "key") return "signed with the given public key";
+  const who = s.san !== void 0 ? s.san : `an identity matching ${s.regexp}`;
+  return `signed keyless by ${who} (issuer ${s.issuer}), run by ${s.repository} at ${s.ref.pattern}${s.trigger ? ` on ${s.trigger}` : ""}`;
+}
+function kyvernoClusterPolicy(signer, options = {}) {
+  const s = normalizeSigner(signer);
+  const notes = [];
+  const name = checkPolicyName(options.name ?? defaultPolicyName(s.images));
+  const entry = s.kind === "keyless" ? { keyless: keylessAttestor(s, notes) } : { keys: keyAttestor(s) };
+  const document = {
+    apiVersion: "kyverno.io/v1",
+    kind: "ClusterPolicy",
+    metadata: {
+      name,
+      annotations: {
+        "policies.kyverno.io/title": "Verify image signatures",
+        "policies.kyverno.io/description": `Generated by multi-arch-of-madness: ${s.images.map((i) => kyvernoNames(i)[0]).join(", ")} must be ${describeSigner(s)}.`
+      }
+    },
+    spec: {
+      ...options.legacyFailureAction ? { validationFailureAction: "Enforce" } : {},
+      // Admission only: a background scan would re-verify every running image against the registry.
+      background: false,
+      failurePolicy: "Fail",
+      // Verification fetches signatures from the registry: Kyverno's 10 s default is tight.
+      webhookTimeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
+      rules: [
+        {
+          name: "verify-signature",
+          // Kyverno's autogen extends a Pod rule to Deployments, Jobs, CronJobs, ...
+          match: { any: [{ resources: { kinds: ["Pod"] } }] },
+          verifyImages: [
+            {
+              imageReferences: kyvernoImageReferences(s.images),
+              type: "Cosign",
+              ...options.legacyFailureAction ? {} : { failureAction: "Enforce" },
+              mutateDigest: true,
+              verifyDigest: true,
+              required: true,
+              attestors: [{ entries: [entry] }]
+            }
+          ]
+        }
+      ]
+    }
+  };
+  return { ok: true, target: "kyverno-cluster-policy", document, text: toYaml(document), notes };
+}
+var ATTESTOR = "signer";
+function kyvernoImageValidatingPolicy(signer, options = {}) {
+  const s = normalizeSigner(signer);
+  if (s.kind === "keyless") {
+    return {
+      ok: false,
+      target: "kyverno-image-validating-policy",
+      reason: "Kyverno 1.19 ImageValidatingPolicy checks a keyless signature only by issuer and subject: keyless.additionalExtensions is in its schema but its verifier ignores it, and its CEL functions expose no certificate field",
+      cannotExpress: [
+        `the caller repository ${s.repository} (GitHub Workflow Repository extension): without it, every repository whose run can produce the SAN passes - every caller of a reusable workflow, or of a workflow file with on: workflow_call`,
+        `the caller ref ${s.ref.pattern} (GitHub Workflow Ref extension)`,
+        ...s.trigger ? [`the trigger ${s.trigger} (GitHub Workflow Trigger extension)`] : []
+      ],
+      instead: ["use kyvernoClusterPolicy() (kyverno.io/v1 ClusterPolicy verifyImages checks additionalExtensions)", "or policyControllerClusterImagePolicy()"],
+      sources: KYVERNO_SOURCES.slice(2)
+    };
+  }
+  const name = checkPolicyName(options.name ?? defaultPolicyName(s.images));
+  const { rekorUrl, rekorPublicKeyPem } = s.sigstore;
+  const ctlog = s.tlog ? { ...rekorUrl ? { url: rekorUrl } : {}, ...rekorPublicKeyPem ? { rekorPubKey: rekorPublicKeyPem } : {}, insecureIgnoreSCT: true } : { insecureIgnoreTlog: true, insecureIgnoreSCT: true };
+  const verify = `verifyImageSignatures(image, [attestors.${ATTESTOR}]) > 0`;
+  const document = {
+    apiVersion: "policies.kyverno.io/v1",
+    kind: "ImageValidatingPolicy",
+    metadata: { name },
+    spec: {
+      validationActions: ["Deny"],
+      failurePolicy: "Fail",
+      webhookConfiguration: { timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS },
+      matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }] },
+      // IVP globs match the image as written in the pod spec (gobwas/glob, `*` spans "/").
+      matchImageReferences: kyvernoImageReferences(s.images).map((glob) => ({ glob })),
+      validationConfigurations: { mutateDigest: true, verifyDigest: true, required: true },
+      attestors: [{ name: ATTESTOR, cosign: { key: { data: s.publicKeyPem, hashAlgorithm: "sha256" }, ctlog } }],
+      // images.* holds only the images matchImageReferences selected; init and ephemeral containers count too.
+      validations: [
+        {
+          expression: `(images.containers + images.initContainers + images.ephemeralContainers).all(image, ${verify})`,
+          message: `every image of ${s.images.map((i) => kyvernoNames(i)[0]).join(", ")} must be signed with the expected key`
+        }
+      ]
+    }
+  };
+  return { ok: true, target: "kyverno-image-validating-policy", document, text: toYaml(document), notes: [] };
+}
+
+// packages/core/src/policy/policy-controller.ts
+var POLICY_CONTROLLER_SOURCES = [
+  "sigstore/policy-controller v0.15.1 (cc75baab1d34) config/300-clusterimagepolicy.yaml",
+  "sigstore/policy-controller v0.15.1 pkg/webhook/validator_result.go (PolicySignature, GithubExtensions)",
+  "sigstore/cosign v3.0.5 pkg/cosign/rego/rego.go (ValidateJSONWithModuleInput: Rego v0, data.sigstore.isCompliant)"
+];
+var AUTHORITY = "signer";
+function githubExtensionsRego(s, authority = AUTHORITY) {
+  const lit = (v) => JSON.stringify(v);
+  const lines = [
+    "package sigstore",
+    "",
+    "default isCompliant = false",
+    "",
+    "# One signature that passed the authority (issuer + subject) must also come from the expected caller.",
+    "isCompliant {",
+    `  sig := input.authorityMatches[${lit(authority)}].signatures[_]`,
+    `  sig.githubWorkflowRepo == ${lit(s.repository)}`,
+    s.ref.exact !== void 0 ? `  sig.githubWorkflowRef == ${lit(s.ref.exact)}` : `  regex.match(${lit(s.ref.regexp)}, sig.githubWorkflowRef)`,
+    ...s.trigger ? [`  sig.githubWorkflowTrigger == ${lit(s.trigger)}`] : [],
+    "}"
+  ];
+  return `${lines.join("\n")}
+`;
+}
+function keylessAuthority(s, notes) {
+  const { fulcioUrl, fulcioCaPem, rekorUrl, rekorPublicKeyPem, ctlogPublicKeyPem, trustRootRef } = s.sigstore;
+  if ((fulcioCaPem || rekorPublicKeyPem || ctlogPublicKeyPem) && !trustRootRef) return "private Fulcio CA, Rekor or CT log keys given without sigstore.trustRootRef";
+  const subject = s.regexp !== void 0 ? { subjectRegExp: s.regexp } : { subject: s.san ?? "" };
+  const keyless = { url: fulcioUrl ?? "https://fulcio.sigstore.dev", ...trustRootRef ? { trustRootRef } : {} };
+  if (!s.tlog) notes.push("no ctlog: the transparency log is not checked, and the short-lived certificate is checked against the current time");
+  const ctlog = s.tlog ? { ctlog: trustRootRef ? { trustRootRef, ...rekorUrl ? { url: rekorUrl } : {} } : { url: rekorUrl ?? "https://rekor.sigstore.dev" } } : {};
+  return { name: AUTHORITY, keyless: { ...keyless, identities: [{ issuer: s.issuer, ...subject }] }, ...ctlog };
+}
+function keyAuthority(s) {
+  const { rekorUrl, rekorPublicKeyPem, trustRootRef } = s.sigstore;
+  if (s.tlog && rekorPublicKeyPem && !trustRootRef) return "a private Rekor key given without sigstore.trustRootRef";
+  const ctlog = s.tlog ? { ctlog: trustRootRef ? { trustRootRef, ...rekorUrl ? { url: rekorUrl } : {} } : { url: rekorUrl ?? "https://rekor.sigstore.dev" } } : {};
+  return { name: AUTHORITY, key: { data: s.publicKeyPem, hashAlgorithm: "sha256" }, ...ctlog };
+}
+function policyControllerClusterImagePolicy(signer, options = {}) {
+  const s = normalizeSigner(signer);
+  const notes = [];
+  const name = checkPolicyName(options.name ?? defaultPolicyName(s.images));
+  const authority = s.kind === "keyless" ? keylessAuthority(s, notes) : keyAuthority(s);
+  if (typeof authority === "string") {
+    return {
+      ok: false,
+      target: "policy-controller-cluster-image-policy",
+      reason: `${authority}: a ClusterImagePolicy takes private Sigstore material only through a TrustRoot resource`,
+      cannotExpress: ["the private Fulcio CA / Rekor / CT log keys inline"],
+      instead: ["create a TrustRoot (policy.sigstore.dev/v1alpha1) holding them and set sigstore.trustRootRef to its name"],
+      sources: POLICY_CONTROLLER_SOURCES
+    };
+  }
+  const document = {
+    apiVersion: "policy.sigstore.dev/v1beta1",
+    kind: "ClusterImagePolicy",
+    metadata: { name },
+    spec: {
+      mode: "enforce",
+      images: policyControllerGlobs(s.images).map((glob) => ({ glob })),
+      authorities: [authority],
+      ...s.kind === "keyless" ? { policy: { type: "rego", data: githubExtensionsRego(s) } } : {}
+    }
+  };
+  return { ok: true, target: "policy-controller-cluster-image-policy", document, text: toYaml(document), notes };
+}
+
+// packages/core/src/policy/all.ts
+function consumerPolicies(signer, options = {}) {
+  normalizeSigner(signer);
+  return {
+    containersPolicy: containersPolicy(signer),
+    registriesD: registriesD(signer),
+    kyvernoClusterPolicy: kyvernoClusterPolicy(signer, options),
+    kyvernoImageValidatingPolicy: kyvernoImageValidatingPolicy(signer, options),
+    policyController: policyControllerClusterImagePolicy(signer, options)
+  };
+}
+
+// packages/core/src/policy/cosign-commands.ts
+function shellQuote(word) {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+function cosignVerifyCommands(signer, target, options = {}) {
+  const s = normalizeSigner(signer);
+  const image = parseImageName(target.image, "image");
+  if (!s.images.some((i) => canonicalName(i) === canonicalName(image))) {
+    throw new InputError("image", `"${target.image}" is not one of the signer's images (${s.images.map((i) => i.name).join(", ")})`, "give one of the images the expected signer lists");
+  }
+  const env = envFor(s);
+  if (typeof env === "string") return refusal(env);
+  const notes = [];
+  if (s.kind === "key" && !s.publicKeyPath) notes.push("--key=cosign.pub: put the public key there, or give publicKeyPath");
+  if (!s.tlog) notes.push("--insecure-ignore-tlog=true: the signatures are not in a transparency log");
+  const refs = [["index", parseDigest(target.index, "index")]];
+  for (const [platform2, digest] of Object.entries(target.platforms ?? {})) refs.push([formatPlatform(parsePlatform(platform2, "platforms")), parseDigest(digest, "platforms")]);
+  const cosign = options.cosign ?? "cosign";
+  const commands = refs.map(([label, digest]) => {
+    const ref = `${image.name}@${digest}`;
+    const argv = argvFor(s, ref, options.version ?? "2.5.0");
+    const jq = s.kind === "keyless" && s.ref.exact === void 0 ? ["-e", `any(.[]; (.optional.githubWorkflowRef // "") | test(${JSON.stringify(s.ref.regexp)}))`] : void 0;
+    const words = [...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`), shellQuote(cosign), ...argv.map(shellQuote)];
+    const line = jq ? `${words.join(" ")} | jq ${jq.map(shellQuote).join(" ")}` : words.join(" ");
+    return { label, ref, env, argv, ...jq ? { jq } : {}, line };
+  });
+  if (commands.some((c) => c.jq)) notes.push("the ref pattern is checked by jq on cosign's JSON output: run with set -o pipefail, or check jq's exit status (it is non-zero when cosign fails too)");
+  return { ok: true, target: "cosign-verify", document: commands, text: `${commands.map((c) => c.line).join("\n")}
+`, notes };
+}
+function argvFor(s, ref, version) {
+  if (s.kind === "key") {
+    const args2 = verifyArgs({ version, ref, key: s.publicKeyPath ?? "cosign.pub", insecureIgnoreTlog: !s.tlog });
+    return insertBeforeRef(args2, s.tlog && s.sigstore.rekorUrl ? [`--rekor-url=${s.sigstore.rekorUrl}`] : []);
+  }
+  const args = verifyArgs({
+    version,
+    ref,
+    ...s.san !== void 0 ? { identity: s.san } : { identityRegexp: s.regexp ?? "" },
+    issuer: s.issuer,
+    githubWorkflowRepository: s.repository,
+    insecureIgnoreTlog: !s.tlog
+  });
+  const extra = [];
+  if (s.trigger) extra.push(`--certificate-github-workflow-trigger=${s.trigger}`);
+  if (s.ref.exact !== void 0) extra.push(`--certificate-github-workflow-ref=${s.ref.exact}`);
+  if (s.tlog && s.sigstore.rekorUrl) extra.push(`--rekor-url=${s.sigstore.rekorUrl}`);
+  return insertBeforeRef(args, extra);
+}
+function insertBeforeRef(args, extra) {
+  const end = args.lastIndexOf("--");
+  return [...args.slice(0, end), ...extra, ...args.slice(end)];
+}
+function envFor(s) {
+  const env = {};
+  const st = s.sigstore;
+  const files = [
+    ["fulcioCaPem", "fulcioCaPath", "SIGSTORE_ROOT_FILE", s.kind === "keyless"],
+    ["rekorPublicKeyPem", "rekorPublicKeyPath", "SIGSTORE_REKOR_PUBLIC_KEY", s.tlog],
+    ["ctlogPublicKeyPem", "ctlogPublicKeyPath", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", s.kind === "keyless"]
+  ];
+  for (const [pem2, path9, variable, used] of files) {
+    if (!used) continue;
+    if (st[path9]) env[variable] = st[path9];
+    else if (st[pem2]) return `sigstore.${pem2} is given without sigstore.${path9}: cosign reads it from the file named by ${variable}`;
+  }
+  return env;
+}
+function refusal(why) {
+  return {
+    ok: false,
+    target: "cosign-verify",
+    reason: why,
+    cannotExpress: ["PEM material inline on the command line (cosign takes private Sigstore roots and keys as files)"],
+    instead: ["give the matching *Path field (where the file is on the machine that runs cosign)"],
+    sources: ["sigstore/cosign v2.5.0 pkg/cosign/env (SIGSTORE_ROOT_FILE, SIGSTORE_REKOR_PUBLIC_KEY, SIGSTORE_CT_LOG_PUBLIC_KEY_FILE)"]
+  };
+}
+
+// packages/core/src/policy/result.ts
+function describeRefusal(r) {
+  return [
+    `${r.target}: ${r.reason}`,
+    ...r.cannotExpress.map((c) => `  cannot express: ${c}`),
+    ...r.instead.map((i) => `  instead: ${i}`),
+    ...r.sources.map((s) => `  source: ${s}`)
+  ].join("\n");
+}
+
+// packages/core/src/verify/policies.ts
+var KINDS = ["podman", "kyverno", "policy-controller", "cosign"];
+function parsePolicyKinds(value) {
+  const given = parseList(value).map((v) => v.toLowerCase());
+  if (given.includes("all")) return [...KINDS];
+  return [...new Set(given.filter((g) => g !== "none"))].map((g) => {
+    if (!KINDS.includes(g)) throw new InputError("policies", `"${g}" is not a policy kind`, `list some of ${KINDS.join(", ")}, or all, or none`);
+    return g;
+  });
+}
+var pem = (v) => !v ? void 0 : isPem(v) ? v : existsSync5(v) ? readFileSync3(v, "utf8") : void 0;
+function sigstoreOf(trust) {
+  const out = {};
+  if (trust.rekorUrl) out.rekorUrl = trust.rekorUrl;
+  const fulcio = pem(trust.fulcioRoot);
+  const rekor2 = pem(trust.rekorPublicKey);
+  const ct = pem(trust.ctLogPublicKey);
+  if (fulcio) out.fulcioCaPem = fulcio;
+  if (rekor2) out.rekorPublicKeyPem = rekor2;
+  if (ct) out.ctlogPublicKeyPem = ct;
+  return out;
+}
+function expectedSignerOf(inputs) {
+  const images = [inputs.image.image.name];
+  const tlog = !inputs.insecureIgnoreTlog;
+  const sigstore = sigstoreOf(inputs.trust);
+  if (inputs.key) {
+    const publicKeyPem = pem(inputs.key);
+    if (!publicKeyPem) throw new InputError("key", "is a KMS URI or env:// reference: a consumer policy needs the public key itself", "give the public key as PEM content or a file path to generate policies, or remove policies");
+    return { kind: "key", images, publicKeyPem, ...isPem(inputs.key) ? {} : { publicKeyPath: inputs.key }, tlog, ...Object.keys(sigstore).length ? { sigstore } : {} };
+  }
+  return {
+    kind: "keyless",
+    images,
+    issuer: inputs.issuer || GITHUB_ACTIONS_ISSUER,
+    identity: inputs.identity ? { san: inputs.identity } : { regexp: inputs.identityRegexp },
+    repository: inputs.repository,
+    sourceRef: inputs.sourceRef ?? "any",
+    ...inputs.trigger ? { trigger: inputs.trigger } : {},
+    tlog,
+    ...Object.keys(sigstore).length ? { sigstore } : {}
+  };
+}
+async function writeConsumerPolicies(kinds, inputs, report, dir) {
+  const signer = expectedSignerOf(inputs);
+  const all = consumerPolicies(signer);
+  const chosen = [];
+  if (kinds.includes("podman")) chosen.push(["policy.json", all.containersPolicy], ...all.containersPolicy.ok ? [["registries.d/moam.yaml", all.registriesD]] : []);
+  if (kinds.includes("kyverno")) chosen.push(["kyverno-clusterpolicy.yaml", all.kyvernoClusterPolicy], ["kyverno-imagevalidatingpolicy.yaml", all.kyvernoImageValidatingPolicy]);
+  if (kinds.includes("policy-controller")) chosen.push(["policy-controller-clusterimagepolicy.yaml", all.policyController]);
+  if (kinds.includes("cosign")) {
+    const platforms = Object.fromEntries(report.digests.filter((d) => d.kind === "platform" && d.platform && d.platform !== "unknown").map((d) => [d.platform, d.digest]));
+    chosen.push(["cosign-verify.sh", cosignVerifyCommands(signer, { image: inputs.image.image.name, index: report.digest, platforms })]);
+  }
+  const files = [];
+  const refusals = [];
+  const parts = ["#### Consumer policies", "", `Generated from the signer this step verified, in \`${dir}\`.`, ""];
+  for (const [name, result] of chosen) {
+    if (!result.ok) {
+      refusals.push(describeRefusal(result));
+      parts.push(`**${name}: not generated.** ${result.reason}`, "", mdBlock("text", describeRefusal(result)), "");
+      continue;
+    }
+    const text = name.endsWith(".sh") ? `#!/usr/bin/env bash
+set -euo pipefail
+${result.text}` : result.text;
+    const file = path8.join(dir, name);
+    await mkdir2(path8.dirname(file), { recursive: true });
+    await writeFile4(file, text, { mode: name.endsWith(".sh") ? 493 : 420 });
+    files.push(name);
+    parts.push(`<details><summary>${name}</summary>`, "", mdBlock(name.endsWith(".json") ? "json" : name.endsWith(".sh") ? "bash" : "yaml", text.trimEnd()), "", ...result.notes.map((n) => `- ${n}`), "</details>", "");
+  }
+  return { dir, files, refusals, summary: parts.join("\n") };
+}
+async function publishConsumerPolicies(inputs, report, deps) {
+  if (inputs.policies.length === 0 || !report.verified) return void 0;
+  const dir = inputs.policiesDir ?? path8.join(deps.tmpDir, "moam-consumer-policies");
+  const written = await writeConsumerPolicies(inputs.policies, inputs, report, dir);
+  deps.log(`Consumer policies in ${dir}: ${written.files.join(", ") || "none"}${written.refusals.length ? `; not generated: ${written.refusals.map((r) => r.split(":")[0]).join(", ")}` : ""}`);
+  if (inputs.policiesArtifact) await deps.store.putDirectory(inputs.policiesArtifact, dir);
+  return written;
+}
 
 // packages/core/src/verify/inputs.ts
 var GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
@@ -5558,9 +6379,9 @@ function readVerifyInputs(read, env) {
   const platforms = p.collect(() => read("platforms") ? parsePlatforms(parseList(read("platforms"))) : void 0);
   const exactPlatforms = p.collect(() => parseBoolean(read("exact-platforms"), "exact-platforms", false));
   if (exactPlatforms && !read("platforms")) p.add('Input "exact-platforms": is true but platforms is empty. Fix: list the platforms the image must hold, or remove exact-platforms');
-  const key = read("key") || void 0;
-  if (key?.startsWith("-") && !isPem(key)) p.add(`Input "key": "${key}" starts with "-"; a key is a path, a PEM public key, env://VAR or a KMS URI, never a flag. Fix: give the public key the images were signed with`);
-  if (key) {
+  const key2 = read("key") || void 0;
+  if (key2?.startsWith("-") && !isPem(key2)) p.add(`Input "key": "${key2}" starts with "-"; a key is a path, a PEM public key, env://VAR or a KMS URI, never a flag. Fix: give the public key the images were signed with`);
+  if (key2) {
     for (const [name, byDefault] of KEYLESS_ONLY) {
       if (read(name) && read(name) !== byDefault) p.add(`Input "${name}": is set together with key, but key-based signatures carry no certificate identity, so it would not be checked. Fix: remove ${name} to verify with the key, or remove key to verify keyless`);
     }
@@ -5570,7 +6391,7 @@ function readVerifyInputs(read, env) {
   const repository = p.collect(() => {
     const r = read("repository") || env.GITHUB_REPOSITORY || "";
     if (!r) {
-      if (key) return void 0;
+      if (key2) return void 0;
       throw new InputError("repository", "is empty and GITHUB_REPOSITORY is not set", "give the owner/repo that must have run the signing workflow");
     }
     return parseRepository(r, "repository").full;
@@ -5579,7 +6400,7 @@ function readVerifyInputs(read, env) {
   const regexp = read("certificate-identity-regexp");
   if (exact && regexp) p.add('Input "certificate-identity-regexp": is set together with certificate-identity. Fix: give only one of them');
   p.collect(() => {
-    if (!exact || key || !read("workflow-repository")) return;
+    if (!exact || key2 || !read("workflow-repository")) return;
     const workflowRepository = parseRepository(read("workflow-repository"), "workflow-repository").full;
     const expected = buildIdentityRegexp({ ...env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}, workflowRepository, workflowPath: read("workflow") || DEFAULT_WORKFLOW, refPattern: read("ref-pattern") || DEFAULT_REF_PATTERN });
     if (!new RegExp(expected).test(exact)) {
@@ -5587,7 +6408,7 @@ function readVerifyInputs(read, env) {
     }
   });
   const identityRegexp = p.collect(() => {
-    if (exact || key) return void 0;
+    if (exact || key2) return void 0;
     if (regexp) return anchorRegexp(regexp, "certificate-identity-regexp");
     if (!repository) return void 0;
     const workflowRepository = read("workflow-repository") ? parseRepository(read("workflow-repository"), "workflow-repository").full : repository;
@@ -5610,6 +6431,12 @@ function readVerifyInputs(read, env) {
   const insecureIgnoreTlog = p.collect(() => parseBoolean(read("insecure-ignore-tlog"), "insecure-ignore-tlog", false));
   const requireGithubHosted = p.collect(() => parseBoolean(read("require-github-hosted"), "require-github-hosted", false));
   const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: false }));
+  const policies = p.collect(() => parsePolicyKinds(read("policies")));
+  const policiesArtifact = p.collect(() => {
+    const a = read("policies-artifact");
+    if (a && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(a)) throw new InputError("policies-artifact", `"${a}" is not usable as an artifact name`, "use letters, digits, . _ - (e.g. consumer-policies)");
+    return a || void 0;
+  });
   const cosign = p.collect(() => readCosignInstallInputs(read));
   p.throwIfAny("invalid inputs");
   return {
@@ -5620,13 +6447,16 @@ function readVerifyInputs(read, env) {
     ...exact ? { identity: exact } : {},
     ...identityRegexp ? { identityRegexp } : {},
     ...repository ? { repository } : {},
-    ...key ? { key } : {},
+    ...key2 ? { key: key2 } : {},
     ...sourceRef ? { sourceRef } : {},
     ...trigger ? { trigger } : {},
     requireAttestations,
     requireGithubHosted,
     insecureIgnoreTlog,
     trust,
+    policies,
+    ...read("policies-dir") ? { policiesDir: read("policies-dir") } : {},
+    ...policiesArtifact ? { policiesArtifact } : {},
     cosign
   };
 }
@@ -5636,11 +6466,11 @@ var PREDICATES = {
   provenance: /^https:\/\/slsa\.dev\/provenance\//,
   sbom: /^https:\/\/spdx\.dev\/Document/
 };
-async function cosignVerify(cosign, ref, inputs, key, trustEnv, deps) {
+async function cosignVerify(cosign, ref, inputs, key2, trustEnv, deps) {
   const args = verifyArgs({
     version: cosign.version,
     ref,
-    ...key ? { key } : {
+    ...key2 ? { key: key2 } : {
       issuer: inputs.issuer,
       ...inputs.identity ? { identity: inputs.identity } : { identityRegexp: inputs.identityRegexp },
       ...inputs.repository ? { githubWorkflowRepository: inputs.repository } : {},
@@ -5690,11 +6520,11 @@ async function builtWhere(inputs, digest, indexAnnotations, platforms, deps) {
   );
   return [githubHostedProblem(`index ${digest}`, indexAnnotations), ...each].filter((x) => !!x);
 }
-async function verifyTarget(t, inputs, cosignReady, key, trustEnv, deps) {
+async function verifyTarget(t, inputs, cosignReady, key2, trustEnv, deps) {
   const { image } = inputs.image;
   const ref = byDigest(image, t.digest);
   const [outcome, attestations] = await Promise.all([
-    Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, trustEnv, deps)),
+    Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key2, trustEnv, deps)),
     t.attestations.from === "index" ? attestationsOf(deps, inputs, t.attestations.digest) : Promise.resolve(void 0)
   ]);
   const report = { digest: t.digest, kind: t.kind, ...t.platform ? { platform: t.platform } : {}, verified: outcome.status === "verified", problems: [] };
@@ -5721,10 +6551,10 @@ async function verifyImage(inputs, cosignReady, deps) {
     if (!head || !isDigest(head.digest)) throw new Error(`${formatReference(inputs.image)} does not exist in the registry`);
     digest = head.digest;
   }
-  const key = inputs.key ? await materialiseKey(inputs.key, deps.scratch, "cosign.pub") : void 0;
+  const key2 = inputs.key ? await materialiseKey(inputs.key, deps.scratch, "cosign.pub") : void 0;
   const trustEnv = await sigstoreTrustEnv(inputs.trust, deps.scratch);
   const { targets, problems } = await plan(inputs, digest, deps);
-  const digests = await Promise.all(targets.map((t) => verifyTarget(t, inputs, cosignReady, key, trustEnv, deps)));
+  const digests = await Promise.all(targets.map((t) => verifyTarget(t, inputs, cosignReady, key2, trustEnv, deps)));
   problems.push(...digests.flatMap((d) => d.problems));
   return { image: formatReference(inputs.image), digest, verified: problems.length === 0, digests, problems };
 }
@@ -5754,25 +6584,36 @@ function renderVerifySummary(report, expected) {
   ].join("\n");
 }
 
+// packages/core/src/verify/outputs.ts
+function expectedSignerText(inputs) {
+  if (inputs.key) return "the given public key";
+  const caller = [inputs.repository ? `repository ${inputs.repository}` : "", inputs.sourceRef ? `source ref ${inputs.sourceRef}` : "", inputs.trigger ? `trigger ${inputs.trigger}` : ""].filter(Boolean).join(", ");
+  return `identity ${inputs.identity ?? inputs.identityRegexp}, issuer ${inputs.issuer}${caller ? `, ${caller}` : ""}`;
+}
+function verifyOutputs(report, policies) {
+  return { digest: report.digest, verified: String(report.verified), report: JSON.stringify(report), "policies-dir": policies?.dir ?? "" };
+}
+function verifyFailure(report) {
+  return report.verified ? void 0 : `${report.image} (${report.digest}) failed verification:
+${report.problems.map((p) => `  - ${p}`).join("\n")}`;
+}
+
 // actions/verify/src/main.ts
 await runAction("verify", async ({ scratch }) => {
   const env = process.env;
   const exec2 = createExec({ log: info });
   const inputs = readVerifyInputs(envInputs(env), env);
-  const expected = inputs.key ? "the given public key" : `identity ${inputs.identity ?? inputs.identityRegexp}, issuer ${inputs.issuer}${inputs.repository ? `, repository ${inputs.repository}` : ""}`;
-  info(`Expected signer: ${expected}`);
+  info(`Expected signer: ${expectedSignerText(inputs)}`);
   const cosign = setupCosign(inputs.cosign, { install: defaultInstallDeps(), log: info });
   cosign.catch(() => void 0);
   const registry = createRegistryClient({ env, exec: exec2, log: info });
   try {
     const report = await verifyImage(inputs, cosign, { exec: exec2, env, registry, sleep, log: actionLogger, scratch });
-    setOutput("digest", report.digest);
-    setOutput("verified", String(report.verified));
-    setOutput("report", JSON.stringify(report));
-    await writeSummary(renderVerifySummary(report, expected));
-    if (!report.verified) throw new Error(`${report.image} (${report.digest}) failed verification:
-${report.problems.map((p) => `  - ${p}`).join("\n")}`);
-    info(`Verified ${report.digests.length} digests of ${report.image} (${report.digest})`);
+    const policies = await publishConsumerPolicies(inputs, report, { tmpDir: env.RUNNER_TEMP || process.cwd(), store: chooseHandoffStore(env), log: info });
+    setOutputs(verifyOutputs(report, policies));
+    await writeSummary(renderVerifySummary(report, expectedSignerText(inputs)) + (policies ? `
+${policies.summary}` : ""));
+    failIf(verifyFailure(report));
   } finally {
     registry.close();
   }

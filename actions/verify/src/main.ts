@@ -1,16 +1,16 @@
 import * as core from '@actions/core';
 import {
-  actionLogger, createExec, createRegistryClient, defaultInstallDeps, envInputs, readVerifyInputs, renderVerifySummary, runAction, setupCosign, sleep, verifyImage, writeSummary,
+  actionLogger, chooseHandoffStore, createExec, createRegistryClient, defaultInstallDeps, envInputs, expectedSignerText, failIf, publishConsumerPolicies,
+  readVerifyInputs, renderVerifySummary, runAction, setOutputs, setupCosign, sleep, verifyFailure, verifyImage, verifyOutputs, writeSummary,
 } from '@moam/core';
 
 await runAction('verify', async ({ scratch }) => {
   const env = process.env;
   const exec = createExec({ log: core.info });
 
-  // 1. Inputs: the expected signer is anchored (^...$) and pinned to the repository.
+  // 1. Inputs: the expected signer is anchored (^...$) and pinned to the repository (and, when given, source ref and trigger).
   const inputs = readVerifyInputs(envInputs(env), env);
-  const expected = inputs.key ? 'the given public key' : `identity ${inputs.identity ?? inputs.identityRegexp}, issuer ${inputs.issuer}${inputs.repository ? `, repository ${inputs.repository}` : ''}`;
-  core.info(`Expected signer: ${expected}`);
+  core.info(`Expected signer: ${expectedSignerText(inputs)}`);
 
   // 2. cosign, verified before it runs; the registry reads below do not wait for it.
   const cosign = setupCosign(inputs.cosign, { install: defaultInstallDeps(), log: core.info });
@@ -21,13 +21,13 @@ await runAction('verify', async ({ scratch }) => {
   try {
     const report = await verifyImage(inputs, cosign, { exec, env, registry, sleep, log: actionLogger, scratch });
 
-    // 4. Outputs, summary; any failure fails the step listing every failing digest.
-    core.setOutput('digest', report.digest);
-    core.setOutput('verified', String(report.verified));
-    core.setOutput('report', JSON.stringify(report));
-    await writeSummary(renderVerifySummary(report, expected));
-    if (!report.verified) throw new Error(`${report.image} (${report.digest}) failed verification:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`);
-    core.info(`Verified ${report.digests.length} digests of ${report.image} (${report.digest})`);
+    // 4. The consumer policies of the signer just verified (when asked for).
+    const policies = await publishConsumerPolicies(inputs, report, { tmpDir: env.RUNNER_TEMP || process.cwd(), store: chooseHandoffStore(env), log: core.info });
+
+    // 5. Outputs, summary; any failure fails the step listing every failing digest.
+    setOutputs(verifyOutputs(report, policies));
+    await writeSummary(renderVerifySummary(report, expectedSignerText(inputs)) + (policies ? `\n${policies.summary}` : ''));
+    failIf(verifyFailure(report));
   } finally {
     registry.close();
   }

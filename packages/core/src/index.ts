@@ -42,5 +42,8 @@ export * from './sign/signer.ts';
 export * from './sign/summary.ts';
 export * from './verify/inputs.ts';
 export * from './verify/run.ts';
+export * from './verify/policies.ts';
+export * from './policy/index.ts';
 export * from './verify/summary.ts';
 export * from './plan/plan.ts';
+export * from './verify/outputs.ts';

@@ -53,8 +53,11 @@ describe('release.yml -> multi-arch.yml, as written, on the test bed', () => {
     expect(r.jobs['release/build']?.legs).toEqual(['release/build (linux/amd64, ubuntu-latest)', 'release/build (linux/arm64, ubuntu-24.04-arm)']);
     // The hand-off is named for this image set (two calls in one run never collide), one artifact per leg.
     const names = services.artifacts.artifacts.map((a) => a.name).sort();
-    expect(names).toHaveLength(2);
-    expect(names.every((n) => /^digests-[0-9a-f]{12}-linux-(amd64|arm64)$/.test(n))).toBe(true);
+    const records = names.filter((n) => !n.endsWith('-consumer-policies'));
+    expect(records).toHaveLength(2);
+    expect(records.every((n) => /^digests-[0-9a-f]{12}-linux-(amd64|arm64)$/.test(n))).toBe(true);
+    // Every release ships the consumer policies of its own signature.
+    expect(names.filter((n) => n.endsWith('-consumer-policies'))).toHaveLength(1);
     // Only the sign job got a token; every signature went to the log; verify checked it (no insecure-ignore-tlog).
     expect(r.oidcRequests.map((q) => q.job)).toEqual(['release/sign']);
     expect(services.rekor.entries).toHaveLength(5);
@@ -62,6 +65,8 @@ describe('release.yml -> multi-arch.yml, as written, on the test bed', () => {
     expect(verify.outputs.verified).toBe('true');
     expect(verify.logTail).not.toMatch(/insecure-ignore-tlog=true/);
     expect(JSON.parse(verify.outputs.report ?? '{}').digests.map((d: { kind: string }) => d.kind)).toEqual(['index', 'platform', 'platform']);
+    expect(verify.summary).toMatch(/kyverno-clusterpolicy\.yaml[\s\S]*githubWorkflowRepository: moam-project\/multi-arch-of-madness/);
+    expect(verify.summary).toMatch(/\*\*policy\.json: not generated\.\*\*/);
   });
 
   it.each<[string, { file: string; from: string | RegExp; to: string }, RegExp]>([
@@ -99,7 +104,7 @@ describe('two images released in one run (two calls of the reusable workflow)', 
     const lines: string[] = [];
     const r = await runLocalRelease({ version: '1.0.0', image: 'unused', services, root, log: (l) => lines.push(l), extra: { require: ['release/verify', 'worker/verify'] } });
     expect(r.ok, show(r, lines)).toBe(true);
-    const names = services.artifacts.artifacts.map((a) => a.name);
+    const names = services.artifacts.artifacts.map((a) => a.name).filter((n) => !n.endsWith('-consumer-policies'));
     expect(new Set(names).size).toBe(4);
     expect(new Set(names.map((n) => n.replace(/-linux-.*$/, ''))).size).toBe(2);
     for (const image of [api, worker]) expect(await releaseTags(image.slice(tb.registry.length + 1))).toEqual(['1', '1.0', '1.0.0', 'latest']);
@@ -134,6 +139,6 @@ describe('a leg that fails, re-run', () => {
     expect(second.attempt).toBe(2);
     expect(await releaseTags(repo)).toEqual(['2', '2.0', '2.0.0', 'latest']);
     // One record per leg: the leg of attempt 1 kept its artifact, the re-run leg uploaded its own.
-    expect(services.artifacts.artifacts.map((a) => a.attempt).sort()).toEqual([1, 2]);
+    expect(services.artifacts.artifacts.filter((a) => /-linux-/.test(a.name)).map((a) => a.attempt).sort()).toEqual([1, 2]);
   });
 });

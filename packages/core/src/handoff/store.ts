@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,8 @@ export interface HandoffStore {
   /** One line for the log: which store, and why it was chosen. */
   readonly description: string;
   put(artifact: string, file: StoredFile): Promise<void>;
+  /** Hands over every file under dir (relative paths kept), as one artifact. */
+  putDirectory(artifact: string, dir: string): Promise<void>;
   /** Names of the artifacts starting with prefix + '-'. */
   list(prefix: string): Promise<string[]>;
   get(artifact: string): Promise<StoredFile[]>;
@@ -26,6 +28,12 @@ export function localStore(dir: string, why: string): HandoffStore {
       const d = path.join(dir, artifact);
       await mkdir(d, { recursive: true });
       await writeFile(path.join(d, file.name), file.content);
+    },
+    async putDirectory(artifact, from) {
+      const d = path.join(dir, artifact);
+      await rm(d, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      await cp(from, d, { recursive: true });
     },
     async list(prefix) {
       if (!existsSync(dir)) return [];
@@ -62,23 +70,30 @@ interface ArtifactModule {
 export function githubArtifactStore(opts: { tmpDir: string; retentionDays?: number; load?: () => Promise<ArtifactModule> }): HandoffStore {
   const load = opts.load ?? (() => import('@actions/artifact') as unknown as Promise<ArtifactModule>);
   const client = async () => new (await load()).DefaultArtifactClient();
+  // An artifact name is taken for the whole run, earlier attempts included (the service answers 409): a re-run
+  // replaces what its earlier attempt uploaded, as upload-artifact's overwrite does. Names are unique per leg and
+  // per call of the workflow, so this never removes another leg's record.
+  const replace = async (artifact: string, files: string[], root: string): Promise<void> => {
+    const c = await client();
+    await c.deleteArtifact(artifact).catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'ArtifactNotFoundError')) throw error;
+    });
+    await c.uploadArtifact(artifact, files, root, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
+  };
   return {
     description: 'GitHub Actions artifacts (this run)',
     async put(artifact, file) {
       const dir = await mkdtemp(path.join(opts.tmpDir, 'moam-upload-'));
       try {
         await writeFile(path.join(dir, file.name), file.content);
-        const c = await client();
-        // An artifact name is taken for the whole run, earlier attempts included (the service answers 409): a re-run
-        // leg replaces what its earlier attempt uploaded, as upload-artifact's overwrite does. Names are unique per
-        // leg and per call of the workflow, so this never removes another leg's record.
-        await c.deleteArtifact(artifact).catch((error: unknown) => {
-          if (!(error instanceof Error && error.name === 'ArtifactNotFoundError')) throw error;
-        });
-        await c.uploadArtifact(artifact, [path.join(dir, file.name)], dir, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
+        await replace(artifact, [path.join(dir, file.name)], dir);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
+    },
+    async putDirectory(artifact, from) {
+      const files = (await readdir(from, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+      await replace(artifact, files, from);
     },
     async list(prefix) {
       const { artifacts } = await (await client()).listArtifacts({ latest: true });

@@ -5,6 +5,7 @@ import { type Platform, parsePlatforms } from '../platform.ts';
 import { anchorRegexp, buildIdentityRegexp, parseRepository } from '../cosign/identity.ts';
 import { type CosignInstallInputs, isPem, readCosignInstallInputs } from '../cosign/setup.ts';
 import { type SigstoreTrustInputs, readSigstoreTrustInputs } from '../cosign/trust.ts';
+import { type PolicyKind, parsePolicyKinds } from './policies.ts';
 
 export type RequiredAttestation = 'provenance' | 'sbom';
 
@@ -29,6 +30,11 @@ export interface VerifyInputs {
   insecureIgnoreTlog: boolean;
   /** A private Sigstore deployment: Rekor URL and the trust material cosign checks against. */
   trust: SigstoreTrustInputs;
+  /** Consumer policies to generate from the verified signer. */
+  policies: PolicyKind[];
+  policiesDir?: string;
+  /** Upload the policies as this artifact (the reusable workflow's verify job). */
+  policiesArtifact?: string;
   cosign: CosignInstallInputs;
 }
 
@@ -121,6 +127,12 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
   const insecureIgnoreTlog = p.collect(() => parseBoolean(read('insecure-ignore-tlog'), 'insecure-ignore-tlog', false));
   const requireGithubHosted = p.collect(() => parseBoolean(read('require-github-hosted'), 'require-github-hosted', false));
   const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: false }));
+  const policies = p.collect(() => parsePolicyKinds(read('policies')));
+  const policiesArtifact = p.collect(() => {
+    const a = read('policies-artifact');
+    if (a && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(a)) throw new InputError('policies-artifact', `"${a}" is not usable as an artifact name`, 'use letters, digits, . _ - (e.g. consumer-policies)');
+    return a || undefined;
+  });
   const cosign = p.collect(() => readCosignInstallInputs(read));
   p.throwIfAny('invalid inputs');
   return {
@@ -138,6 +150,9 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
     requireGithubHosted: requireGithubHosted!,
     insecureIgnoreTlog: insecureIgnoreTlog!,
     trust: trust!,
+    policies: policies!,
+    ...(read('policies-dir') ? { policiesDir: read('policies-dir') } : {}),
+    ...(policiesArtifact ? { policiesArtifact } : {}),
     cosign: cosign!,
   };
 }

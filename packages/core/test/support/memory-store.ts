@@ -9,6 +9,9 @@ export function memoryStore(artifacts = new Map<string, StoredFile[]>()): Handof
     async put(artifact, file) {
       artifacts.set(artifact, [...(artifacts.get(artifact) ?? []).filter((f) => f.name !== file.name), file]);
     },
+    async putDirectory() {
+      throw new Error('memory store: putDirectory is not used by the features under unit test');
+    },
     async list(prefix) {
       return [...artifacts.keys()].filter((n) => n.startsWith(`${prefix}-`)).sort();
     },

@@ -1,0 +1,313 @@
+#!/usr/bin/env bash
+# moam test bed: a real container engine that enforces containers-policy.json.
+# podman 5.4 + skopeo 1.18 (+ conmon, runc, crun) from Debian trixie, unpacked into a
+# private prefix together with trixie's libc6 (trixie binaries need glibc >=
+# 2.38; this host is bookworm, 2.36). Every ELF executable of the prefix is
+# patched (bookworm's patchelf) to use the prefix's dynamic loader and
+# libraries, so it also works when podman re-executes itself or starts conmon
+# and the OCI runtime. Nothing comes from the internet: only Debian's apt archive, through
+# a private apt setup (own lists, cache and an EMPTY dpkg status, so apt
+# resolves the full trixie dependency closure without touching the host).
+#
+# Rootful podman writes under /run and /var/lib/containers whatever --root and
+# --runroot say. The wrapper "$PREFIX/bin/moam-podman" therefore runs podman or
+# skopeo in a private mount namespace with a tmpfs over /run and an overlay
+# over /var (its upper layer in that tmpfs): image storage, caches and locks
+# vanish with the namespace, the host's /run and /var stay untouched.
+#
+#   moam-podman [--policy FILE] [--registries-d DIR] [--] podman|skopeo ARGS...
+#
+# FILE is the containers-policy.json and DIR the registries.d directory to use
+# (default: reject everything, no sigstore attachments). localhost:5000 and
+# 127.0.0.1:5000 are plain-HTTP registries in its registries.conf, so no
+# --tls-verify=false is needed. Each call is a fresh namespace: nothing is
+# cached between calls (`podman run` pulls, with the policy, in the same call).
+#
+# Sourced by scripts/testbed.sh (after lib.sh and apt.sh); it defines podman_install, podman_check,
+# podman_status, podman_env_lines (exports MOAM_PODMAN, MOAM_PODMAN_PREFIX), _pm_* helpers and PM_* variables.
+# shellcheck shell=bash
+#
+# Environment:
+#   MOAM_PODMAN_PREFIX   prefix (default /opt/moam-testbed/podman)
+
+PM_PREFIX=${MOAM_PODMAN_PREFIX:-/opt/moam-testbed/podman}
+PM_SUITE=trixie
+# What apt resolves (without recommends) into the prefix; the closure adds libc6 & co.
+# runc is the OCI runtime: this host mounts cgroups v1 and a v2 hierarchy side by side
+# ("hybrid"), which crun refuses ("cgroups in hybrid mode not supported").
+PM_PACKAGES=(podman skopeo conmon runc crun)
+# This file: any change to it (configs, wrapper, packages) reinstalls the prefix.
+PM_SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+PM_WRAPPER="$PM_PREFIX/bin/moam-podman"
+PM_LIBDIR="$PM_PREFIX/usr/lib/x86_64-linux-gnu"
+PM_LOADER="$PM_LIBDIR/ld-linux-x86-64.so.2"
+PM_APT_DIR="$STATE/apt/podman-$PM_SUITE"
+
+# _pm_apt_opts: apt-get options of the private setup (own lists, cache,
+# preferences and an empty dpkg status) in the array PM_APT.
+PM_APT=()
+_pm_apt_opts() {
+	local d=$PM_APT_DIR
+	PM_APT=(-o "Dir::State=$d/state"
+		-o "Dir::State::Lists=$d/lists"
+		-o "Dir::State::status=$d/state/status"
+		-o "Dir::Etc::SourceList=/dev/null"
+		-o "Dir::Etc::SourceParts=$d/sources"
+		-o "Dir::Etc::Preferences=/dev/null"
+		-o "Dir::Etc::PreferencesParts=$d/preferences.d"
+		-o "Dir::Cache=$d/cache"
+		-o "Dir::Cache::archives=$d/cache/archives"
+		-o "APT::Architecture=amd64"
+		-o "APT::Architectures::=amd64"
+		-o "APT::Install-Recommends=false"
+		-o "APT::Install-Suggests=false")
+}
+
+# _pm_download: resolve PM_PACKAGES (and their closure) in trixie and
+# download the .debs into $PM_APT_DIR/cache/archives.
+_pm_download() {
+	local d=$PM_APT_DIR
+	detect_apt_source
+	mkdir -p "$d/lists/partial" "$d/sources" "$d/preferences.d" "$d/state" "$d/cache/archives/partial"
+	: >"$d/state/status"
+	cat >"$d/sources/$PM_SUITE.sources" <<EOF
+Types: deb
+URIs: $APT_URI
+Suites: $PM_SUITE
+Components: main
+Architectures: amd64
+Signed-By: $APT_KEYRING
+EOF
+	chown -R _apt "$d/lists" "$d/cache" 2>/dev/null || true
+	_pm_apt_opts
+	log "apt: updating private $PM_SUITE lists"
+	run_logged podman apt-get -q "${PM_APT[@]}" update || return 1
+	rm -f "$d/cache/archives"/*.deb
+	log "apt: downloading ${PM_PACKAGES[*]} and their $PM_SUITE dependencies"
+	DEBIAN_FRONTEND=noninteractive run_logged podman apt-get -q -y "${PM_APT[@]}" install --download-only "${PM_PACKAGES[@]}" || return 1
+	compgen -G "$d/cache/archives/*.deb" >/dev/null
+}
+
+# _pm_patch DIR: point every ELF executable under DIR (staged at DIR, to live
+# at $PM_PREFIX) at the prefix's loader, with the prefix's library dir as
+# DT_RPATH (unlike RUNPATH it also applies to the libraries' own dependencies).
+_pm_patch() {
+	local dir=$1 f n=0
+	while IFS= read -r -d '' f; do
+		case ${f##*/} in *.so | *.so.*) continue ;; esac
+		patchelf --print-interpreter "$f" >/dev/null 2>&1 || continue
+		patchelf --set-interpreter "$PM_LOADER" --force-rpath --set-rpath "$PM_LIBDIR" "$f"
+		n=$((n + 1))
+	done < <(find "$dir/usr" -type f -perm -u+x -print0)
+	log "patched $n executables"
+	((n > 0))
+}
+
+_pm_write_configs() {
+	local root=$1 etc="$1/etc/moam"
+	mkdir -p "$etc/registries.d" "$root/bin"
+	cat >"$etc/containers.conf" <<EOF
+# generated by scripts/testbed/podman.sh
+[containers]
+log_driver = "k8s-file"
+
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+conmon_path = ["$PM_PREFIX/usr/bin/conmon"]
+helper_binaries_dir = ["$PM_PREFIX/usr/lib/podman", "$PM_PREFIX/usr/libexec/podman"]
+runtime = "runc"
+static_dir = "/var/lib/containers/storage/libpod"
+tmp_dir = "/run/libpod"
+
+[engine.runtimes]
+runc = ["$PM_PREFIX/usr/sbin/runc", "$PM_PREFIX/usr/bin/runc"]
+crun = ["$PM_PREFIX/usr/bin/crun"]
+
+[network]
+network_backend = "netavark"
+EOF
+	cat >"$etc/storage.conf" <<'EOF'
+# generated by scripts/testbed/podman.sh: inside the wrapper's namespace,
+# /var is an overlay and /run a tmpfs; vfs works on any file system.
+[storage]
+driver = "vfs"
+runroot = "/run/containers/storage"
+graphroot = "/var/lib/containers/storage"
+EOF
+	cat >"$etc/registries.conf" <<'EOF'
+# generated by scripts/testbed/podman.sh: the test bed's plain-HTTP registry.
+unqualified-search-registries = []
+
+[[registry]]
+location = "localhost:5000"
+insecure = true
+
+[[registry]]
+location = "127.0.0.1:5000"
+insecure = true
+EOF
+	cat >"$etc/policy-reject.json" <<'EOF'
+{ "default": [{ "type": "reject" }] }
+EOF
+	_pm_write_wrapper >"$root/bin/moam-podman"
+	chmod 755 "$root/bin/moam-podman"
+}
+
+# The wrapper (see the header). Arguments stay an argv end to end.
+_pm_write_wrapper() {
+	cat <<EOF
+#!/usr/bin/env bash
+# generated by scripts/testbed/podman.sh: podman/skopeo from $PM_PREFIX in a private mount namespace.
+# usage: moam-podman [--policy FILE] [--registries-d DIR] [--] podman|skopeo ARGS...
+set -euo pipefail
+PREFIX='$PM_PREFIX'
+EOF
+	cat <<'EOF'
+ETC="$PREFIX/etc/moam"
+die() {
+	echo "moam-podman: $*" >&2
+	exit 125
+}
+
+if [[ ${1:-} == --inner ]]; then
+	# In the new mount namespace (propagation private): nothing below is seen by the host.
+	conf=$2
+	tool=$3
+	shift 3
+	mount -t tmpfs -o mode=0755 moam-podman-run /run
+	mkdir -p /run/.moam/var/upper /run/.moam/var/work /run/.moam/home/.config/containers /run/.moam/tmp
+	mount -t overlay moam-podman-var -o "lowerdir=/var,upperdir=/run/.moam/var/upper,workdir=/run/.moam/var/work" /var
+	# containers/image reads $HOME/.config/containers/{policy.json,registries.d} before /etc/containers,
+	# for root too; skopeo also gets them as flags below.
+	cp "$conf/policy.json" /run/.moam/home/.config/containers/policy.json
+	cp -R "$conf/registries.d" /run/.moam/home/.config/containers/registries.d
+	export HOME=/run/.moam/home TMPDIR=/run/.moam/tmp XDG_RUNTIME_DIR=/run/.moam/tmp
+	export CONTAINERS_CONF="$ETC/containers.conf" CONTAINERS_STORAGE_CONF="$ETC/storage.conf" CONTAINERS_REGISTRIES_CONF="$ETC/registries.conf"
+	export PODMAN_IGNORE_CGROUPSV1_WARNING=1 PATH="$PREFIX/usr/bin:$PREFIX/usr/sbin:$PATH"
+	case $tool in
+	podman) exec "$PREFIX/usr/bin/podman" "$@" ;;
+	# skopeo reads no CONTAINERS_REGISTRIES_CONF: it gets registries.conf as a flag.
+	skopeo) exec "$PREFIX/usr/bin/skopeo" --policy "$HOME/.config/containers/policy.json" --registries.d "$HOME/.config/containers/registries.d" --registries-conf "$CONTAINERS_REGISTRIES_CONF" "$@" ;;
+	esac
+	die "unknown tool $tool"
+fi
+
+policy="$ETC/policy-reject.json"
+regd="$ETC/registries.d"
+while (($# > 0)); do
+	case $1 in
+	--policy)
+		(($# >= 2)) || die "--policy needs a file"
+		policy=$2
+		shift 2
+		;;
+	--registries-d)
+		(($# >= 2)) || die "--registries-d needs a directory"
+		regd=$2
+		shift 2
+		;;
+	--)
+		shift
+		break
+		;;
+	*) break ;;
+	esac
+done
+(($# > 0)) || die "usage: moam-podman [--policy FILE] [--registries-d DIR] [--] podman|skopeo ARGS..."
+tool=$1
+shift
+case $tool in podman | skopeo) ;; *) die "the tool must be podman or skopeo, not \"$tool\"" ;; esac
+[[ $EUID -eq 0 ]] || die "must run as root (rootful podman in a private mount namespace)"
+[[ -f $policy && -r $policy ]] || die "policy $policy is not a readable file"
+[[ -d $regd ]] || die "registries.d $regd is not a directory"
+
+# The namespace hides the host's /run, where the given files might live: hand over copies.
+conf=$(mktemp -d "${TMPDIR:-/tmp}/moam-podman.XXXXXX")
+trap 'rm -rf "$conf"' EXIT
+cp "$policy" "$conf/policy.json"
+cp -R "$regd" "$conf/registries.d"
+rc=0
+unshare --mount --propagation private -- "$0" --inner "$conf" "$tool" "$@" || rc=$?
+exit "$rc"
+EOF
+}
+
+_pm_stamp() {
+	printf '%s\n' "prefix=$PM_PREFIX" "suite=$PM_SUITE" "packages=${PM_PACKAGES[*]}" "script=$(sha256sum <"$PM_SELF" | cut -d' ' -f1)"
+}
+
+# podman_install: download, unpack, patch and configure (idempotent: nothing
+# happens when the stamp matches and the prefix is healthy).
+podman_install() {
+	local stamp="$PM_PREFIX/.moam-podman-stamp"
+	if [[ -f $stamp && "$(cat "$stamp")" == "$(_pm_stamp)" ]] && podman_check >/dev/null 2>&1; then
+		log "prefix $PM_PREFIX: installed"
+		return 0
+	fi
+	_pm_download || {
+		log "downloading the $PM_SUITE packages failed"
+		return 1
+	}
+	local stage="$PM_PREFIX.new" deb
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	log "prefix $PM_PREFIX: unpacking $(compgen -G "$PM_APT_DIR/cache/archives/*.deb" | wc -l) packages"
+	for deb in "$PM_APT_DIR/cache/archives"/*.deb; do
+		dpkg -x "$deb" "$stage"
+	done
+	(cd "$PM_APT_DIR/cache/archives" && for deb in *.deb; do
+		# shellcheck disable=SC2016 # dpkg-deb expands ${Package}
+		dpkg-deb --show --showformat='${Package} ${Version}\n' "$deb"
+	done) >"$stage/.moam-podman-versions"
+	_pm_patch "$stage" || {
+		log "no executable to patch in $stage"
+		return 1
+	}
+	_pm_write_configs "$stage"
+	# Swap in the new prefix whole: a half-installed prefix is never in place.
+	rm -rf "$PM_PREFIX.old"
+	if [[ -e $PM_PREFIX ]]; then mv "$PM_PREFIX" "$PM_PREFIX.old"; fi
+	mv "$stage" "$PM_PREFIX"
+	rm -rf "$PM_PREFIX.old"
+	_pm_stamp >"$stamp"
+	podman_check >/dev/null || {
+		log "prefix $PM_PREFIX: installed but unhealthy (podman_check)"
+		return 1
+	}
+	log "prefix $PM_PREFIX: installed ($(sort "$PM_PREFIX/.moam-podman-versions" | grep -E '^(podman|skopeo|libc6) ' | paste -sd, -))"
+}
+
+# podman_check: the binaries resolve every library inside the prefix, and
+# podman/skopeo run through the wrapper. Prints "podman X, skopeo Y".
+podman_check() {
+	[[ -x $PM_WRAPPER && -x $PM_LOADER ]] || return 1
+	local bin out
+	for bin in bin/podman bin/skopeo bin/conmon sbin/runc; do
+		out=$("$PM_LOADER" --list "$PM_PREFIX/usr/$bin" 2>&1) || return 1
+		# Every resolved library must come from the prefix (bookworm's would need glibc 2.36 ABI guesses).
+		if grep -E '=> ' <<<"$out" | grep -v -E "=> $PM_PREFIX/" | grep -q .; then return 1; fi
+		if grep -q 'not found' <<<"$out"; then return 1; fi
+	done
+	local pv sv
+	pv=$("$PM_WRAPPER" podman version --format '{{.Client.Version}}' 2>/dev/null) || return 1
+	sv=$("$PM_WRAPPER" skopeo --version 2>/dev/null) || return 1
+	printf 'podman %s, skopeo %s\n' "$pv" "${sv##* }"
+}
+
+# podman_status: one line like scripts/testbed.sh's status report.
+podman_status() {
+	local detail
+	if detail=$(podman_check); then
+		printf '  %-16s ok    %s (%s, %s)\n' podman "$detail" "$PM_SUITE" "$PM_WRAPPER"
+	else
+		printf '  %-16s DOWN  %s\n' podman "$PM_PREFIX (run: bash scripts/testbed.sh up)"
+		return 1
+	fi
+}
+
+# podman_env_lines: export lines for the test bed's env file.
+podman_env_lines() {
+	printf 'export MOAM_PODMAN=%s\n' "$(shquote "$PM_WRAPPER")"
+	printf 'export MOAM_PODMAN_PREFIX=%s\n' "$(shquote "$PM_PREFIX")"
+}
