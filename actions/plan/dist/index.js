@@ -2440,6 +2440,26 @@ function formatPlatform(p) {
   return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
+// packages/core/src/oci/manifest.ts
+var MEDIA_TYPE = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  ociLayout: "application/vnd.oci.layout.header.v1+json",
+  ociEmpty: "application/vnd.oci.empty.v1+json",
+  /** BuildKit's attestation manifest in OCI artifact form (exporter option oci-artifact=true; the default from BuildKit 0.32). */
+  attestationArtifact: "application/vnd.docker.attestation.manifest.v1+json"
+};
+var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
+var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
+var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+
+// packages/core/src/oci/index-entries.ts
+var INDEX_MEDIA_TYPES = [...INDEX_MEDIA_TYPE_SET];
+
 // packages/core/src/tags.ts
 var import_semver = __toESM(require_semver2(), 1);
 
@@ -2451,20 +2471,6 @@ var PREFIXED = new RegExp(`^(${LEVEL}(?:,${LEVEL})*):(.+)$`);
 
 // packages/core/src/merge/tag-decisions.ts
 var import_semver2 = __toESM(require_semver2(), 1);
-
-// packages/core/src/registry/media.ts
-var MEDIA_TYPE = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  dockerConfig: "application/vnd.docker.container.image.v1+json",
-  ociLayout: "application/vnd.oci.layout.header.v1+json"
-};
-var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
-var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
-var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
 
 // packages/core/src/registry/client.ts
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;

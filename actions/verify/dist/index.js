@@ -2353,7 +2353,7 @@ async function writeSummary(markdown) {
   else info(markdown);
 }
 
-// packages/core/src/runner-environment.ts
+// packages/core/src/github/runner-environment.ts
 var RUNNER_ENVIRONMENT_ANNOTATION = "dev.moam.runner-environment";
 function githubHostedProblem(what, annotations) {
   const v = annotations?.[RUNNER_ENVIRONMENT_ANNOTATION];
@@ -2627,8 +2627,118 @@ function mdBlock(lang, body) {
 ${body}
 \`\`\``;
 }
+
+// packages/core/src/format.ts
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
 function shortDigest(digest) {
   return digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, "$1\u2026");
+}
+
+// packages/core/src/oci/manifest.ts
+import { createHash } from "node:crypto";
+var MEDIA_TYPE = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  dockerConfig: "application/vnd.docker.container.image.v1+json",
+  ociLayout: "application/vnd.oci.layout.header.v1+json",
+  ociEmpty: "application/vnd.oci.empty.v1+json",
+  /** BuildKit's attestation manifest in OCI artifact form (exporter option oci-artifact=true; the default from BuildKit 0.32). */
+  attestationArtifact: "application/vnd.docker.attestation.manifest.v1+json"
+};
+var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
+var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
+var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
+function isNonDistributable(mediaType) {
+  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
+}
+function sha256Digest(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+function isIndex(json, mediaType) {
+  const mt = json.mediaType ?? mediaType;
+  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
+  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
+  return Array.isArray(json.manifests) && json.config === void 0;
+}
+function manifestMediaType(json, descriptorMediaType) {
+  if (typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
+  if (descriptorMediaType) return descriptorMediaType;
+  return Array.isArray(json.manifests) ? MEDIA_TYPE.ociIndex : MEDIA_TYPE.ociManifest;
+}
+function parseManifestJson(bytes) {
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new Error(`not JSON: ${e.message}`, { cause: e });
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
+  const m = json;
+  const check = (d, where2) => {
+    const x = d;
+    if (!x || typeof x !== "object") throw new Error(`${where2} is not a descriptor`);
+    if (typeof x.digest !== "string" || !isDigest(x.digest)) throw new Error(`${where2} has an invalid digest ${JSON.stringify(x.digest)}`);
+    if (typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where2} has an invalid size ${JSON.stringify(x.size)}`);
+    if (typeof x.mediaType !== "string") throw new Error(`${where2} has no mediaType`);
+  };
+  if (m.manifests !== void 0) {
+    if (!Array.isArray(m.manifests)) throw new Error('"manifests" is not an array');
+    m.manifests.forEach((d, i) => check(d, `manifests[${i}]`));
+  }
+  if (m.config !== void 0) check(m.config, "config");
+  if (m.layers !== void 0) {
+    if (!Array.isArray(m.layers)) throw new Error('"layers" is not an array');
+    m.layers.forEach((d, i) => check(d, `layers[${i}]`));
+  }
+  if (m.manifests === void 0 && m.config === void 0) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
+  return m;
+}
+
+// packages/core/src/oci/index-entries.ts
+var INDEX_MEDIA_TYPES = [...INDEX_MEDIA_TYPE_SET];
+function isAttestation(d) {
+  return d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" || d.artifactType === MEDIA_TYPE.attestationArtifact;
+}
+function platformEntries(index) {
+  const attestations = index.manifests.filter(isAttestation);
+  return index.manifests.filter((d) => !isAttestation(d)).map((d) => {
+    const p = platformFromOci(d.platform);
+    const att = attestations.find((a) => a.annotations?.["vnd.docker.reference.digest"] === d.digest);
+    return {
+      platform: p ? formatPlatform(p) : "unknown",
+      digest: d.digest,
+      size: d.size,
+      ...att ? { attestation: { digest: att.digest, size: att.size } } : {}
+    };
+  });
+}
+function checkIndex(index, expected, opts) {
+  const entries2 = platformEntries(index);
+  const problems = [];
+  const wanted = expected.map(formatPlatform);
+  for (const w of wanted) {
+    const n = entries2.filter((e) => e.platform === w).length;
+    if (n === 0) problems.push(`the index has no ${w} manifest`);
+    if (n > 1) problems.push(`the index has ${n} ${w} manifests`);
+  }
+  for (const e of entries2) {
+    if (!wanted.includes(e.platform) && (opts.exact ?? true)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
+    else if (opts.requireAttestations && !e.attestation) problems.push(`${e.platform} (${e.digest}) has no attestation manifest (provenance/SBOM)`);
+  }
+  return { entries: entries2, problems };
 }
 
 // packages/core/src/tags.ts
@@ -2730,40 +2840,6 @@ function chooseHandoffStore(env) {
   return localStore(path2.join(tmpDir, "moam-handoff"), "not running in GitHub Actions: ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL not set");
 }
 
-// packages/core/src/merge/index-check.ts
-var INDEX_MEDIA_TYPES = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"];
-function isAttestation(d) {
-  return d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
-}
-function platformEntries(index) {
-  const attestations = index.manifests.filter(isAttestation);
-  return index.manifests.filter((d) => !isAttestation(d)).map((d) => {
-    const p = platformFromOci(d.platform);
-    const att = attestations.find((a) => a.annotations?.["vnd.docker.reference.digest"] === d.digest);
-    return {
-      platform: p ? formatPlatform(p) : "unknown",
-      digest: d.digest,
-      size: d.size,
-      ...att ? { attestation: { digest: att.digest, size: att.size } } : {}
-    };
-  });
-}
-function checkIndex(index, expected, opts) {
-  const entries2 = platformEntries(index);
-  const problems = [];
-  const wanted = expected.map(formatPlatform);
-  for (const w of wanted) {
-    const n = entries2.filter((e) => e.platform === w).length;
-    if (n === 0) problems.push(`the index has no ${w} manifest`);
-    if (n > 1) problems.push(`the index has ${n} ${w} manifests`);
-  }
-  for (const e of entries2) {
-    if (!wanted.includes(e.platform) && (opts.exact ?? true)) problems.push(`the index has an unexpected ${e.platform} manifest (${e.digest})`);
-    else if (opts.requireAttestations && !e.attestation) problems.push(`${e.platform} (${e.digest}) has no attestation manifest (provenance/SBOM)`);
-  }
-  return { entries: entries2, problems };
-}
-
 // packages/core/src/merge/tag-decisions.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
@@ -2792,80 +2868,6 @@ async function withTransientRetries(what, fn, deps, opts = {}) {
 }
 function failureLine(error) {
   return error instanceof ToolError ? error.lastLine : error instanceof Error ? error.message : String(error);
-}
-
-// packages/core/src/registry/media.ts
-import { createHash } from "node:crypto";
-var MEDIA_TYPE = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  dockerConfig: "application/vnd.docker.container.image.v1+json",
-  ociLayout: "application/vnd.oci.layout.header.v1+json"
-};
-var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
-var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
-var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
-function isNonDistributable(mediaType) {
-  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
-}
-function sha256Digest(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-function isIndex(json, mediaType) {
-  const mt = json.mediaType ?? mediaType;
-  if (mt !== void 0 && INDEX_MEDIA_TYPE_SET.has(mt)) return true;
-  if (mt !== void 0 && IMAGE_MANIFEST_MEDIA_TYPE_SET.has(mt)) return false;
-  return Array.isArray(json.manifests) && json.config === void 0;
-}
-function manifestMediaType(json, descriptorMediaType) {
-  if (typeof json.mediaType === "string" && json.mediaType) return json.mediaType;
-  if (descriptorMediaType) return descriptorMediaType;
-  return Array.isArray(json.manifests) ? MEDIA_TYPE.ociIndex : MEDIA_TYPE.ociManifest;
-}
-function parseManifestJson(bytes) {
-  let json;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch (e) {
-    throw new Error(`not JSON: ${e.message}`, { cause: e });
-  }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
-  const m = json;
-  const check = (d, where2) => {
-    const x = d;
-    if (!x || typeof x !== "object") throw new Error(`${where2} is not a descriptor`);
-    if (typeof x.digest !== "string" || !isDigest(x.digest)) throw new Error(`${where2} has an invalid digest ${JSON.stringify(x.digest)}`);
-    if (typeof x.size !== "number" || !Number.isSafeInteger(x.size) || x.size < 0) throw new Error(`${where2} has an invalid size ${JSON.stringify(x.size)}`);
-    if (typeof x.mediaType !== "string") throw new Error(`${where2} has no mediaType`);
-  };
-  if (m.manifests !== void 0) {
-    if (!Array.isArray(m.manifests)) throw new Error('"manifests" is not an array');
-    m.manifests.forEach((d, i) => check(d, `manifests[${i}]`));
-  }
-  if (m.config !== void 0) check(m.config, "config");
-  if (m.layers !== void 0) {
-    if (!Array.isArray(m.layers)) throw new Error('"layers" is not an array');
-    m.layers.forEach((d, i) => check(d, `layers[${i}]`));
-  }
-  if (m.manifests === void 0 && m.config === void 0) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
-  return m;
-}
-function shortDigest2(d) {
-  return d.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]*$/, "$1\u2026");
-}
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 // packages/core/src/registry/errors.ts
@@ -3608,10 +3610,10 @@ async function readOciLayoutGraph(layoutDir, digest) {
     const m = await readManifest(d, via);
     if (isIndex(m.json, m.mediaType)) {
       for (const [i, child] of (m.json.manifests ?? []).entries()) {
-        if (!visited.has(child.digest)) await walk(child, `manifests[${i}] of ${shortDigest2(m.digest)}`);
+        if (!visited.has(child.digest)) await walk(child, `manifests[${i}] of ${shortDigest(m.digest)}`);
       }
     } else {
-      const where2 = `of manifest ${shortDigest2(m.digest)}`;
+      const where2 = `of manifest ${shortDigest(m.digest)}`;
       if (m.json.config) await addBlob(m.json.config, `config ${where2}`);
       for (const [i, layer] of (m.json.layers ?? []).entries()) await addBlob(layer, `layers[${i}] ${where2}`);
     }
@@ -3673,7 +3675,7 @@ async function pushOciLayout(client, options) {
   const root = graph.root;
   const totalBytes = graph.blobs.reduce((n, b) => n + b.size, 0);
   log(`pushing ${root.digest} (${graph.manifests.length} manifest${graph.manifests.length === 1 ? "" : "s"}, ${graph.blobs.length} blob${graph.blobs.length === 1 ? "" : "s"}, ${formatBytes(totalBytes)}) to ${images.map((i) => i.name).join(", ")}`);
-  if (graph.foreign.length > 0) log(`not pushing ${graph.foreign.length} non-distributable layer(s): ${graph.foreign.map((d) => shortDigest2(d.digest)).join(", ")}`);
+  if (graph.foreign.length > 0) log(`not pushing ${graph.foreign.length} non-distributable layer(s): ${graph.foreign.map((d) => shortDigest(d.digest)).join(", ")}`);
   const results = [];
   for (const image of images) {
     const mountFrom = images.slice(0, images.indexOf(image)).find((i) => i.registry === image.registry);
@@ -3687,7 +3689,7 @@ async function pushOciLayout(client, options) {
       if (outcome === "uploaded") {
         blobsUploaded++;
         bytesUploaded += blob.size;
-        log(`${image.name}: uploaded ${shortDigest2(blob.digest)} (${formatBytes(blob.size)})`);
+        log(`${image.name}: uploaded ${shortDigest(blob.digest)} (${formatBytes(blob.size)})`);
       } else {
         if (outcome === "mounted") blobsMounted++;
         else blobsSkipped++;

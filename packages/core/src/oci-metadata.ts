@@ -1,6 +1,6 @@
 import { InputError } from './errors.ts';
 import type { Exec } from './exec.ts';
-import type { GitHubContext } from './github-context.ts';
+import type { GitHubContext } from './github/context.ts';
 
 // Determinism rule for this file: the clock is never read. Every time comes from SOURCE_DATE_EPOCH, the commit or the
 // event payload, so two runs over the same commit and event produce byte-identical labels and annotations.

@@ -1,5 +1,5 @@
 import type { Exec } from './exec.ts';
-import { type GitHubContext, readGitHubContext } from './github-context.ts';
+import { type GitHubContext, readGitHubContext } from './github/context.ts';
 import { type OciMetadata, computeOciMetadata, resolveCommitTime } from './oci-metadata.ts';
 import { type TagPlan, computeTags } from './tags.ts';
 

@@ -20,17 +20,3 @@ export function mdCode(value: string): string {
 export function mdBlock(lang: string, body: string): string {
   return `\`\`\`${lang}\n${body}\n\`\`\``;
 }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function shortDigest(digest: string): string {
-  return digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1…');
-}

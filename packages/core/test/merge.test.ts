@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkRecordSet, ownArtifacts } from '../src/merge/records.ts';
-import { checkIndex, type OciIndex } from '../src/merge/index-check.ts';
-import { imagetoolsCreateArgs } from '../src/merge/imagetools.ts';
+import { checkIndex, type OciIndex } from '../src/oci/index-entries.ts';
+import { imagetoolsCreateArgs } from '../src/buildx/imagetools.ts';
 import { isTransientRegistryFailure } from '../src/transient.ts';
 import { readMergeInputs } from '../src/merge/inputs.ts';
 import { makeRecord } from '../src/handoff/record.ts';

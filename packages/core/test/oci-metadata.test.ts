@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/errors.ts';
 import type { Exec } from '../src/exec.ts';
-import { readGitHubContext, type GitHubContext } from '../src/github-context.ts';
+import { readGitHubContext, type GitHubContext } from '../src/github/context.ts';
 import { annotationArgsFor, computeOciMetadata, mergeUserMetadata, OCI, resolveCommitTime } from '../src/oci-metadata.ts';
 import { computeTags } from '../src/tags.ts';
 
@@ -254,7 +254,7 @@ describe('created', () => {
   });
 
   it('source files never read the clock', () => {
-    for (const file of ['tags.ts', 'oci-metadata.ts', 'github-context.ts']) {
+    for (const file of ['tags.ts', 'oci-metadata.ts', 'github/context.ts']) {
       const src = readFileSync(fileURLToPath(new URL(`../src/${file}`, import.meta.url)), 'utf8');
       expect(src, file).not.toMatch(/Date\.now|new Date\(\s*\)|performance\.now|process\.hrtime/);
     }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExec } from '../../core/src/exec.ts';
 import type { Digest } from '../../core/src/digest.ts';
 import { parseImageName } from '../../core/src/image.ts';
-import { MEDIA_TYPE, RegistryClient, RegistryError, type RegistryClientDeps, type TraceEvent, sha256Digest } from '../../core/src/registry/index.ts';
+import { MEDIA_TYPE, sha256Digest } from '../../core/src/oci/manifest.ts';
+import { RegistryClient, RegistryError, type RegistryClientDeps, type TraceEvent } from '../../core/src/registry/index.ts';
 
 const env = (name: string): string => {
   const v = process.env[name];

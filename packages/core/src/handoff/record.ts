@@ -1,7 +1,7 @@
 import { type Digest, isDigest } from '../digest.ts';
 import { type Platform, formatPlatform, parsePlatform, platformSlug } from '../platform.ts';
 import { parseImageName } from '../image.ts';
-import { quote } from '../errors.ts';
+import { InputError, quote } from '../errors.ts';
 
 export const RECORD_SCHEMA = 'multi-arch-of-madness/digest-record';
 export const RECORD_VERSION = 1;
@@ -40,6 +40,15 @@ export function makeRecord(fields: { platform: Platform; digest: Digest; mediaTy
     images: [...fields.images],
     run: fields.run,
   };
+}
+
+const ARTIFACT_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
+
+/** The artifact-prefix input (build and merge must agree on it): letters, digits, . _ - ; default "digests". */
+export function parseArtifactPrefix(value: string): string {
+  const a = value || 'digests';
+  if (!ARTIFACT_PREFIX.test(a)) throw new InputError('artifact-prefix', `"${a}" is not usable in an artifact name`, 'use letters, digits, . _ - (e.g. digests)');
+  return a;
 }
 
 export function artifactName(prefix: string, platform: Platform): string {

@@ -3,7 +3,7 @@ import { type ImageName, parseImageNames } from '../image.ts';
 import { type InputReader, parseBoolean, parseKeyValues, parseList, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatforms } from '../platform.ts';
 import { type LatestMode, parseLatest } from '../tags.ts';
-import { ARTIFACT_PREFIX } from '../build/inputs.ts';
+import { parseArtifactPrefix } from '../handoff/record.ts';
 
 export interface MergeInputs {
   images: ImageName[];
@@ -28,11 +28,7 @@ export function readMergeInputs(read: InputReader): MergeInputs {
   const p = new Problems();
   const images = p.collect(() => parseImageNames(parseList(requireInput(read, 'images', 'ghcr.io/owner/app'))));
   const platforms = p.collect(() => parsePlatforms(parseList(requireInput(read, 'platforms', 'linux/amd64,linux/arm64'))));
-  const artifactPrefix = p.collect(() => {
-    const a = read('artifact-prefix') || 'digests';
-    if (!ARTIFACT_PREFIX.test(a)) throw new InputError('artifact-prefix', `"${a}" is not usable in an artifact name`, 'use letters, digits, . _ - (e.g. digests)');
-    return a;
-  });
+  const artifactPrefix = p.collect(() => parseArtifactPrefix(read('artifact-prefix')));
   const latest = p.collect(() => parseLatest(read('latest')));
   const extraTags = p.collect(() => parseList(read('tags')));
   const annotations = p.collect(() =>

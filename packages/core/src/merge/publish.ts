@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.ts';
 import type { ImageName } from '../image.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
 import type { TagPlan } from '../tags.ts';
-import { INDEX_MEDIA_TYPES } from './index-check.ts';
+import { INDEX_MEDIA_TYPES } from '../oci/index-entries.ts';
 import { type CurrentTag, type Ours, type TagPolicy, type TagRole, checkAfterPush, decideTag, roleOf } from './tag-decisions.ts';
 
 export interface ManifestPut {

@@ -7,13 +7,13 @@ import type { HandoffStore } from '../handoff/store.ts';
 import type { DigestRecord } from '../handoff/record.ts';
 import type { TagPlan } from '../tags.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
-import { sha256Digest } from '../registry/media.ts';
+import { sha256Digest } from '../oci/manifest.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
-import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from './index-check.ts';
-import { imagetoolsCreateArgs } from './imagetools.ts';
+import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../oci/index-entries.ts';
+import { imagetoolsCreateArgs } from '../buildx/imagetools.ts';
 import { type IndexToPublish, type PublishRegistry, type TagOutcome, PartialPublishError, checkPushedTags, planTags, publish } from './publish.ts';
 import { withTransientRetries } from '../transient.ts';
-import { RUNNER_ENVIRONMENT_ANNOTATION, legsRunnerEnvironment } from '../runner-environment.ts';
+import { RUNNER_ENVIRONMENT_ANNOTATION, legsRunnerEnvironment } from '../github/runner-environment.ts';
 import type { MergeInputs } from './inputs.ts';
 
 export interface MergeDeps {

@@ -1,4 +1,5 @@
-import { formatBytes, mdBlock, mdCode, mdTable, shortDigest } from '../summary.ts';
+import { mdBlock, mdCode, mdTable } from '../summary.ts';
+import { formatBytes, shortDigest } from '../format.ts';
 import type { MergeResult } from './run.ts';
 import type { TagOutcome } from './publish.ts';
 import type { CurrentTag } from './tag-decisions.ts';

@@ -19,7 +19,7 @@ import {
 } from './auth.ts';
 import { type RegistryCredentials, type ResolvedCredentials, resolveDockerCredentials } from './docker-config.ts';
 import { OciLayoutError, RegistryError, parseRegistryErrorBody, summariseRegistryErrors } from './errors.ts';
-import { MANIFEST_MEDIA_TYPES, type OciManifestJson, isIndex, manifestMediaType, parseManifestJson, sha256Digest } from './media.ts';
+import { MANIFEST_MEDIA_TYPES, type OciManifestJson, isIndex, manifestMediaType, parseManifestJson, sha256Digest } from '../oci/manifest.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.ts';
 import {
   AgentPool,

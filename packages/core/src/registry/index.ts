@@ -58,15 +58,3 @@ export {
   type Failure as RetryFailure,
 } from './retry.ts';
 export { isLoopbackHost, schemesFor, registryEndpointHost, DEFAULT_CERTS_DIR, type Scheme } from './transport.ts';
-export {
-  MEDIA_TYPE,
-  MANIFEST_MEDIA_TYPES,
-  INDEX_MEDIA_TYPE_SET,
-  IMAGE_MANIFEST_MEDIA_TYPE_SET,
-  isNonDistributable,
-  sha256Digest,
-  parseManifestJson,
-  type OciDescriptorJson,
-  type OciManifestJson,
-  type OciPlatformJson,
-} from './media.ts';

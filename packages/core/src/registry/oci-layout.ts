@@ -6,7 +6,8 @@ import { type Readable, Transform, type TransformCallback, pipeline } from 'node
 import { type Digest, isDigest } from '../digest.ts';
 import { type ImageName, parseImageName } from '../image.ts';
 import { OciLayoutError } from './errors.ts';
-import { type OciDescriptorJson, type OciManifestJson, formatBytes, isIndex, isNonDistributable, manifestMediaType, parseManifestJson, shortDigest } from './media.ts';
+import { type OciDescriptorJson, type OciManifestJson, isIndex, isNonDistributable, manifestMediaType, parseManifestJson } from '../oci/manifest.ts';
+import { formatBytes, shortDigest } from '../format.ts';
 import type { BlobPushOutcome, RegistryClient } from './client.ts';
 
 /** A manifest (index or image manifest) of the layout, with its bytes. */

@@ -6,9 +6,9 @@ import { cosignEnv } from '../cosign/args.ts';
 import { type Cosign, materialiseKey } from '../cosign/setup.ts';
 import type { SignInputs } from './inputs.ts';
 import type { SignerCheck } from './run.ts';
-import { keylessIdentity, tokenClaims } from './targets.ts';
+import { keylessIdentity, tokenClaims } from '../github/oidc.ts';
 import { refusePublicLogs } from './public-logs.ts';
-import { readGitHubContext } from '../github-context.ts';
+import { readGitHubContext } from '../github/context.ts';
 
 export interface SignerDeps {
   exec: Exec;

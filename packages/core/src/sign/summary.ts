@@ -1,4 +1,5 @@
-import { mdCode, mdTable, shortDigest } from '../summary.ts';
+import { mdCode, mdTable } from '../summary.ts';
+import { shortDigest } from '../format.ts';
 import type { SignedEntry } from './run.ts';
 
 export function renderSignSummary(entries: readonly SignedEntry[], cosignVersion: string, mode: string): string {

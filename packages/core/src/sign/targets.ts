@@ -1,5 +1,5 @@
 import type { Digest } from '../digest.ts';
-import { type OciIndex, INDEX_MEDIA_TYPES, isAttestation } from '../merge/index-check.ts';
+import { type OciIndex, INDEX_MEDIA_TYPES, isAttestation } from '../oci/index-entries.ts';
 import { formatPlatform, platformFromOci } from '../platform.ts';
 
 export type TargetKind = 'index' | 'platform' | 'attestation' | 'manifest';
@@ -37,19 +37,4 @@ export function signTargets(root: Digest, mediaType: string, json: unknown, recu
 /** The tag cosign stores a legacy signature under. */
 export function signatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
-}
-
-/** Decodes (without verifying: cosign and Fulcio do that) the claims of the OIDC token we were given. */
-export function tokenClaims(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (!payload) throw new Error('the OIDC token is not a JWT');
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-/** The certificate identity Fulcio issues for a GitHub Actions token: the job's workflow at its ref. */
-export function keylessIdentity(claims: Record<string, unknown>, serverUrl = 'https://github.com'): { identity: string; issuer: string } {
-  const ref = claims.job_workflow_ref;
-  const iss = claims.iss;
-  if (typeof ref !== 'string' || typeof iss !== 'string') throw new Error('the OIDC token has no job_workflow_ref/iss claims; is it a GitHub Actions token?');
-  return { identity: `${serverUrl.replace(/\/$/, '')}/${ref}`, issuer: iss };
 }

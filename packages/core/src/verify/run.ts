@@ -5,14 +5,14 @@ import { isDigest } from '../digest.ts';
 import { byDigest, formatReference } from '../image.ts';
 import { formatPlatform, platformFromOci } from '../platform.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
-import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../merge/index-check.ts';
+import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../oci/index-entries.ts';
 import { verifyArgs } from '../cosign/args.ts';
 import type { VerifyOutcome } from '../cosign/outcome.ts';
 import { runCosignVerify, verifyWithRetries } from '../cosign/verify-run.ts';
 import { type Cosign, materialiseKey } from '../cosign/setup.ts';
 import { sigstoreTrustEnv } from '../cosign/trust.ts';
 import type { VerifyInputs } from './inputs.ts';
-import { githubHostedProblem } from '../runner-environment.ts';
+import { githubHostedProblem } from '../github/runner-environment.ts';
 
 export const PREDICATES: Record<'provenance' | 'sbom', RegExp> = {
   provenance: /^https:\/\/slsa\.dev\/provenance\//,

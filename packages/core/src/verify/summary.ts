@@ -1,4 +1,5 @@
-import { mdCode, mdTable, shortDigest } from '../summary.ts';
+import { mdCode, mdTable } from '../summary.ts';
+import { shortDigest } from '../format.ts';
 import type { VerifyReport } from './run.ts';
 
 export function renderVerifySummary(report: VerifyReport, expected: string): string {

@@ -5,6 +5,7 @@ import { type ImageName, parseImageNames, parseImageReference } from '../image.t
 import { type InputReader, parseBoolean, parseKeyValues, parseList, refuseOptionLike, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatform } from '../platform.ts';
 import type { CacheMode } from '../buildx/build-args.ts';
+import { parseArtifactPrefix } from '../handoff/record.ts';
 
 export interface BuildByDigestInputs {
   images: ImageName[];
@@ -31,7 +32,6 @@ export interface BuildByDigestInputs {
 }
 
 const PROVENANCE = /^(false|true|mode=(min|max)(,[a-z-]+=[^,\s]+)*)$/;
-export const ARTIFACT_PREFIX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
 function parseSecrets(value: string): Array<{ id: string; value: string }> {
   // Never quote a secrets line: without "id=" the whole line may be the secret itself.
@@ -105,11 +105,7 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
     if (b && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(b)) throw new InputError('builder', `"${b}" is not a builder name`, 'give the name shown by `docker buildx ls`, or leave it empty');
     return b || undefined;
   });
-  const artifactPrefix = p.collect(() => {
-    const a = read('artifact-prefix') || 'digests';
-    if (!ARTIFACT_PREFIX.test(a)) throw new InputError('artifact-prefix', `"${a}" is not usable in an artifact name`, 'use letters, digits, . _ - (e.g. digests)');
-    return a;
-  });
+  const artifactPrefix = p.collect(() => parseArtifactPrefix(read('artifact-prefix')));
   p.throwIfAny('invalid inputs');
   return {
     images: images!,

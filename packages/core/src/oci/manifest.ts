@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type Digest, isDigest } from '../digest.ts';
 
+/*
+ * The one OCI model of the suite: media types, descriptors, indexes and manifests as the registry serves them,
+ * parsed once with validated digests, and read by the registry client, merge, sign and verify alike.
+ */
 export const MEDIA_TYPE = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -9,6 +13,9 @@ export const MEDIA_TYPE = {
   ociConfig: 'application/vnd.oci.image.config.v1+json',
   dockerConfig: 'application/vnd.docker.container.image.v1+json',
   ociLayout: 'application/vnd.oci.layout.header.v1+json',
+  ociEmpty: 'application/vnd.oci.empty.v1+json',
+  /** BuildKit's attestation manifest in OCI artifact form (exporter option oci-artifact=true; the default from BuildKit 0.32). */
+  attestationArtifact: 'application/vnd.docker.attestation.manifest.v1+json',
 } as const;
 
 /** What we send as Accept for manifests: both indexes and both image manifests. */
@@ -99,21 +106,4 @@ export function parseManifestJson(bytes: Buffer): OciManifestJson {
   }
   if (m.manifests === undefined && m.config === undefined) throw new Error('neither an index ("manifests") nor an image manifest ("config")');
   return m;
-}
-
-/** First 12 hex characters, for log lines. */
-export function shortDigest(d: string): string {
-  return d.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]*$/, '$1…');
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
 }

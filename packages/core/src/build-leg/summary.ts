@@ -1,6 +1,7 @@
 import { formatPlatform } from '../platform.ts';
 import { byDigest } from '../image.ts';
-import { formatDuration, mdCode, mdTable } from '../summary.ts';
+import { mdCode, mdTable } from '../summary.ts';
+import { formatDuration } from '../format.ts';
 import type { BuildByDigestInputs } from './inputs.ts';
 import type { BuildResult } from './run.ts';
 

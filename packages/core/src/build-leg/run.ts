@@ -13,7 +13,7 @@ import { type HandoffStore } from '../handoff/store.ts';
 import { type DigestRecord, type RunInfo, artifactName, makeRecord, recordFileName } from '../handoff/record.ts';
 import type { BuildByDigestInputs } from './inputs.ts';
 import type { Logger } from '../ports.ts';
-import { runnerEnvironmentOf } from '../runner-environment.ts';
+import { runnerEnvironmentOf } from '../github/runner-environment.ts';
 
 
 /** The parts of the registry client the build leg needs. */

@@ -1,31 +1,36 @@
+import type { Digest } from '../digest.ts';
 import { type Platform, formatPlatform, platformFromOci } from '../platform.ts';
+import { INDEX_MEDIA_TYPE_SET, MEDIA_TYPE, type OciDescriptorJson, type OciManifestJson } from './manifest.ts';
 
-export interface OciDescriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: { os?: string; architecture?: string; variant?: string };
-  annotations?: Record<string, string>;
-}
-
-export interface OciIndex {
-  schemaVersion?: number;
-  mediaType?: string;
-  manifests: OciDescriptor[];
-  annotations?: Record<string, string>;
-}
+/** An image index as parsed (descriptors validated): what merge composes and sign and verify walk. */
+export type OciIndex = OciManifestJson & { readonly manifests: readonly OciDescriptorJson[] };
 
 export interface PlatformEntry {
   platform: string;
-  digest: string;
+  digest: Digest;
   size: number;
-  attestation?: { digest: string; size: number };
+  attestation?: { digest: Digest; size: number };
 }
 
-export const INDEX_MEDIA_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+export const INDEX_MEDIA_TYPES: readonly string[] = [...INDEX_MEDIA_TYPE_SET];
 
-export function isAttestation(d: OciDescriptor): boolean {
-  return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest';
+export function isIndexMediaType(mediaType: string): boolean {
+  return INDEX_MEDIA_TYPE_SET.has(mediaType);
+}
+
+/** The index's descriptors (an image manifest has none). */
+export function indexOf(json: OciManifestJson): OciIndex {
+  return { ...json, manifests: json.manifests ?? [] };
+}
+
+/**
+ * A BuildKit attestation manifest, in either form: the legacy form (an image manifest with an unknown/unknown
+ * config) and the OCI artifact form (oci-artifact=true: artifactType, the empty config, a subject). BuildKit lists
+ * both in the index with the vnd.docker.reference.* annotations; a descriptor from elsewhere (the referrers API)
+ * may carry only the artifactType. A subject alone says nothing: cosign's signatures have one too.
+ */
+export function isAttestation(d: Pick<OciDescriptorJson, 'annotations' | 'artifactType'>): boolean {
+  return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || d.artifactType === MEDIA_TYPE.attestationArtifact;
 }
 
 /** The platform manifests of an index with the attestation manifest that refers to each. */

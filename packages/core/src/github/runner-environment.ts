@@ -1,4 +1,4 @@
-import type { DigestRecord } from './handoff/record.ts';
+import type { DigestRecord } from '../handoff/record.ts';
 
 /**
  * Where an image was built: GitHub sets RUNNER_ENVIRONMENT to github-hosted or self-hosted in every job. The

@@ -1,0 +1,2 @@
+export * from './manifest.ts';
+export * from './index-entries.ts';
