@@ -2490,8 +2490,8 @@ function splitDomain(name) {
   const first = slash === -1 ? "" : name.slice(0, slash);
   const hasDomain = slash !== -1 && (first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first));
   const registry = !hasDomain || first === "index.docker.io" ? "docker.io" : first;
-  const path9 = hasDomain ? name.slice(slash + 1) : name;
-  return { registry, repository: registry === "docker.io" && !path9.includes("/") ? `library/${path9}` : path9 };
+  const path8 = hasDomain ? name.slice(slash + 1) : name;
+  return { registry, repository: registry === "docker.io" && !path8.includes("/") ? `library/${path8}` : path8 };
 }
 function parseImageName(value, input = "images") {
   const name = value.trim();
@@ -2629,17 +2629,6 @@ ${body}
 }
 
 // packages/core/src/format.ts
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
-}
 function shortDigest(digest) {
   return digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, "$1\u2026");
 }
@@ -2661,9 +2650,6 @@ var MEDIA_TYPE = {
 var MANIFEST_MEDIA_TYPES = [MEDIA_TYPE.ociIndex, MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifestList, MEDIA_TYPE.dockerManifest];
 var INDEX_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociIndex, MEDIA_TYPE.dockerManifestList]);
 var IMAGE_MANIFEST_MEDIA_TYPE_SET = /* @__PURE__ */ new Set([MEDIA_TYPE.ociManifest, MEDIA_TYPE.dockerManifest]);
-function isNonDistributable(mediaType) {
-  return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.") || mediaType.startsWith("application/vnd.docker.image.rootfs.foreign.");
-}
 function sha256Digest(bytes) {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 }
@@ -2709,6 +2695,12 @@ function parseManifestJson(bytes) {
 
 // packages/core/src/oci/index-entries.ts
 var INDEX_MEDIA_TYPES = [...INDEX_MEDIA_TYPE_SET];
+function isIndexMediaType(mediaType) {
+  return INDEX_MEDIA_TYPE_SET.has(mediaType);
+}
+function indexOf(json) {
+  return { ...json, manifests: json.manifests ?? [] };
+}
 function isAttestation(d) {
   return d.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" || d.artifactType === MEDIA_TYPE.attestationArtifact;
 }
@@ -2840,36 +2832,6 @@ function chooseHandoffStore(env) {
   return localStore(path2.join(tmpDir, "moam-handoff"), "not running in GitHub Actions: ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL not set");
 }
 
-// packages/core/src/merge/tag-decisions.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-
-// packages/core/src/transient.ts
-var TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
-function isTransientServiceFailure(line) {
-  return TRANSIENT_HTTP.test(line);
-}
-function isTransientRegistryFailure(line) {
-  return isTransientServiceFailure(line) || /connection refused/i.test(line);
-}
-async function withTransientRetries(what, fn, deps, opts = {}) {
-  const attempts = opts.attempts ?? 5;
-  const isTransient = opts.isTransient ?? isTransientRegistryFailure;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const line = failureLine(error);
-      if (attempt >= attempts || !isTransient(line, error)) throw error;
-      const wait = Math.min(1e3 * 2 ** (attempt - 1), 8e3);
-      deps.log.warning(`${what}: transient ${opts.label ?? "registry"} failure (${line}); retry ${attempt}/${attempts - 1} in ${wait} ms`);
-      await deps.sleep(wait);
-    }
-  }
-}
-function failureLine(error) {
-  return error instanceof ToolError ? error.lastLine : error instanceof Error ? error.message : String(error);
-}
-
 // packages/core/src/registry/errors.ts
 var RegistryError = class _RegistryError extends Error {
   constructor(init) {
@@ -2965,6 +2927,36 @@ function summariseRegistryErrors(entries2) {
   const text = (e) => [e.message, e.detail].filter(Boolean).join(": ");
   const detail = [text(first), ...rest.map((e) => [e.code, text(e)].filter(Boolean).join(" "))].filter(Boolean).join("; ");
   return { ...first.code ? { code: first.code } : {}, ...detail ? { detail } : {} };
+}
+
+// packages/core/src/merge/tag-decisions.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// packages/core/src/transient.ts
+var TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
+function isTransientServiceFailure(line) {
+  return TRANSIENT_HTTP.test(line);
+}
+function isTransientRegistryFailure(line) {
+  return isTransientServiceFailure(line) || /connection refused/i.test(line);
+}
+async function withTransientRetries(what, fn, deps, opts = {}) {
+  const attempts = opts.attempts ?? 5;
+  const isTransient = opts.isTransient ?? isTransientRegistryFailure;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const line = failureLine(error);
+      if (attempt >= attempts || !isTransient(line, error)) throw error;
+      const wait = Math.min(1e3 * 2 ** (attempt - 1), 8e3);
+      deps.log.warning(`${what}: transient ${opts.label ?? "registry"} failure (${line}); retry ${attempt}/${attempts - 1} in ${wait} ms`);
+      await deps.sleep(wait);
+    }
+  }
+}
+function failureLine(error) {
+  return error instanceof ToolError ? error.lastLine : error instanceof Error ? error.message : String(error);
 }
 
 // packages/core/src/registry/auth.ts
@@ -3524,197 +3516,6 @@ function httpExchange(req) {
   });
 }
 
-// packages/core/src/registry/oci-layout.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
-import path5 from "node:path";
-import { Transform, pipeline } from "node:stream";
-function blobFile(layoutDir, digest) {
-  const [alg, hex] = digest.split(":");
-  return path5.join(layoutDir, "blobs", alg, hex);
-}
-function hashOf(digest) {
-  return digest.slice(0, digest.indexOf(":"));
-}
-async function exists(file) {
-  try {
-    return (await stat2(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-async function readOciLayoutGraph(layoutDir, digest) {
-  const fail = (problem) => new OciLayoutError(layoutDir, problem);
-  if (!isDigest(digest)) throw fail(`"${digest}" is not a digest (sha256:<64 hex>)`);
-  let index;
-  try {
-    index = JSON.parse(await readFile3(path5.join(layoutDir, "index.json"), "utf8"));
-  } catch (e) {
-    const code = e.code;
-    throw fail(code === "ENOENT" ? "no index.json: not an OCI image layout (write one with --output type=oci,tar=false,dest=<dir>)" : `index.json is unreadable: ${e.message}`);
-  }
-  const listed = Array.isArray(index.manifests) ? index.manifests : [];
-  const rootDescriptor = listed.find((d) => d && d.digest === digest);
-  if (!rootDescriptor && !await exists(blobFile(layoutDir, digest))) {
-    const have = listed.map((d) => d?.digest).filter((d) => typeof d === "string");
-    throw fail(`${digest} is neither listed in index.json nor present under blobs/; index.json lists ${have.length === 0 ? "nothing" : have.join(", ")}`);
-  }
-  const manifests = [];
-  const blobs = /* @__PURE__ */ new Map();
-  const foreign = /* @__PURE__ */ new Map();
-  const visited = /* @__PURE__ */ new Set();
-  const inProgress = /* @__PURE__ */ new Set();
-  const readManifest = async (d, via) => {
-    const file = blobFile(layoutDir, d.digest);
-    let bytes;
-    try {
-      bytes = await readFile3(file);
-    } catch (e) {
-      throw fail(`manifest ${d.digest} (${via}) is missing: ${e.code === "ENOENT" ? `no ${path5.relative(layoutDir, file)}` : e.message}`);
-    }
-    const got = `${hashOf(d.digest)}:${createHash2(hashOf(d.digest)).update(bytes).digest("hex")}`;
-    if (got !== d.digest) throw fail(`blobs/${d.digest.replace(":", "/")} is corrupt: its content hashes to ${got}`);
-    if (d.size !== void 0 && d.size !== bytes.length) throw fail(`manifest ${d.digest} (${via}) is ${bytes.length} bytes, the descriptor says ${d.size}`);
-    let json;
-    try {
-      json = parseManifestJson(bytes);
-    } catch (e) {
-      throw fail(`manifest ${d.digest} (${via}): ${e.message}`);
-    }
-    return { digest: d.digest, mediaType: manifestMediaType(json, d.mediaType), size: bytes.length, bytes, json };
-  };
-  const addBlob = async (d, via) => {
-    if (blobs.has(d.digest) || foreign.has(d.digest)) return;
-    const file = blobFile(layoutDir, d.digest);
-    let size;
-    try {
-      const s = await stat2(file);
-      if (s.isFile()) size = s.size;
-    } catch {
-      size = void 0;
-    }
-    if (size === void 0) {
-      if (isNonDistributable(d.mediaType)) {
-        foreign.set(d.digest, d);
-        return;
-      }
-      throw fail(`blob ${d.digest} (${via}, ${d.mediaType}) is missing: no ${path5.relative(layoutDir, file)}`);
-    }
-    if (size !== d.size) throw fail(`blob ${d.digest} (${via}) is ${size} bytes, the descriptor says ${d.size}`);
-    blobs.set(d.digest, { digest: d.digest, mediaType: d.mediaType, size, file });
-  };
-  const walk = async (d, via) => {
-    if (inProgress.has(d.digest)) throw fail(`manifest ${d.digest} refers to itself (${via})`);
-    inProgress.add(d.digest);
-    const m = await readManifest(d, via);
-    if (isIndex(m.json, m.mediaType)) {
-      for (const [i, child] of (m.json.manifests ?? []).entries()) {
-        if (!visited.has(child.digest)) await walk(child, `manifests[${i}] of ${shortDigest(m.digest)}`);
-      }
-    } else {
-      const where2 = `of manifest ${shortDigest(m.digest)}`;
-      if (m.json.config) await addBlob(m.json.config, `config ${where2}`);
-      for (const [i, layer] of (m.json.layers ?? []).entries()) await addBlob(layer, `layers[${i}] ${where2}`);
-    }
-    inProgress.delete(d.digest);
-    visited.add(d.digest);
-    manifests.push(m);
-    return m;
-  };
-  const root = await walk({ digest, ...typeof rootDescriptor?.mediaType === "string" ? { mediaType: rootDescriptor.mediaType } : {}, ...typeof rootDescriptor?.size === "number" ? { size: rootDescriptor.size } : {} }, "the root");
-  return { layoutDir, root, manifests, blobs: [...blobs.values()], foreign: [...foreign.values()] };
-}
-function openVerifiedBlob(layoutDir, blob) {
-  const hash = createHash2(hashOf(blob.digest));
-  let size = 0;
-  let pending;
-  const verify = new Transform({
-    transform(chunk, _enc, cb) {
-      size += chunk.length;
-      if (size > blob.size) return cb(new OciLayoutError(layoutDir, `blob ${blob.digest} grew beyond ${blob.size} bytes while being read`));
-      hash.update(chunk);
-      const out = pending;
-      pending = chunk;
-      cb(null, out);
-    },
-    flush(cb) {
-      const got = `${hashOf(blob.digest)}:${hash.digest("hex")}`;
-      if (size !== blob.size) return cb(new OciLayoutError(layoutDir, `blob ${blob.digest} is ${size} bytes, expected ${blob.size}`));
-      if (got !== blob.digest) return cb(new OciLayoutError(layoutDir, `blobs/${blob.digest.replace(":", "/")} is corrupt: its content hashes to ${got}`));
-      cb(null, pending);
-    }
-  });
-  return pipeline(createReadStream(blob.file), verify, () => void 0);
-}
-async function eachLimit(items, limit, fn) {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-async function pushOciLayout(client, options) {
-  const log = options.log ?? (() => void 0);
-  const graph = await readOciLayoutGraph(options.layoutDir, options.digest);
-  const images = [];
-  for (const i of options.images) {
-    const img = typeof i === "string" ? parseImageName(i, "images") : i;
-    if (!images.some((x) => x.registry === img.registry && x.repository === img.repository)) images.push(img);
-  }
-  if (images.length === 0) throw new OciLayoutError(options.layoutDir, "no image names to push to");
-  const root = graph.root;
-  const totalBytes = graph.blobs.reduce((n, b) => n + b.size, 0);
-  log(`pushing ${root.digest} (${graph.manifests.length} manifest${graph.manifests.length === 1 ? "" : "s"}, ${graph.blobs.length} blob${graph.blobs.length === 1 ? "" : "s"}, ${formatBytes(totalBytes)}) to ${images.map((i) => i.name).join(", ")}`);
-  if (graph.foreign.length > 0) log(`not pushing ${graph.foreign.length} non-distributable layer(s): ${graph.foreign.map((d) => shortDigest(d.digest)).join(", ")}`);
-  const results = [];
-  for (const image of images) {
-    const mountFrom = images.slice(0, images.indexOf(image)).find((i) => i.registry === image.registry);
-    let blobsUploaded = 0;
-    let blobsMounted = 0;
-    let blobsSkipped = 0;
-    let bytesUploaded = 0;
-    let bytesSkipped = 0;
-    await eachLimit(graph.blobs, options.concurrency ?? 4, async (blob) => {
-      const outcome = await client.pushBlob(image, { digest: blob.digest, size: blob.size, content: () => openVerifiedBlob(graph.layoutDir, blob) }, mountFrom ? { mountFrom } : {});
-      if (outcome === "uploaded") {
-        blobsUploaded++;
-        bytesUploaded += blob.size;
-        log(`${image.name}: uploaded ${shortDigest(blob.digest)} (${formatBytes(blob.size)})`);
-      } else {
-        if (outcome === "mounted") blobsMounted++;
-        else blobsSkipped++;
-        bytesSkipped += blob.size;
-      }
-    });
-    let manifestsPushed = 0;
-    let manifestsSkipped = 0;
-    for (const m of graph.manifests) {
-      if (await client.manifestExists(image, m.digest)) {
-        manifestsSkipped++;
-        continue;
-      }
-      await client.putManifest(image, m.digest, m.bytes, m.mediaType);
-      manifestsPushed++;
-    }
-    const reference = `${image.name}@${root.digest}`;
-    log(
-      `${reference}: ${blobsUploaded} blob(s) uploaded (${formatBytes(bytesUploaded)}), ${blobsMounted} mounted, ${blobsSkipped} already there; ${manifestsPushed} manifest(s) pushed, ${manifestsSkipped} already there`
-    );
-    results.push({ image, reference, blobsUploaded, blobsMounted, blobsSkipped, bytesUploaded, bytesSkipped, manifestsPushed, manifestsSkipped });
-  }
-  return { digest: root.digest, mediaType: root.mediaType, size: root.size, manifests: graph.manifests.map((m) => m.digest), foreignLayers: graph.foreign.length, images: results };
-}
-
 // packages/core/src/registry/client.ts
 var MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 var MAX_SMALL_RESPONSE = 1024 * 1024;
@@ -4074,10 +3875,6 @@ var RegistryClient = class {
     const p = platformFromOci({ os: str2(json.os), architecture: str2(json.architecture), variant: str2(json.variant) });
     if (!p) throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `config blob ${m.json.config.digest} has no os/architecture` });
     return p;
-  }
-  /** Pushes an OCI image layout's graph from `digest` to every image, by digest only (no tag). */
-  pushOciLayout(options) {
-    return pushOciLayout(this, options);
   }
   // ---------------------------------------------------------------- internals
   retryDeps() {
@@ -4582,10 +4379,10 @@ function checksumFromFile(text, assetName) {
 }
 
 // packages/core/src/cosign/install.ts
-import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { chmod as chmod2, readFile as readFile4, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import path7 from "node:path";
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { chmod as chmod2, readFile as readFile3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import path6 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var tool_cache_exports = {};
@@ -4713,7 +4510,7 @@ function _getOsVersion() {
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as os4 from "os";
-import * as path6 from "path";
+import * as path5 from "path";
 var semver6 = __toESM(require_semver2(), 1);
 import * as stream from "stream";
 import * as util from "util";
@@ -4829,8 +4626,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent = "actions/tool-cache";
 function downloadTool(url2, dest, auth, headers) {
   return __awaiter3(this, void 0, void 0, function* () {
-    dest = dest || path6.join(_getTempDirectory(), crypto.randomUUID());
-    yield mkdirP(path6.dirname(dest));
+    dest = dest || path5.join(_getTempDirectory(), crypto.randomUUID());
+    yield mkdirP(path5.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -4870,12 +4667,12 @@ function downloadToolAttempt(url2, dest, auth, headers) {
       debug(`Failed to download from "${url2}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
       throw err;
     }
-    const pipeline3 = util.promisify(stream.pipeline);
+    const pipeline2 = util.promisify(stream.pipeline);
     const responseMessageFactory = _getGlobal("TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY", () => response.message);
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs2.createWriteStream(dest));
+      yield pipeline2(readStream, fs2.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -4920,7 +4717,7 @@ function extract7z(file, dest, _7zPath) {
         process.chdir(originalCwd);
       }
     } else {
-      const escapedScript = path6.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
+      const escapedScript = path5.join(__dirname, "..", "scripts", "Invoke-7zdec.ps1").replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const escapedTarget = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
       const command = `& '${escapedScript}' -Source '${escapedFile}' -Target '${escapedTarget}'`;
@@ -5092,7 +4889,7 @@ function cacheDir(sourceDir, tool, version, arch2) {
     }
     const destPath = yield _createToolPath(tool, version, arch2);
     for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path6.join(sourceDir, itemName);
+      const s = path5.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version, arch2);
@@ -5109,7 +4906,7 @@ function cacheFile(sourceFile, targetFile, tool, version, arch2) {
       throw new Error("sourceFile is not a file");
     }
     const destFolder = yield _createToolPath(tool, version, arch2);
-    const destPath = path6.join(destFolder, targetFile);
+    const destPath = path5.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
     yield cp(sourceFile, destPath);
     _completeToolPath(tool, version, arch2);
@@ -5132,7 +4929,7 @@ function find(toolName, versionSpec, arch2) {
   let toolPath = "";
   if (versionSpec) {
     versionSpec = semver6.clean(versionSpec) || "";
-    const cachePath = path6.join(_getCacheDirectory(), toolName, versionSpec, arch2);
+    const cachePath = path5.join(_getCacheDirectory(), toolName, versionSpec, arch2);
     debug(`checking cache: ${cachePath}`);
     if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec} ${arch2}`);
@@ -5146,12 +4943,12 @@ function find(toolName, versionSpec, arch2) {
 function findAllVersions(toolName, arch2) {
   const versions = [];
   arch2 = arch2 || os4.arch();
-  const toolPath = path6.join(_getCacheDirectory(), toolName);
+  const toolPath = path5.join(_getCacheDirectory(), toolName);
   if (fs2.existsSync(toolPath)) {
     const children = fs2.readdirSync(toolPath);
     for (const child of children) {
       if (isExplicitVersion(child)) {
-        const fullPath = path6.join(toolPath, child, arch2 || "");
+        const fullPath = path5.join(toolPath, child, arch2 || "");
         if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
           versions.push(child);
         }
@@ -5203,7 +5000,7 @@ function findFromManifest(versionSpec_1, stable_1, manifest_1) {
 function _createExtractFolder(dest) {
   return __awaiter3(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path6.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path5.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -5211,7 +5008,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version, arch2) {
   return __awaiter3(this, void 0, void 0, function* () {
-    const folderPath = path6.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
+    const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -5221,7 +5018,7 @@ function _createToolPath(tool, version, arch2) {
   });
 }
 function _completeToolPath(tool, version, arch2) {
-  const folderPath = path6.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
+  const folderPath = path5.join(_getCacheDirectory(), tool, semver6.clean(version) || version, arch2 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -5354,7 +5151,7 @@ async function withRetry2(what, url2, fn, opts) {
 }
 async function readSidecar(dir) {
   try {
-    const v = JSON.parse(await readFile4(path7.join(dir, SIDECAR_NAME), "utf8"));
+    const v = JSON.parse(await readFile3(path6.join(dir, SIDECAR_NAME), "utf8"));
     if (typeof v.sha256 === "string" && /^[0-9a-f]{64}$/.test(v.sha256) && (v.verifiedBy === "table" || v.verifiedBy === "input" || v.verifiedBy === "release-checksums") && typeof v.url === "string") {
       return { sha256: v.sha256, verifiedBy: v.verifiedBy, url: v.url };
     }
@@ -5382,7 +5179,7 @@ async function installCosign(opts) {
   const pinnedBy = inputSha ? "input" : pinned ? "table" : void 0;
   const cachedDir = deps.tc.find(TOOL_NAME, version, arch2);
   if (cachedDir) {
-    const cachedPath2 = path7.join(cachedDir, BINARY_NAME);
+    const cachedPath2 = path6.join(cachedDir, BINARY_NAME);
     const sidecar2 = await readSidecar(cachedDir);
     const want = expectedPinned ?? sidecar2?.sha256;
     const got = want ? await deps.hashFile(cachedPath2).catch(() => "") : "";
@@ -5426,10 +5223,10 @@ async function installCosign(opts) {
   deps.log(`SHA-256 ${actual} of ${asset} matches (${verifiedBy === "input" ? COSIGN_SHA256_INPUT : verifiedBy === "table" ? "pinned table" : "release checksum file"})`);
   await chmod2(downloaded, 493);
   const dir = await deps.tc.cacheFile(downloaded, BINARY_NAME, TOOL_NAME, version, arch2);
-  const cachedPath = path7.join(dir, BINARY_NAME);
+  const cachedPath = path6.join(dir, BINARY_NAME);
   await chmod2(cachedPath, 493);
   const sidecar = { sha256: actual, verifiedBy, url: url2 };
-  await writeFile3(path7.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
+  await writeFile3(path6.join(dir, SIDECAR_NAME), `${JSON.stringify(sidecar)}
 `);
   await rm3(downloaded, { force: true });
   return { path: cachedPath, version, cacheHit: false, verifiedBy, sha256: actual, url: url2 };
@@ -5446,8 +5243,8 @@ function parseBaseUrl(value) {
 }
 function sha256File(file) {
   return new Promise((resolve, reject) => {
-    const hash = createHash3("sha256");
-    createReadStream2(file, { highWaterMark: 4 * 1024 * 1024 }).on("error", reject).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve(hash.digest("hex")));
+    const hash = createHash2("sha256");
+    createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }).on("error", reject).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve(hash.digest("hex")));
   });
 }
 async function fetchTextHttp(url2) {
@@ -5650,7 +5447,7 @@ var import_semver5 = __toESM(require_semver2(), 1);
 // packages/core/src/verify/policies.ts
 import { existsSync as existsSync5, readFileSync as readFileSync3 } from "node:fs";
 import { mkdir as mkdir2, writeFile as writeFile4 } from "node:fs/promises";
-import path8 from "node:path";
+import path7 from "node:path";
 
 // packages/core/src/policy/expected-signer.ts
 var GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
@@ -6243,10 +6040,10 @@ function envFor(s) {
     ["rekorPublicKeyPem", "rekorPublicKeyPath", "SIGSTORE_REKOR_PUBLIC_KEY", s.tlog],
     ["ctlogPublicKeyPem", "ctlogPublicKeyPath", "SIGSTORE_CT_LOG_PUBLIC_KEY_FILE", s.kind === "keyless"]
   ];
-  for (const [pem2, path9, variable, used] of files) {
+  for (const [pem2, path8, variable, used] of files) {
     if (!used) continue;
-    if (st[path9]) env[variable] = st[path9];
-    else if (st[pem2]) return `sigstore.${pem2} is given without sigstore.${path9}: cosign reads it from the file named by ${variable}`;
+    if (st[path8]) env[variable] = st[path8];
+    else if (st[pem2]) return `sigstore.${pem2} is given without sigstore.${path8}: cosign reads it from the file named by ${variable}`;
   }
   return env;
 }
@@ -6337,8 +6134,8 @@ async function writeConsumerPolicies(kinds, inputs, report, dir) {
     const text = name.endsWith(".sh") ? `#!/usr/bin/env bash
 set -euo pipefail
 ${result.text}` : result.text;
-    const file = path8.join(dir, name);
-    await mkdir2(path8.dirname(file), { recursive: true });
+    const file = path7.join(dir, name);
+    await mkdir2(path7.dirname(file), { recursive: true });
     await writeFile4(file, text, { mode: name.endsWith(".sh") ? 493 : 420 });
     files.push(name);
     parts.push(`<details><summary>${name}</summary>`, "", mdBlock(name.endsWith(".json") ? "json" : name.endsWith(".sh") ? "bash" : "yaml", text.trimEnd()), "", ...result.notes.map((n) => `- ${n}`), "</details>", "");
@@ -6347,7 +6144,7 @@ ${result.text}` : result.text;
 }
 async function publishConsumerPolicies(inputs, report, deps) {
   if (inputs.policies.length === 0 || !report.verified) return void 0;
-  const dir = inputs.policiesDir ?? path8.join(deps.tmpDir, "moam-consumer-policies");
+  const dir = inputs.policiesDir ?? path7.join(deps.tmpDir, "moam-consumer-policies");
   const written = await writeConsumerPolicies(inputs.policies, inputs, report, dir);
   deps.log(`Consumer policies in ${dir}: ${written.files.join(", ") || "none"}${written.refusals.length ? `; not generated: ${written.refusals.map((r) => r.split(":")[0]).join(", ")}` : ""}`);
   if (inputs.policiesArtifact) await deps.store.putDirectory(inputs.policiesArtifact, dir);
@@ -6500,16 +6297,15 @@ async function plan(inputs, digest, deps) {
   const { image } = inputs.image;
   const root = await deps.registry.getManifest(image, digest);
   const wanted = inputs.platforms?.map(formatPlatform);
-  if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
-    const index = root.json;
+  if (isIndexMediaType(root.mediaType)) {
+    const index = indexOf(root.json);
     const targets = [{ digest, kind: "index", attestations: { from: "not-required" } }];
     for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: "platform", platform: e.platform, attestations: { from: "index", ...e.attestation ? { digest: e.attestation.digest } : {} } });
     const problems = inputs.platforms ? checkIndex(index, inputs.platforms, { requireAttestations: false, exact: inputs.exactPlatforms }).problems : [];
     if (inputs.requireGithubHosted) problems.push(...await builtWhere(inputs, digest, index.annotations, targets.slice(1), deps));
     return { targets, problems };
   }
-  const p = platformFromOci(await deps.registry.platformOf(image, digest));
-  const platform2 = p ? formatPlatform(p) : "unknown";
+  const platform2 = formatPlatform(await deps.registry.platformOf(image, digest));
   const annotations = root.json.annotations;
   return {
     targets: [{ digest, kind: "manifest", platform: platform2, attestations: { from: "unknown" } }],

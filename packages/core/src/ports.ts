@@ -1,4 +1,7 @@
+import type { Digest } from './digest.ts';
 import type { ImageName } from './image.ts';
+import type { OciManifestJson } from './oci/manifest.ts';
+import type { Platform } from './platform.ts';
 
 /** The seams actions hand to core: the log and the registry reads. */
 
@@ -9,7 +12,7 @@ export interface Logger {
 }
 
 export interface ManifestInfo {
-  digest: string;
+  digest: Digest;
   mediaType: string;
   size: number;
 }
@@ -17,6 +20,7 @@ export interface ManifestInfo {
 /** The registry reads merge, sign and verify need (the core registry client provides them). */
 export interface RegistryReads {
   headManifest(image: ImageName, ref: string): Promise<ManifestInfo | undefined>;
-  getManifest(image: ImageName, ref: string): Promise<ManifestInfo & { json: unknown }>;
-  platformOf(image: ImageName, digest: string): Promise<{ os: string; architecture: string; variant?: string }>;
+  /** The manifest with its descriptors checked (parseManifestJson): digests are validated, sizes are numbers. */
+  getManifest(image: ImageName, ref: string): Promise<ManifestInfo & { json: OciManifestJson }>;
+  platformOf(image: ImageName, digest: Digest): Promise<Platform>;
 }

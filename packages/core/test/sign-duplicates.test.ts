@@ -50,7 +50,7 @@ describe('counting this signer\'s signatures after signing', () => {
 
   it('counts only this signer\'s layers, and does not look into a single layer', async () => {
     const registry = new MemoryRegistry();
-    sigManifest(registry, d('a'), [keylessLayer(), keylessLayer(), { digest: d('3'), annotations: {} }]);
+    sigManifest(registry, d('a'), [keylessLayer(), keylessLayer(), { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: d('3'), size: 1, annotations: {} }]);
     expect(await countOwnSignatures(registry, image, d('a'), byIdentity(IDENTITY))).toBe(2);
     sigManifest(registry, d('b'), [keylessLayer()]);
     expect(await countOwnSignatures(registry, image, d('b'), async () => { throw new Error('not asked'); })).toBe(1);

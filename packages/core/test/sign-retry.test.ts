@@ -1,13 +1,14 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createScratch } from '../src/scratch.ts';
+import { parseDigest } from '../src/digest.ts';
 import { type Exec, ToolError } from '../src/exec.ts';
 import { signRecursive, type SignDeps } from '../src/sign/run.ts';
 import { readSignInputs } from '../src/sign/inputs.ts';
 import { signatureTag } from '../src/sign/targets.ts';
 import type { Cosign } from '../src/cosign/setup.ts';
 
-const d = (c: string) => `sha256:${c.repeat(64)}`;
+const d = (c: string) => parseDigest(`sha256:${c.repeat(64)}`, 'digest');
 const index = {
   mediaType: 'application/vnd.oci.image.index.v1+json',
   manifests: [

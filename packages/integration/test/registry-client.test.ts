@@ -12,7 +12,7 @@ import { createExec } from '../../core/src/exec.ts';
 import type { Digest } from '../../core/src/digest.ts';
 import { parseImageName } from '../../core/src/image.ts';
 import { MEDIA_TYPE, sha256Digest } from '../../core/src/oci/manifest.ts';
-import { RegistryClient, RegistryError, type RegistryClientDeps, type TraceEvent } from '../../core/src/registry/index.ts';
+import { RegistryClient, RegistryError, type RegistryClientDeps, type TraceEvent, pushOciLayout } from '../../core/src/registry/index.ts';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -170,7 +170,7 @@ describe('registry client against the plain HTTP registry (MOAM_REGISTRY)', () =
     const c = client();
     try {
       const image = parseImageName(`${registry}/${uniqueRepo('plain')}`);
-      const first = await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.root, images: [image] });
+      const first = await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.root, images: [image] });
       expect(first.digest).toBe(layout.root);
       expect(first.digest).toBe(sha256Digest(layout.rootBytes));
       expect(first.mediaType).toBe(MEDIA_TYPE.ociIndex);
@@ -188,7 +188,7 @@ describe('registry client against the plain HTTP registry (MOAM_REGISTRY)', () =
       expect(await c.listTags(image)).toEqual([]);
       expect(await c.manifestExists(image, 'latest')).toBe(false);
 
-      const second = await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.root, images: [image] });
+      const second = await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.root, images: [image] });
       expect(second.digest).toBe(layout.root);
       expect(second.images[0]).toMatchObject({ blobsUploaded: 0, blobsSkipped: layout.blobCount, bytesUploaded: 0, manifestsPushed: 0, manifestsSkipped: layout.manifestCount });
       expect(await c.listTags(image)).toEqual([]);
@@ -201,7 +201,7 @@ describe('registry client against the plain HTTP registry (MOAM_REGISTRY)', () =
     const c = client();
     try {
       const image = parseImageName(`${registry}/${uniqueRepo('platform')}`);
-      await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.root, images: [image] });
+      await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.root, images: [image] });
       const [amd64, arm64] = layout.platforms;
       expect(await c.platformOf(image, amd64!.manifest)).toEqual({ os: 'linux', architecture: 'amd64' });
       expect(await c.platformOf(image, arm64!.manifest)).toEqual({ os: 'linux', architecture: 'arm64' });
@@ -217,7 +217,7 @@ describe('registry client against the plain HTTP registry (MOAM_REGISTRY)', () =
     try {
       const a = parseImageName(`${registry}/${uniqueRepo('mount-a')}`);
       const b = parseImageName(`${registry}/${uniqueRepo('mount-b')}`);
-      const r = await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.platforms[0]!.manifest, images: [a, b] });
+      const r = await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.platforms[0]!.manifest, images: [a, b] });
       expect(r.digest).toBe(layout.platforms[0]!.manifest);
       expect(r.images[0]).toMatchObject({ blobsUploaded: 3, blobsMounted: 0, manifestsPushed: 1 });
       expect(r.images[1]).toMatchObject({ blobsUploaded: 0, blobsMounted: 3, manifestsPushed: 1 });
@@ -274,7 +274,7 @@ describe('registry client against the plain HTTP registry (MOAM_REGISTRY)', () =
     const c = client();
     try {
       const image = parseImageName(`${registry}/${uniqueRepo('buildx')}`);
-      const r = await c.pushOciLayout({ layoutDir: out, digest: root, images: [image] });
+      const r = await pushOciLayout(c, { layoutDir: out, digest: root, images: [image] });
       expect(r.digest).toBe(root);
       expect(r.images[0]!.manifestsPushed).toBeGreaterThanOrEqual(3); // index + 2 platforms (+ attestation manifests)
       const got = await c.getManifest(image, root);
@@ -308,14 +308,14 @@ describe('registry client against the TLS + basic auth registry (MOAM_TLS_REGIST
     const c = client({ env: { ...process.env, DOCKER_CONFIG: dockerConfig }, trace: (e) => events.push(e) });
     try {
       const image = parseImageName(`${registry}/${uniqueRepo('tls')}`);
-      const first = await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.root, images: [image] });
+      const first = await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.root, images: [image] });
       expect(first.images[0]).toMatchObject({ blobsUploaded: layout.blobCount, manifestsPushed: layout.manifestCount });
       expect(events.every((e) => e.url.startsWith(`https://${registry}/`))).toBe(true);
       expect(events.filter((e) => e.status === 401)).toHaveLength(1); // only the anonymous GET /v2/
       expect(await c.headManifest(image, layout.root)).toMatchObject({ digest: layout.root, mediaType: MEDIA_TYPE.ociIndex });
       expect(await c.listTags(image)).toEqual([]);
       expect(await c.platformOf(image, layout.platforms[1]!.manifest)).toEqual({ os: 'linux', architecture: 'arm64' });
-      const second = await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.root, images: [image] });
+      const second = await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.root, images: [image] });
       expect(second.images[0]).toMatchObject({ blobsUploaded: 0, blobsSkipped: layout.blobCount, manifestsSkipped: layout.manifestCount });
     } finally {
       c.close();
@@ -331,7 +331,7 @@ describe('registry client against the TLS + basic auth registry (MOAM_TLS_REGIST
     const c = client({ env: loginEnv });
     try {
       const image = parseImageName(`${registry}/${uniqueRepo('login')}`);
-      const r = await c.pushOciLayout({ layoutDir: layout.dir, digest: layout.platforms[0]!.manifest, images: [image] });
+      const r = await pushOciLayout(c, { layoutDir: layout.dir, digest: layout.platforms[0]!.manifest, images: [image] });
       expect(r.images[0]).toMatchObject({ manifestsPushed: 1 });
       expect(await c.manifestExists(image, layout.platforms[0]!.manifest)).toBe(true);
     } finally {
@@ -344,7 +344,7 @@ describe('registry client against the TLS + basic auth registry (MOAM_TLS_REGIST
     const sleeps: number[] = [];
     const c = client({ env: { ...process.env, DOCKER_CONFIG: await tempDir('no-creds') }, trace: (e) => events.push(e), sleep: async (ms) => void sleeps.push(ms) });
     try {
-      const push = c.pushOciLayout({ layoutDir: layout.dir, digest: layout.root, images: [`${registry}/${uniqueRepo('anon')}`] });
+      const push = pushOciLayout(c, { layoutDir: layout.dir, digest: layout.root, images: [`${registry}/${uniqueRepo('anon')}`] });
       await expect(push).rejects.toBeInstanceOf(RegistryError);
       await expect(push).rejects.toMatchObject({ registry, status: 401 });
       await expect(push).rejects.toThrow(new RegExp(`^${registry}/moam-test/.*401 UNAUTHORIZED.*docker login ${registry}`, 's'));

@@ -14,11 +14,12 @@ import { type DigestRecord, type RunInfo, artifactName, makeRecord, recordFileNa
 import type { BuildByDigestInputs } from './inputs.ts';
 import type { Logger } from '../ports.ts';
 import { runnerEnvironmentOf } from '../github/runner-environment.ts';
+import { pushOciLayout } from '../registry/oci-layout.ts';
+import type { LayoutTarget } from '../registry/types.ts';
 
 
 /** The parts of the registry client the build leg needs. */
-export interface LayoutPusher {
-  pushOciLayout(args: { layoutDir: string; digest: Digest; images: readonly ImageName[] }): Promise<{ digest: string }>;
+export interface LayoutPusher extends LayoutTarget {
   checkPushAccess(image: ImageName): Promise<void>;
   headManifest(image: ImageName, ref: string): Promise<{ digest: string } | undefined>;
 }
@@ -131,7 +132,7 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
     }
     if (!builder.canPushByDigest) {
       await log.group(`Push ${digest} by digest`, async () => {
-        const pushed = await deps.registry.pushOciLayout({ layoutDir: ociLayoutDir, digest, images: inputs.images });
+        const pushed = await pushOciLayout(deps.registry, { layoutDir: ociLayoutDir, digest, images: inputs.images, log: log.info });
         if (pushed.digest !== digest) throw new Error(`pushed digest ${pushed.digest} differs from the digest buildx reported (${digest})`);
       });
     }

@@ -2,14 +2,14 @@ import type { Exec } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { ProblemsError } from '../errors.ts';
 import { type ImageName, byDigest } from '../image.ts';
-import { formatPlatform, parsePlatform, platformFromOci } from '../platform.ts';
+import { formatPlatform, parsePlatform } from '../platform.ts';
 import type { HandoffStore } from '../handoff/store.ts';
 import type { DigestRecord } from '../handoff/record.ts';
 import type { TagPlan } from '../tags.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
-import { sha256Digest } from '../oci/manifest.ts';
+import { parseManifestJson, sha256Digest } from '../oci/manifest.ts';
 import { checkRecordSet, loadRecords } from './records.ts';
-import { type OciIndex, type PlatformEntry, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../oci/index-entries.ts';
+import { type OciIndex, type PlatformEntry, checkIndex, indexOf, isIndexMediaType, platformEntries } from '../oci/index-entries.ts';
 import { imagetoolsCreateArgs } from '../buildx/imagetools.ts';
 import { type IndexToPublish, type PublishRegistry, type TagOutcome, PartialPublishError, checkPushedTags, planTags, publish } from './publish.ts';
 import { withTransientRetries } from '../transient.ts';
@@ -45,16 +45,13 @@ export interface MergeResult {
 }
 
 /** An image manifest's platform from its config; for a leg's index, from its single platform manifest. */
-async function actualPlatform(registry: RegistryReads, image: ImageName, digest: string): Promise<string> {
+async function actualPlatform(registry: RegistryReads, image: ImageName, digest: Digest): Promise<string> {
   const m = await registry.getManifest(image, digest);
-  if (INDEX_MEDIA_TYPES.includes(m.mediaType)) {
-    const entries = platformEntries(m.json as OciIndex);
-    if (entries.length !== 1) return `an index of ${entries.length} platforms (${entries.map((e) => e.platform).join(', ')})`;
-    const p = platformFromOci(await registry.platformOf(image, (entries[0] as PlatformEntry).digest));
-    return p ? formatPlatform(p) : 'unknown';
-  }
-  const p = platformFromOci(await registry.platformOf(image, digest));
-  return p ? formatPlatform(p) : 'unknown';
+  if (!isIndexMediaType(m.mediaType)) return formatPlatform(await registry.platformOf(image, digest));
+  const entries = platformEntries(indexOf(m.json));
+  const only = entries.length === 1 ? entries[0] : undefined;
+  if (!only) return `an index of ${entries.length} platforms (${entries.map((e) => e.platform).join(', ')})`;
+  return formatPlatform(await registry.platformOf(image, only.digest));
 }
 
 /** Every record's digest exists under every image name and really is the platform the record claims. */
@@ -88,7 +85,7 @@ async function composeIndex(inputs: MergeInputs, plan: TagPlan, annotations: Rec
   const args = imagetoolsCreateArgs({ image: first, tags: [], annotations, sources, dryRun: true });
   const out = await withTransientRetries(`imagetools create --dry-run ${first.name}`, () => deps.exec('docker', args, { env: deps.env }), deps);
   const bytes = Buffer.from(out.stdout.replace(/\n$/, ''), 'utf8');
-  const json = JSON.parse(bytes.toString('utf8')) as OciIndex;
+  const json = indexOf(parseManifestJson(bytes));
   return { digest: sha256Digest(bytes), bytes, mediaType: json.mediaType ?? 'application/vnd.oci.image.index.v1+json', version: plan.version, json };
 }
 
@@ -107,7 +104,7 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
   if (registryProblems.length > 0) throw new ProblemsError('the registry does not hold what the records claim; nothing was tagged or pushed', registryProblems);
 
   // Legs that attached provenance/SBOM pushed an index; the merged index must keep those attestation manifests.
-  const attested = set.records.every((r) => INDEX_MEDIA_TYPES.includes(r.mediaType));
+  const attested = set.records.every((r) => isIndexMediaType(r.mediaType));
   const runner = legsRunnerEnvironment(set.records);
   const index = await composeIndex(inputs, plan, { ...indexAnnotations, ...(runner ? { [RUNNER_ENVIRONMENT_ANNOTATION]: runner } : {}) }, set.records.map((r) => r.digest), deps);
   const checked = checkIndex(index.json, inputs.platforms, { requireAttestations: attested, exact: true });

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { Exec } from '../exec.ts';
 import { type Digest, isDigest } from '../digest.ts';
 import { type ImageName, parseImageName } from '../image.ts';
@@ -34,7 +33,7 @@ import {
   registryEndpointHost,
   schemesFor,
 } from './transport.ts';
-import { type PushOciLayoutOptions, type PushOciLayoutResult, pushOciLayout } from './oci-layout.ts';
+import type { BlobPushOutcome, BlobSource, FetchedManifest, ManifestDescriptor } from './types.ts';
 
 export interface RegistryClientDeps {
   /** HOME / DOCKER_CONFIG for the docker config, PATH for credential helpers, NODE_EXTRA_CA_CERTS. */
@@ -67,31 +66,6 @@ export interface TraceEvent {
   readonly error?: string;
   readonly authorization?: 'basic' | 'bearer';
 }
-
-/** A manifest as fetched: bytes exactly as served (their sha256 is the digest). */
-export interface FetchedManifest {
-  readonly digest: Digest;
-  readonly mediaType: string;
-  readonly size: number;
-  readonly bytes: Buffer;
-  readonly json: OciManifestJson;
-}
-
-export interface ManifestDescriptor {
-  readonly digest: Digest;
-  readonly mediaType: string;
-  readonly size: number;
-}
-
-/** A blob to upload: re-openable so a retried upload reads it again. */
-export interface BlobSource {
-  readonly digest: Digest;
-  readonly size: number;
-  /** A Buffer, or a function opening a fresh stream of the content on every attempt. */
-  readonly content: Buffer | (() => Readable);
-}
-
-export type BlobPushOutcome = 'exists' | 'mounted' | 'uploaded';
 
 interface Endpoint {
   readonly base: URL;
@@ -501,11 +475,6 @@ export class RegistryClient {
     const p = platformFromOci({ os: str(json.os), architecture: str(json.architecture), variant: str(json.variant) });
     if (!p) throw new RegistryError({ registry: img.registry, repository: img.repository, operation: op, detail: `config blob ${m.json.config.digest} has no os/architecture` });
     return p;
-  }
-
-  /** Pushes an OCI image layout's graph from `digest` to every image, by digest only (no tag). */
-  pushOciLayout(options: PushOciLayoutOptions): Promise<PushOciLayoutResult> {
-    return pushOciLayout(this, options);
   }
 
   // ---------------------------------------------------------------- internals

@@ -6,11 +6,8 @@ export {
   nextLink,
   type RegistryClientDeps,
   type TraceEvent,
-  type FetchedManifest,
-  type ManifestDescriptor,
-  type BlobSource,
-  type BlobPushOutcome,
 } from './client.ts';
+export type { FetchedManifest, ManifestDescriptor, BlobSource, BlobPushOutcome, LayoutTarget } from './types.ts';
 export {
   pushOciLayout,
   readOciLayoutGraph,

@@ -8,7 +8,7 @@ import { type ImageName, parseImageName } from '../image.ts';
 import { OciLayoutError } from './errors.ts';
 import { type OciDescriptorJson, type OciManifestJson, isIndex, isNonDistributable, manifestMediaType, parseManifestJson } from '../oci/manifest.ts';
 import { formatBytes, shortDigest } from '../format.ts';
-import type { BlobPushOutcome, RegistryClient } from './client.ts';
+import type { BlobPushOutcome, LayoutTarget } from './types.ts';
 
 /** A manifest (index or image manifest) of the layout, with its bytes. */
 export interface LayoutManifest {
@@ -237,7 +237,7 @@ async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) =>
  * mount from an earlier image on the same registry; else upload, verified while read), then the manifests by digest,
  * children before parents, the root last. Never creates a tag.
  */
-export async function pushOciLayout(client: RegistryClient, options: PushOciLayoutOptions): Promise<PushOciLayoutResult> {
+export async function pushOciLayout(client: LayoutTarget, options: PushOciLayoutOptions): Promise<PushOciLayoutResult> {
   const log = options.log ?? (() => undefined);
   const graph = await readOciLayoutGraph(options.layoutDir, options.digest);
   const images: ImageName[] = [];

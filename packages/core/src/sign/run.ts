@@ -32,7 +32,7 @@ export type SignerCheck =
 
 export interface SignedEntry {
   image: string;
-  digest: string;
+  digest: Digest;
   kind: SignTarget['kind'];
   platform?: string;
   status: 'signed' | 'skipped';
@@ -130,9 +130,9 @@ async function countSignatures(image: ImageName, entries: SignedEntry[], cosign:
     try {
       e.signatures = await countOwnSignatures(deps.registry, image, e.digest, isOwn);
     } catch (error) {
-      deps.log.warning(`could not count the signatures of ${byDigest(image, e.digest as Digest)} after signing: ${errorMessage(error)}`);
+      deps.log.warning(`could not count the signatures of ${byDigest(image, e.digest)} after signing: ${errorMessage(error)}`);
       continue;
     }
-    if (e.signatures > 1) deps.log.warning(duplicateWarning(byDigest(image, e.digest as Digest), e.signatures));
+    if (e.signatures > 1) deps.log.warning(duplicateWarning(byDigest(image, e.digest), e.signatures));
   }
 }

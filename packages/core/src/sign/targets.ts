@@ -1,5 +1,6 @@
 import type { Digest } from '../digest.ts';
-import { type OciIndex, INDEX_MEDIA_TYPES, isAttestation } from '../oci/index-entries.ts';
+import { indexOf, isAttestation, isIndexMediaType } from '../oci/index-entries.ts';
+import type { OciManifestJson } from '../oci/manifest.ts';
 import { formatPlatform, platformFromOci } from '../platform.ts';
 
 export type TargetKind = 'index' | 'platform' | 'attestation' | 'manifest';
@@ -12,11 +13,11 @@ export interface SignTarget {
 }
 
 /** What `cosign sign --recursive` covers: the index, every platform manifest and every attestation manifest. */
-export function signTargets(root: Digest, mediaType: string, json: unknown, recursive: boolean): SignTarget[] {
-  if (!INDEX_MEDIA_TYPES.includes(mediaType)) return [{ digest: root, kind: 'manifest' }];
+export function signTargets(root: Digest, mediaType: string, json: OciManifestJson, recursive: boolean): SignTarget[] {
+  if (!isIndexMediaType(mediaType)) return [{ digest: root, kind: 'manifest' }];
   const targets: SignTarget[] = [{ digest: root, kind: 'index' }];
   if (!recursive) return targets;
-  const index = json as OciIndex;
+  const index = indexOf(json);
   const platformOf = new Map<string, string>();
   for (const m of index.manifests) {
     const p = platformFromOci(m.platform);
@@ -25,10 +26,10 @@ export function signTargets(root: Digest, mediaType: string, json: unknown, recu
   for (const m of index.manifests) {
     if (isAttestation(m)) {
       const of = platformOf.get(m.annotations?.['vnd.docker.reference.digest'] ?? '');
-      targets.push({ digest: m.digest as Digest, kind: 'attestation', ...(of ? { platform: of } : {}) });
+      targets.push({ digest: m.digest, kind: 'attestation', ...(of ? { platform: of } : {}) });
     } else {
       const p = platformOf.get(m.digest);
-      targets.push({ digest: m.digest as Digest, kind: 'platform', ...(p ? { platform: p } : {}) });
+      targets.push({ digest: m.digest, kind: 'platform', ...(p ? { platform: p } : {}) });
     }
   }
   return targets;

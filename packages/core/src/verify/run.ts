@@ -3,9 +3,9 @@ import type { Scratch } from '../scratch.ts';
 import type { Digest } from '../digest.ts';
 import { isDigest } from '../digest.ts';
 import { byDigest, formatReference } from '../image.ts';
-import { formatPlatform, platformFromOci } from '../platform.ts';
+import { formatPlatform } from '../platform.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
-import { type OciIndex, INDEX_MEDIA_TYPES, checkIndex, platformEntries } from '../oci/index-entries.ts';
+import { checkIndex, indexOf, isIndexMediaType, platformEntries } from '../oci/index-entries.ts';
 import { verifyArgs } from '../cosign/args.ts';
 import type { VerifyOutcome } from '../cosign/outcome.ts';
 import { runCosignVerify, verifyWithRetries } from '../cosign/verify-run.ts';
@@ -52,11 +52,11 @@ export interface VerifyDeps {
 }
 
 interface Target {
-  digest: string;
+  digest: Digest;
   kind: DigestReport['kind'];
   platform?: string;
   /** Where the platform's attestations are: the attestation manifest's digest, none, or not findable (a lone manifest). */
-  attestations: { from: 'index'; digest?: string } | { from: 'unknown' } | { from: 'not-required' };
+  attestations: { from: 'index'; digest?: Digest } | { from: 'unknown' } | { from: 'not-required' };
 }
 
 async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, key: string | undefined, trustEnv: Record<string, string>, deps: VerifyDeps): Promise<VerifyOutcome> {
@@ -78,10 +78,10 @@ async function cosignVerify(cosign: Cosign, ref: string, inputs: VerifyInputs, k
   return verifyWithRetries(`cosign verify ${ref}`, () => runCosignVerify(deps.exec, cosign.path, args, { ...deps.env, ...trustEnv }), deps);
 }
 
-async function attestationsOf(deps: VerifyDeps, inputs: VerifyInputs, attDigest: string | undefined): Promise<{ provenance: boolean; sbom: boolean }> {
+async function attestationsOf(deps: VerifyDeps, inputs: VerifyInputs, attDigest: Digest | undefined): Promise<{ provenance: boolean; sbom: boolean }> {
   if (!attDigest) return { provenance: false, sbom: false };
   const m = await deps.registry.getManifest(inputs.image.image, attDigest);
-  const types = ((m.json as { layers?: Array<{ annotations?: Record<string, string> }> }).layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type'] ?? '');
+  const types = (m.json.layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type'] ?? '');
   return { provenance: types.some((t) => PREDICATES.provenance.test(t)), sbom: types.some((t) => PREDICATES.sbom.test(t)) };
 }
 
@@ -103,17 +103,16 @@ async function plan(inputs: VerifyInputs, digest: Digest, deps: VerifyDeps): Pro
   const { image } = inputs.image;
   const root = await deps.registry.getManifest(image, digest);
   const wanted = inputs.platforms?.map(formatPlatform);
-  if (INDEX_MEDIA_TYPES.includes(root.mediaType)) {
-    const index = root.json as OciIndex;
+  if (isIndexMediaType(root.mediaType)) {
+    const index = indexOf(root.json);
     const targets: Target[] = [{ digest, kind: 'index', attestations: { from: 'not-required' } }];
     for (const e of platformEntries(index)) targets.push({ digest: e.digest, kind: 'platform', platform: e.platform, attestations: { from: 'index', ...(e.attestation ? { digest: e.attestation.digest } : {}) } });
     const problems = inputs.platforms ? checkIndex(index, inputs.platforms, { requireAttestations: false, exact: inputs.exactPlatforms }).problems : [];
     if (inputs.requireGithubHosted) problems.push(...(await builtWhere(inputs, digest, index.annotations, targets.slice(1), deps)));
     return { targets, problems };
   }
-  const p = platformFromOci(await deps.registry.platformOf(image, digest));
-  const platform = p ? formatPlatform(p) : 'unknown';
-  const annotations = (root.json as { annotations?: Record<string, string> }).annotations;
+  const platform = formatPlatform(await deps.registry.platformOf(image, digest));
+  const annotations = root.json.annotations;
   return {
     targets: [{ digest, kind: 'manifest', platform, attestations: { from: 'unknown' } }],
     problems: [...(wanted ? checkSingleManifestPlatform(platform, wanted) : []), ...(inputs.requireGithubHosted ? [githubHostedProblem(`manifest ${platform} ${digest}`, annotations)].filter((x): x is string => !!x) : [])],
@@ -121,16 +120,16 @@ async function plan(inputs: VerifyInputs, digest: Digest, deps: VerifyDeps): Pro
 }
 
 /** require-github-hosted: the index and each platform manifest say where their build legs ran (signed annotations). */
-async function builtWhere(inputs: VerifyInputs, digest: string, indexAnnotations: Record<string, string> | undefined, platforms: readonly Target[], deps: VerifyDeps): Promise<string[]> {
+async function builtWhere(inputs: VerifyInputs, digest: Digest, indexAnnotations: Readonly<Record<string, string>> | undefined, platforms: readonly Target[], deps: VerifyDeps): Promise<string[]> {
   const each = await Promise.all(
-    platforms.map(async (t) => githubHostedProblem(`${t.kind} ${t.platform ?? ''} ${t.digest}`, ((await deps.registry.getManifest(inputs.image.image, t.digest)).json as { annotations?: Record<string, string> }).annotations)),
+    platforms.map(async (t) => githubHostedProblem(`${t.kind} ${t.platform ?? ''} ${t.digest}`, (await deps.registry.getManifest(inputs.image.image, t.digest)).json.annotations)),
   );
   return [githubHostedProblem(`index ${digest}`, indexAnnotations), ...each].filter((x): x is string => !!x);
 }
 
 async function verifyTarget(t: Target, inputs: VerifyInputs, cosignReady: Cosign | Promise<Cosign>, key: string | undefined, trustEnv: Record<string, string>, deps: VerifyDeps): Promise<DigestReport> {
   const { image } = inputs.image;
-  const ref = byDigest(image, t.digest as Digest);
+  const ref = byDigest(image, t.digest);
   const [outcome, attestations] = await Promise.all([
     Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, trustEnv, deps)),
     t.attestations.from === 'index' ? attestationsOf(deps, inputs, t.attestations.digest) : Promise.resolve(undefined),

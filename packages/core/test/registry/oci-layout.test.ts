@@ -187,7 +187,7 @@ describe('pushOciLayout (fake registry)', () => {
     open.push(r);
     const c = new RegistryClient({ env: {}, exec: async () => Promise.reject(new Error('no exec')), sleep: async () => undefined, credentials: async () => ({ credentials: { username: 'u', password: 'pw', source: 'test' } }) });
     open.push(c);
-    const res = await c.pushOciLayout({ layoutDir: l.dir, digest: l.root.digest, images: [`${r.host}/app`], concurrency: 4 });
+    const res = await pushOciLayout(c, { layoutDir: l.dir, digest: l.root.digest, images: [`${r.host}/app`], concurrency: 4 });
     expect(res.images[0]).toMatchObject({ blobsUploaded: l.blobCount, manifestsPushed: l.manifestCount });
     expect(r.tokenRequests.map((t) => new URL(t.url, 'http://x').searchParams.getAll('scope'))).toEqual([['repository:app:pull'], ['repository:app:pull,push']]);
   });

@@ -6,6 +6,7 @@ import type { Digest } from '../../src/digest.ts';
 import type { ImageName } from '../../src/image.ts';
 import type { ManifestInfo, RegistryReads } from '../../src/ports.ts';
 import type { Platform } from '../../src/platform.ts';
+import { type OciManifestJson, parseManifestJson } from '../../src/oci/manifest.ts';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -93,15 +94,16 @@ export class MemoryRegistry implements RegistryReads {
     return { digest, mediaType: m.mediaType, size: m.bytes.length };
   }
 
-  async getManifest(image: ImageName, ref: string): Promise<ManifestInfo & { json: unknown }> {
+  /** Parsed by the client's own parser, so a malformed manifest is refused here as the real client refuses it. */
+  async getManifest(image: ImageName, ref: string): Promise<ManifestInfo & { json: OciManifestJson }> {
     this.fault('get', ref);
     const digest = this.resolve(image, ref);
     if (!digest) throw new Error(`GET manifest ${ref} of ${image.name}: 404 MANIFEST_UNKNOWN`);
     const m = this.manifests.get(`${this.repo(image)}@${digest}`) as Stored;
-    return { digest, mediaType: m.mediaType, size: m.bytes.length, json: JSON.parse(m.bytes.toString('utf8')) };
+    return { digest, mediaType: m.mediaType, size: m.bytes.length, json: parseManifestJson(m.bytes) };
   }
 
-  async platformOf(image: ImageName, digest: string): Promise<Platform> {
+  async platformOf(image: ImageName, digest: Digest): Promise<Platform> {
     this.fault('platform', digest);
     const p = this.platforms.get(`${this.repo(image)}@${digest}`);
     if (!p) throw new Error(`read platform of ${digest}: not an image manifest in ${image.name}`);
