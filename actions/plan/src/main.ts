@@ -1,8 +1,8 @@
-import { envInputs, planOutputs, planRelease, readPlanInputs, renderPlanSummary, runAction, setOutputs, writeSummary } from '@moam/core';
+import { planOutputs, planRelease, readPlanInputs, renderPlanSummary, runAction, setOutputs, writeSummary } from '@moam/core';
 
-await runAction('plan', async () => {
+await runAction('plan', {}, async (ctx) => {
   // 1. Inputs: image names, platforms and runners parsed exactly as the other actions parse them.
-  const inputs = readPlanInputs(envInputs(process.env), process.env);
+  const inputs = readPlanInputs(ctx.read, ctx.env);
 
   // 2. One native leg per platform; a platform without a runner, or an unwanted self-hosted runner, is refused.
   const plan = planRelease(inputs);

@@ -84,6 +84,6 @@ describe('counting this signer\'s signatures after signing', () => {
     await deps.scratch.dispose();
     expect(entries.map((e) => `${e.kind}:${e.status}:${e.signatures}`)).toEqual(['index:signed:2', 'platform:signed:1']);
     expect(warnings).toEqual([expect.stringMatching(new RegExp(`@${index} now carries 2 signatures from this signer: another run signed it`))]);
-    expect(renderSignSummary(entries, '2.5.0', 'keyless')).toMatch(/\*\*Warning:\*\* `sha256:[a-f0-9]{12}…` \(2 signatures\) now carry more than one signature/);
+    expect(renderSignSummary({ entries, cosignVersion: '2.5.0', signer: { kind: 'keyless', identity: IDENTITY, issuer: 'https://token.actions.githubusercontent.com' } })).toMatch(/\*\*Warning:\*\* `sha256:[a-f0-9]{12}…` \(2 signatures\) now carry more than one signature/);
   });
 });

@@ -9,7 +9,7 @@ import { formatPlatform } from '../platform.ts';
 import { type BuilderInfo, detectBuilder } from '../buildx/builder.ts';
 import { buildArgs, defaultCache } from '../buildx/build-args.ts';
 import { type BuildMetadata, parseBuildMetadata } from '../buildx/metadata.ts';
-import { type HandoffStore } from '../handoff/store.ts';
+import type { HandoffStore } from '../handoff/store.ts';
 import { type DigestRecord, type RunInfo, artifactName, makeRecord, recordFileName } from '../handoff/record.ts';
 import type { BuildByDigestInputs } from './inputs.ts';
 import type { Logger } from '../ports.ts';

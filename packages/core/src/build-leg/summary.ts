@@ -2,10 +2,10 @@ import { formatPlatform } from '../platform.ts';
 import { byDigest } from '../image.ts';
 import { mdCode, mdTable } from '../summary.ts';
 import { formatDuration } from '../format.ts';
-import type { BuildByDigestInputs } from './inputs.ts';
-import type { BuildResult } from './run.ts';
+import type { BuildStepResult } from './step.ts';
 
-export function renderBuildSummary(inputs: BuildByDigestInputs, result: BuildResult): string {
+export function renderBuildSummary(result: BuildStepResult): string {
+  const { inputs } = result;
   const platform = formatPlatform(inputs.platform);
   const rows: string[][] = [
     ['Platform', mdCode(platform)],
@@ -17,6 +17,6 @@ export function renderBuildSummary(inputs: BuildByDigestInputs, result: BuildRes
     ['Digest artifact', result.artifact ? mdCode(result.artifact) : 'none'],
     ['Duration', formatDuration(result.durationMs)],
   ];
-  const refs = result.pushed ? inputs.images.map((i) => `- ${mdCode(byDigest(i, result.digest))}`).join('\n') : '';
-  return [`### build-by-digest: ${platform}`, '', mdTable(['', ''], rows), '', refs].filter((s) => s !== '').join('\n') + '\n';
+  const refs = result.pushed ? ['', ...inputs.images.map((i) => `- ${mdCode(byDigest(i, result.digest))}`)] : [];
+  return [`### build-by-digest: ${platform}`, '', mdTable(['', ''], rows), ...refs, ''].join('\n');
 }

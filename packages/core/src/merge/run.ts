@@ -29,6 +29,8 @@ export interface MergeDeps {
 export interface MergeResult {
   digest?: Digest;
   plan: TagPlan;
+  /** The image names released to (the inputs' order). */
+  images: string[];
   /** Every image:tag that points at this run's index (would, in a dry run). */
   refs: string[];
   entries: PlatformEntry[];
@@ -120,6 +122,7 @@ export async function mergeManifest(inputs: MergeInputs, plan: TagPlan, indexAnn
     return {
       digest: index.digest,
       plan,
+      images: inputs.images.map((i) => i.name),
       refs: decided.outcomes.filter((o) => on.has(o.status)).map((o) => `${o.image}:${o.tag}`),
       entries: checked.entries,
       index: index.json,

@@ -19,11 +19,11 @@ function where(t: CurrentTag | undefined): string {
   return t ? `${mdCode(shortDigest(t.digest))}${t.version ? ` (${t.version})` : ''}` : '–';
 }
 
-export function renderMergeSummary(result: MergeResult, images: readonly string[]): string {
+export function renderMergeSummary(result: MergeResult): string {
   const rows = result.entries.map((e) => [mdCode(e.platform), mdCode(shortDigest(e.digest)), formatBytes(e.size), e.attestation ? `yes (${mdCode(shortDigest(e.attestation.digest))})` : 'none']);
   const tagRows = result.tags.map((t) => [mdCode(t.image), mdCode(t.tag), t.role, where(t.before), where(t.now), `${STATUS[t.status]}${t.note ? ` (${t.note})` : ''}`]);
   const title = result.dryRun ? '### merge-manifest (dry run: nothing pushed)' : result.failure ? '### merge-manifest: FAILED after publishing' : '### merge-manifest';
-  const first = images[0] ?? '';
+  const first = result.images[0] ?? '';
   const tag = result.tags.find((t) => t.image === first && (t.status === 'created' || t.status === 'moved' || t.status === 'unchanged' || t.status === 'planned'))?.tag;
   const pulls = result.digest ? [`docker pull ${first}@${result.digest}`, ...(tag ? result.entries.map((e) => `docker pull --platform ${e.platform} ${first}:${tag}`) : [])] : [];
   return [

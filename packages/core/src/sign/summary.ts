@@ -1,8 +1,9 @@
 import { mdCode, mdTable } from '../summary.ts';
 import { shortDigest } from '../format.ts';
-import type { SignedEntry } from './run.ts';
+import type { SignStepResult } from './step.ts';
 
-export function renderSignSummary(entries: readonly SignedEntry[], cosignVersion: string, mode: string): string {
+export function renderSignSummary({ entries, cosignVersion, signer }: SignStepResult): string {
+  const mode = signer.kind === 'keyless' ? `keyless (${signer.identity})` : 'key';
   const rows = entries.map((e) => [mdCode(e.image), mdCode(shortDigest(e.digest)), e.platform ? `${e.kind} ${mdCode(e.platform)}` : e.kind, e.status]);
   const signed = entries.filter((e) => e.status === 'signed').length;
   const duplicated = entries.filter((e) => (e.signatures ?? 0) > 1);

@@ -1,8 +1,8 @@
 import { mdCode, mdTable } from '../summary.ts';
 import { shortDigest } from '../format.ts';
-import type { VerifyReport } from './run.ts';
+import type { VerifyStepResult } from './step.ts';
 
-export function renderVerifySummary(report: VerifyReport, expected: string): string {
+export function renderVerifySummary({ report, expected, policies }: VerifyStepResult): string {
   const yes = (b: boolean | undefined) => (b === undefined ? '–' : b ? 'yes' : '**no**');
   const rows = report.digests.map((d) => [
     d.platform ? `${d.kind} ${mdCode(d.platform)}` : d.kind,
@@ -23,5 +23,6 @@ export function renderVerifySummary(report: VerifyReport, expected: string): str
     mdTable(['Manifest', 'Digest', 'Signature', 'Identity', 'Issuer', 'Workflow ref', 'Attestations'], rows),
     '',
     ...(report.problems.length > 0 ? ['**Problems**', '', ...report.problems.map((p) => `- ${p}`), ''] : []),
+    ...(policies ? [policies.summary] : []),
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import type { ImageName } from '../../src/image.ts';
 import type { ManifestInfo, RegistryReads } from '../../src/ports.ts';
 import type { Platform } from '../../src/platform.ts';
 import { type OciManifestJson, parseManifestJson } from '../../src/oci/manifest.ts';
+import type { BlobPushOutcome, BlobSource } from '../../src/registry/types.ts';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -25,6 +26,9 @@ export class MemoryRegistry implements RegistryReads {
   readonly platforms = new Map<string, Platform>();
   /** Every PUT, in order: "repository@digest" or "repository:tag". */
   readonly writes: string[] = [];
+  readonly blobs = new Map<string, Buffer>();
+  /** Repositories ("registry/repository") the credentials may only pull from: checkPushAccess refuses them. */
+  readonly pullOnly = new Set<string>();
   /** Called before every operation; throw from it to simulate a registry failure. */
   fault: (op: string, ref: string) => void = () => undefined;
 
@@ -54,8 +58,9 @@ export class MemoryRegistry implements RegistryReads {
   }
 
   /** BuildKit's attestation manifest for `subject`, with the given in-toto predicate types. */
-  addAttestation(image: ImageName, predicateTypes: readonly string[]): Digest {
-    const layers = predicateTypes.map((t, i) => ({ mediaType: 'application/vnd.in-toto+json', digest: digestOf(Buffer.from(`${t}${i}`)), size: 1, annotations: { 'in-toto.io/predicate-type': t } }));
+  addAttestation(image: ImageName, predicateTypes: readonly string[], subject = ''): Digest {
+    // The statements name their subject, so two platforms' attestation manifests never share a digest.
+    const layers = predicateTypes.map((t, i) => ({ mediaType: 'application/vnd.in-toto+json', digest: digestOf(Buffer.from(`${t}${i}${subject}`)), size: 1, annotations: { 'in-toto.io/predicate-type': t } }));
     return this.addManifest(image, { os: 'unknown', architecture: 'unknown' }, layers);
   }
 
@@ -124,4 +129,32 @@ export class MemoryRegistry implements RegistryReads {
     this.fault('tags', '');
     return Object.keys(this.tagsOf(image)).sort();
   }
+
+  async manifestExists(image: ImageName, ref: string): Promise<boolean> {
+    return (await this.headManifest(image, ref)) !== undefined;
+  }
+
+  async getBlob(image: ImageName, digest: Digest): Promise<Buffer> {
+    this.fault('blob', digest);
+    const b = this.blobs.get(`${this.repo(image)}@${digest}`);
+    if (!b) throw new Error(`GET blob ${digest} of ${image.name}: 404 BLOB_UNKNOWN`);
+    return b;
+  }
+
+  async pushBlob(image: ImageName, blob: BlobSource): Promise<BlobPushOutcome> {
+    this.fault('blob-put', blob.digest);
+    const key = `${this.repo(image)}@${blob.digest}`;
+    if (this.blobs.has(key)) return 'exists';
+    if (!Buffer.isBuffer(blob.content)) throw new Error('memory registry: stream blobs are not used by the features under unit test');
+    this.blobs.set(key, blob.content);
+    this.writes.push(`${image.repository}@${blob.digest} (blob)`);
+    return 'uploaded';
+  }
+
+  /** The registry's answer to a push-scope probe, worded like the real client's refusal. */
+  async checkPushAccess(image: ImageName): Promise<void> {
+    this.fault('push-access', '');
+    if (this.pullOnly.has(this.repo(image))) throw new Error(`${image.registry}: the credentials may pull from ${image.repository} but not push (scope repository:${image.repository}:push was not granted)`);
+  }
 }
+
