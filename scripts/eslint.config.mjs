@@ -15,4 +15,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One exec seam: every tool the actions run goes through exec.ts (argument arrays, timeouts, redaction, ToolError).
+    files: ['packages/core/src/**/*.ts', 'actions/*/src/**/*.ts'],
+    ignores: ['packages/core/src/exec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'node:child_process', message: 'Run tools through the exec seam (packages/core/src/exec.ts).' },
+        { name: 'child_process', message: 'Run tools through the exec seam (packages/core/src/exec.ts).' },
+      ] }],
+    },
+  },
 );

@@ -25,7 +25,3 @@ export function parseDigest(value: string, input = 'digest'): Digest {
   throw new InputError(input, why, 'give a digest such as sha256:<64 hex characters>, e.g. the digest output of an earlier step');
 }
 
-/** sha256-<hex>, the form cosign uses for its fallback tags. */
-export function digestTagForm(digest: Digest): string {
-  return digest.replace(':', '-');
-}

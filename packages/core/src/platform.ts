@@ -57,10 +57,6 @@ export function platformSlug(p: Platform): string {
   return formatPlatform(p).replace(/\//g, '-');
 }
 
-export function samePlatform(a: Platform, b: Platform): boolean {
-  return formatPlatform(a) === formatPlatform(b);
-}
-
 /** Reads an OCI descriptor/config platform object leniently (arm64 may carry variant v8). */
 export function platformFromOci(p: { os?: string; architecture?: string; variant?: string } | undefined): Platform | undefined {
   if (!p?.os || !p.architecture) return undefined;

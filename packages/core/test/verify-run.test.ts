@@ -167,3 +167,18 @@ describe('verifyImage: references', () => {
     await expect(verifyImage(inputs({ image: `${image.name}:9.9.9` }), cosign, release().deps)).rejects.toThrow(/localhost:5000\/o\/app:9\.9\.9 does not exist/);
   });
 });
+
+describe('verifyImage: a second look at what cosign verified', () => {
+  it('a signature whose payload names another digest does not count for this one', async () => {
+    const r = release();
+    const exec = r.deps.exec;
+    // cosign says "verified", but the payload it verified covers the amd64 manifest, not the arm64 one asked about.
+    r.deps.exec = async (file, args, opts) => {
+      const out = await exec(file, args, opts);
+      return String(args.at(-1)).endsWith(r.arm64) ? { ...out, stdout: out.stdout.split(r.arm64).join(r.amd64) } : out;
+    };
+    const report = await verifyImage(inputs(), cosign, r.deps);
+    expect(report.verified).toBe(false);
+    expect(report.problems).toEqual([expect.stringMatching(new RegExp(`platform linux/arm64 ${r.arm64}: signature not verified \\(wrong-digest: the verified signatures cover ${r.amd64}, not this digest\\)`))]);
+  });
+});

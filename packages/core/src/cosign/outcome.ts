@@ -10,7 +10,6 @@ import { lastErrorLine, stripAnsi } from '../exec.ts';
  * failing path does not raise a typed VerificationError; the message is checked as a fallback below.
  */
 export const EXIT_NO_SIGNATURES = 10;
-export const EXIT_NON_EXISTENT_TAG = 11;
 export const EXIT_NO_MATCHING_SIGNATURE = 12;
 
 export interface VerifiedSignature {
@@ -124,7 +123,3 @@ export function parseVerifyOutcome(exitCode: number, stdout: string, stderr: str
   return { status: 'error', reason, exitCode };
 }
 
-/** Signatures that cover some other digest than the one asked for (cosign checks this; this is a second look). */
-export function signaturesForOtherDigests(signatures: readonly VerifiedSignature[], digest: string): VerifiedSignature[] {
-  return signatures.filter((s) => s.dockerManifestDigest !== digest);
-}

@@ -33,11 +33,6 @@ export function toYaml(value: unknown): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Several documents in one stream, each starting with "---". */
-export function toYamlStream(values: readonly unknown[]): string {
-  return values.map((v) => `---\n${toYaml(v)}`).join('');
-}
-
 function isScalar(v: unknown): v is Scalar {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return true;
   if (typeof v === 'object') return false;

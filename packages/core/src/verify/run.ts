@@ -134,12 +134,16 @@ async function verifyTarget(t: Target, inputs: VerifyInputs, cosignReady: Cosign
     Promise.resolve(cosignReady).then((cosign) => cosignVerify(cosign, ref, inputs, key, trustEnv, deps)),
     t.attestations.from === 'index' ? attestationsOf(deps, inputs, t.attestations.digest) : Promise.resolve(undefined),
   ]);
-  const report: DigestReport = { digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), verified: outcome.status === 'verified', problems: [] };
-  if (outcome.status === 'verified') {
-    const sig = outcome.signatures.find((s) => s.dockerManifestDigest === t.digest) ?? outcome.signatures[0];
+  // A second look at what cosign checked: a simple-signing payload names the digest it covers, and a signature
+  // counts only for that digest. (Formats whose output names no digest keep cosign's verdict.)
+  const signatures = outcome.status === 'verified' ? outcome.signatures : [];
+  const named = signatures.filter((s) => s.dockerManifestDigest !== undefined);
+  const sig = named.length > 0 ? named.find((s) => s.dockerManifestDigest === t.digest) : signatures[0];
+  const report: DigestReport = { digest: t.digest, kind: t.kind, ...(t.platform ? { platform: t.platform } : {}), verified: sig !== undefined, problems: [] };
+  if (sig) {
     Object.assign(report, { identity: sig?.subject, issuer: sig?.issuer, workflowRef: sig?.githubWorkflowRef, workflowRepository: sig?.githubWorkflowRepository });
   } else {
-    report.reason = `${outcome.status}: ${outcome.reason}`;
+    report.reason = outcome.status === 'verified' ? `wrong-digest: the verified signatures cover ${outcome.signatures.map((s) => s.dockerManifestDigest ?? 'no digest').join(', ')}, not this digest` : `${outcome.status}: ${outcome.reason}`;
     report.problems.push(`${t.kind}${t.platform ? ` ${t.platform}` : ''} ${t.digest}: signature not verified (${report.reason})`);
   }
   if (attestations) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
-import { toYaml, toYamlStream } from '../../src/policy/yaml.ts';
+import { parse } from 'yaml';
+import { toYaml } from '../../src/policy/yaml.ts';
 
 describe('toYaml', () => {
   it.each<[string, unknown, string]>([
@@ -37,13 +37,5 @@ describe('toYaml', () => {
       const value = { [s]: s, list: [s, { [s]: [s] }] };
       expect(parse(toYaml(value)), JSON.stringify(s)).toEqual(value);
     }
-  });
-});
-
-describe('toYamlStream', () => {
-  it('separates documents with ---', () => {
-    const text = toYamlStream([{ a: 1 }, { b: ['c'] }]);
-    expect(text).toBe('---\na: 1\n---\nb:\n  - c\n');
-    expect(parseAllDocuments(text).map((d) => d.toJSON() as unknown)).toEqual([{ a: 1 }, { b: ['c'] }]);
   });
 });
