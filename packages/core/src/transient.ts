@@ -1,16 +1,16 @@
 import { ToolError } from './exec.ts';
 import type { Logger } from './ports.ts';
+import { type Attempt, MAX_SERVER_DELAY_MS, type RetryPolicy, type Verdict, retrying } from './retry/loop.ts';
+import { classifyToolLine } from './retry/tool-line.ts';
 
 /** Trouble any HTTP service (registry, Fulcio, Rekor) may cure on a retry: busy or failing, a cut connection, a timeout. */
-const TRANSIENT_HTTP = /\b(429|500|502|503|504)\b|too many requests|toomanyrequests|service unavailable|bad gateway|gateway time-?out|internal server error|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|context deadline exceeded/i;
-
 export function isTransientServiceFailure(line: string): boolean {
-  return TRANSIENT_HTTP.test(line);
+  return classifyToolLine(line, 'service').retry;
 }
 
 /** Registry trouble that a retry can cure, recognised in a tool's last error line; a registry that refuses connections may be restarting. */
 export function isTransientRegistryFailure(line: string): boolean {
-  return isTransientServiceFailure(line) || /connection refused/i.test(line);
+  return classifyToolLine(line, 'registry').retry;
 }
 
 export interface RetryOptions {
@@ -21,21 +21,50 @@ export interface RetryOptions {
   isTransient?: (line: string, error: unknown) => boolean;
 }
 
+export interface ToolRetryDeps {
+  sleep: (ms: number) => Promise<void>;
+  log: Pick<Logger, 'warning'>;
+}
+
+/** How a tool call is judged and described; the waits are the same for every tool. */
+export interface ToolRetryRules<T> {
+  attempts?: number;
+  label?: string;
+  classifyError: (error: unknown) => Verdict;
+  classifyValue?: (value: T) => Verdict;
+  /** The line the warning quotes for a value judged transient. */
+  lineOf?: (value: T) => string;
+}
+
+/** Waits between tool attempts: 1 s, 2 s, 4 s, 8 s, without jitter (one job's own calls, not a crowd of clients). */
+function toolPolicy(attempts: number): RetryPolicy {
+  return { maxAttempts: attempts, baseDelayMs: 1000, maxDelayMs: 8000, jitter: 0, maxRetryAfterMs: MAX_SERVER_DELAY_MS, maxTotalWaitMs: Number.POSITIVE_INFINITY };
+}
+
+/** Runs a tool call through the retry loop, warning before each retry with the tool's own words. */
+export function retryToolCall<T>(what: string, fn: () => Promise<T>, deps: ToolRetryDeps, rules: ToolRetryRules<T>): Promise<T> {
+  const attempts = rules.attempts ?? 5;
+  const lineOf = (o: Attempt<T>) => (o.ok ? (rules.lineOf?.(o.value) ?? String(o.value)) : failureLine(o.error));
+  return retrying(
+    fn,
+    {
+      policy: toolPolicy(attempts),
+      classifyError: rules.classifyError,
+      classifyValue: rules.classifyValue,
+      announce: (o, next) => `${what}: transient ${rules.label ?? 'registry'} failure (${lineOf(o)}); retry ${next.attempt}/${attempts - 1} in ${next.delayMs} ms`,
+    },
+    { sleep: deps.sleep, log: (line) => deps.log.warning(line) },
+  );
+}
+
 /** Retries a tool call (imagetools, cosign) whose failure the registry may cure; any other failure is thrown at once. */
-export async function withTransientRetries<T>(what: string, fn: () => Promise<T>, deps: { sleep: (ms: number) => Promise<void>; log: Pick<Logger, 'warning'> }, opts: RetryOptions = {}): Promise<T> {
-  const attempts = opts.attempts ?? 5;
-  const isTransient = opts.isTransient ?? isTransientRegistryFailure;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const line = failureLine(error);
-      if (attempt >= attempts || !isTransient(line, error)) throw error;
-      const wait = Math.min(1000 * 2 ** (attempt - 1), 8000);
-      deps.log.warning(`${what}: transient ${opts.label ?? 'registry'} failure (${line}); retry ${attempt}/${attempts - 1} in ${wait} ms`);
-      await deps.sleep(wait);
-    }
-  }
+export function withTransientRetries<T>(what: string, fn: () => Promise<T>, deps: ToolRetryDeps, opts: RetryOptions = {}): Promise<T> {
+  const isTransient = opts.isTransient;
+  const classifyError = (error: unknown): Verdict => {
+    const line = failureLine(error);
+    return isTransient ? { retry: isTransient(line, error), why: line } : classifyToolLine(line, 'registry');
+  };
+  return retryToolCall(what, fn, deps, { classifyError, attempts: opts.attempts, label: opts.label });
 }
 
 export function failureLine(error: unknown): string {

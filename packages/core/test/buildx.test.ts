@@ -46,36 +46,57 @@ describe('builder detection from captured tool output', () => {
   });
 });
 
-describe('buildArgs', () => {
-  it.each<[string, Partial<BuildRequest>, BuilderInfo, string[]]>([
-    ['container driver pushes by digest to every name', {}, container, ['--output=type=image,"name=ghcr.io/o/app,docker.io/o/app",push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true']],
-    ['remote driver pushes by digest', {}, remote, ['--output=type=image,"name=ghcr.io/o/app,docker.io/o/app",push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true']],
-    ['docker driver exports an OCI layout', {}, docker, ['--output=type=oci,tar=false,dest=/tmp/layout']],
-    ['push false keeps the image in BuildKit', { push: false }, container, ['--output=type=image,"name=ghcr.io/o/app,docker.io/o/app",push-by-digest=true,name-canonical=true,push=false,oci-mediatypes=true']],
-    ['provenance max + default SBOM', {}, container, ['--attest=type=provenance,mode=max', '--attest=type=sbom']],
-    ['provenance min', { provenance: 'mode=min' }, container, ['--attest=type=provenance,mode=min']],
-    ['provenance off, sbom off', { provenance: 'false', sbom: false }, container, ['--provenance=false', '--sbom=false']],
-    ['local SBOM generator', { sbomGenerator: 'localhost:5000/moam/sbom-generator:1' }, docker, ['--attest=type=sbom,generator=localhost:5000/moam/sbom-generator:1']],
-    ['secrets by env name, never by value', { secrets: [{ id: 'token', env: 'MOAM_BUILD_SECRET_0' }] }, container, ['--secret=id=token,env=MOAM_BUILD_SECRET_0']],
-    ['cache to and from on a container builder', { cacheFrom: ['type=gha,scope=a'], cacheTo: ['type=gha,scope=a,mode=max'] }, container, ['--cache-from=type=gha,scope=a', '--cache-to=type=gha,scope=a,mode=max']],
-    ['build args, labels, annotations, target', { buildArgs: [['A', '1 2']], labels: { 'org.opencontainers.image.revision': 'abc' }, annotations: ['manifest:k=v'], target: 'runtime' }, container, ['--target=runtime', '--build-arg=A=1 2', '--label=org.opencontainers.image.revision=abc', '--annotation=manifest:k=v']],
-  ])('%s', (_name, override, builder, expected) => {
-    const args = buildArgs({ ...base, ...override }, builder);
-    for (const e of expected) expect(args).toContain(e);
-    expect(args.slice(0, 5)).toEqual(['buildx', 'build', `--builder=${builder.name}`, '--platform=linux/arm64', '--file=Dockerfile']);
-    expect(args.slice(-2)).toEqual(['--', '.']);
-  });
-
-  it('never passes cache-to to the docker driver', () => {
-    expect(buildArgs({ ...base, cacheTo: ['type=gha'] }, docker).some((a) => a.startsWith('--cache-to'))).toBe(false);
-  });
-
-  it('keeps option-like values inside --flag=value so they cannot become flags', () => {
-    const args = buildArgs({ ...base, context: '--push', buildArgs: [['X', '--output=type=local']] }, container);
-    expect(args).toContain('--build-arg=X=--output=type=local');
-    expect(args.at(-2)).toBe('--');
-    expect(args.filter((a) => a === '--push' || a === '--output=type=local')).toEqual(['--push']);
-    expect(args.indexOf('--push')).toBe(args.length - 1);
+describe('buildArgs: the whole argv', () => {
+  const head = (b: BuilderInfo) => ['buildx', 'build', `--builder=${b.name}`, '--platform=linux/arm64', '--file=Dockerfile'];
+  const ATTEST = ['--attest=type=provenance,mode=max', '--attest=type=sbom'];
+  const pushed = (push: boolean) => `--output=type=image,"name=ghcr.io/o/app,docker.io/o/app",push-by-digest=true,name-canonical=true,push=${push},oci-mediatypes=true`;
+  const LAYOUT = '--output=type=oci,tar=false,dest=/tmp/layout';
+  const META = '--metadata-file=/tmp/m.json';
+  it.each<{ name: string; input: { request: Partial<BuildRequest>; builder: BuilderInfo }; argv: string[] }>([
+    { name: 'container driver pushes by digest to every name', input: { request: {}, builder: container }, argv: [...head(container), ...ATTEST, pushed(true), META, '--', '.'] },
+    { name: 'remote driver pushes by digest', input: { request: {}, builder: remote }, argv: [...head(remote), ...ATTEST, pushed(true), META, '--', '.'] },
+    { name: 'docker driver exports an OCI layout', input: { request: {}, builder: docker }, argv: [...head(docker), ...ATTEST, LAYOUT, META, '--', '.'] },
+    { name: 'push false keeps the image in BuildKit', input: { request: { push: false }, builder: container }, argv: [...head(container), ...ATTEST, pushed(false), META, '--', '.'] },
+    { name: 'provenance min', input: { request: { provenance: 'mode=min' }, builder: container }, argv: [...head(container), '--attest=type=provenance,mode=min', '--attest=type=sbom', pushed(true), META, '--', '.'] },
+    { name: 'provenance true is mode=min', input: { request: { provenance: 'true' }, builder: container }, argv: [...head(container), '--attest=type=provenance,mode=min', '--attest=type=sbom', pushed(true), META, '--', '.'] },
+    {
+      name: 'provenance with more attestation options',
+      input: { request: { provenance: 'mode=max,builder-id=https://ci.example/run/1' }, builder: container },
+      argv: [...head(container), '--attest=type=provenance,mode=max,builder-id=https://ci.example/run/1', '--attest=type=sbom', pushed(true), META, '--', '.'],
+    },
+    { name: 'provenance off, sbom off', input: { request: { provenance: 'false', sbom: false }, builder: container }, argv: [...head(container), '--provenance=false', '--sbom=false', pushed(true), META, '--', '.'] },
+    {
+      name: 'local SBOM generator',
+      input: { request: { sbomGenerator: 'localhost:5000/moam/sbom-generator:1' }, builder: docker },
+      argv: [...head(docker), '--attest=type=provenance,mode=max', '--attest=type=sbom,generator=localhost:5000/moam/sbom-generator:1', LAYOUT, META, '--', '.'],
+    },
+    {
+      name: 'secrets by env name, never by value',
+      input: { request: { secrets: [{ id: 'token', env: 'MOAM_BUILD_SECRET_0' }] }, builder: container },
+      argv: [...head(container), '--secret=id=token,env=MOAM_BUILD_SECRET_0', ...ATTEST, pushed(true), META, '--', '.'],
+    },
+    {
+      name: 'cache to and from on a container builder',
+      input: { request: { cacheFrom: ['type=gha,scope=a'], cacheTo: ['type=gha,scope=a,mode=max'] }, builder: container },
+      argv: [...head(container), ...ATTEST, '--cache-from=type=gha,scope=a', '--cache-to=type=gha,scope=a,mode=max', pushed(true), META, '--', '.'],
+    },
+    {
+      name: 'never cache-to on the docker driver (it cannot export cache)',
+      input: { request: { cacheFrom: ['type=gha,scope=a'], cacheTo: ['type=gha'] }, builder: docker },
+      argv: [...head(docker), ...ATTEST, '--cache-from=type=gha,scope=a', LAYOUT, META, '--', '.'],
+    },
+    {
+      name: 'target, build args, labels, annotations, in that order',
+      input: { request: { buildArgs: [['A', '1 2']], labels: { 'org.opencontainers.image.revision': 'abc' }, annotations: ['manifest:k=v'], target: 'runtime' }, builder: container },
+      argv: [...head(container), '--target=runtime', '--build-arg=A=1 2', '--label=org.opencontainers.image.revision=abc', '--annotation=manifest:k=v', ...ATTEST, pushed(true), META, '--', '.'],
+    },
+    {
+      name: 'option-like values stay inside --flag=value, the context after "--"',
+      input: { request: { context: '--push', buildArgs: [['X', '--output=type=local']] }, builder: container },
+      argv: [...head(container), '--build-arg=X=--output=type=local', ...ATTEST, pushed(true), META, '--', '--push'],
+    },
+  ])('$name', ({ input, argv }) => {
+    expect(buildArgs({ ...base, ...input.request }, input.builder)).toEqual(argv);
   });
 
   it('outputArg never tags', () => {

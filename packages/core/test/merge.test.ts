@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkRecordSet, ownArtifacts } from '../src/merge/records.ts';
 import { checkIndex, type OciIndex } from '../src/oci/index-entries.ts';
-import { imagetoolsCreateArgs } from '../src/buildx/imagetools.ts';
-import { isTransientRegistryFailure } from '../src/transient.ts';
+import { type ImagetoolsCreateOptions, imagetoolsCreateArgs } from '../src/buildx/imagetools.ts';
 import { readMergeInputs } from '../src/merge/inputs.ts';
 import { makeRecord } from '../src/handoff/record.ts';
 import { parseImageName, parseImageNames } from '../src/image.ts';
@@ -82,22 +81,26 @@ describe('checkIndex (captured index)', () => {
   });
 });
 
-describe('imagetoolsCreateArgs', () => {
-  it('tags every tag, annotates at index level, sources by digest', () => {
-    expect(imagetoolsCreateArgs({ image: parseImageName('ghcr.io/o/app'), tags: ['1.2.3', 'latest'], annotations: { 'org.opencontainers.image.version': '1.2.3', a: 'b' }, sources: [d('a'), d('b')] })).toEqual([
-      'buildx', 'imagetools', 'create', '--tag=ghcr.io/o/app:1.2.3', '--tag=ghcr.io/o/app:latest', '--annotation=index:a=b', '--annotation=index:org.opencontainers.image.version=1.2.3',
-      `ghcr.io/o/app@${d('a')}`, `ghcr.io/o/app@${d('b')}`,
-    ]);
-  });
-  it.each([
-    ['failed commit on ref "index-sha256:...": unexpected status from PUT request to http://x/v2/a/manifests/1: 503 Service Unavailable', true],
-    ['unexpected status from HEAD request: 429 Too Many Requests', true],
-    ['read tcp 127.0.0.1:1->127.0.0.1:5000: read: connection reset by peer', true],
-    ['unexpected status from PUT request: 400 Bad Request', false],
-    ['unexpected status: 401 Unauthorized', false],
-    ['not found', false],
-  ])('transient? %s', (line, transient) => {
-    expect(isTransientRegistryFailure(line)).toBe(transient);
+describe('imagetoolsCreateArgs: the whole argv', () => {
+  const app = parseImageName('ghcr.io/o/app');
+  it.each<{ name: string; input: ImagetoolsCreateOptions; argv: string[] }>([
+    {
+      name: 'tags every tag, annotates at index level (sorted), sources by digest',
+      input: { image: app, tags: ['1.2.3', 'latest'], annotations: { 'org.opencontainers.image.version': '1.2.3', a: 'b' }, sources: [d('a'), d('b')] },
+      argv: ['buildx', 'imagetools', 'create', '--tag=ghcr.io/o/app:1.2.3', '--tag=ghcr.io/o/app:latest', '--annotation=index:a=b', '--annotation=index:org.opencontainers.image.version=1.2.3', `ghcr.io/o/app@${d('a')}`, `ghcr.io/o/app@${d('b')}`],
+    },
+    {
+      name: 'a dry run on a named builder, no tags (what merge composes the index with)',
+      input: { image: app, tags: [], annotations: {}, sources: [d('a')], dryRun: true, builder: 'builder-1' },
+      argv: ['buildx', 'imagetools', 'create', '--builder=builder-1', '--dry-run', `ghcr.io/o/app@${d('a')}`],
+    },
+    {
+      name: 'a Docker Hub name as given',
+      input: { image: parseImageName('o/app'), tags: ['1'], annotations: {}, sources: [d('c')] },
+      argv: ['buildx', 'imagetools', 'create', '--tag=o/app:1', `o/app@${d('c')}`],
+    },
+  ])('$name', ({ input, argv }) => {
+    expect(imagetoolsCreateArgs(input)).toEqual(argv);
   });
 });
 

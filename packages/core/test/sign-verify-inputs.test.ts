@@ -15,6 +15,12 @@ describe('sign-recursive inputs refused before anything runs', () => {
     ['bundle signatures with cosign 2', { 'signature-format': 'bundle', 'cosign-version': '2.5.0' }, /Input "signature-format": bundle signatures need cosign 3, but cosign-version is 2\.5\.0/],
     ['cosign-version "latest", reported with the others', { 'cosign-version': 'latest', annotations: 'nope' }, /Input "cosign-version": "latest" is not an exact version[\s\S]*Input "annotations"|Input "annotations"[\s\S]*Input "cosign-version": "latest"/],
     ['a cosign-sha256 of the wrong length', { 'cosign-sha256': 'abc' }, /Input "cosign-sha256"/],
+    // Checks that used to wait for the argv builder (cosign/args.ts), which now trusts the reader:
+    ['a cosign-version whose flags are unknown', { 'cosign-version': '4.0.0' }, /Input "cosign-version": cosign 4\.0\.0 is not supported by this release \(supported: 2\.x, 3\.x\)\. Fix: set cosign-version to a 2\.x or 3\.x release/],
+    ['bundle signatures without the transparency log', { 'signature-format': 'bundle', 'tlog-upload': 'false' }, /Input "tlog-upload": is false, but cosign refuses --tlog-upload=false for bundle signatures .*\. Fix: use signature-format: legacy to sign without the transparency log, or set tlog-upload: true/],
+    ['an annotation key with whitespace', { annotations: 'org.example run=7' }, /Input "annotations": key "org\.example run" has whitespace\. Fix: give one KEY=VALUE per line/],
+    ['a fulcio-url without a usable host', { 'fulcio-url': 'https://[' }, /Input "fulcio-url": "https:\/\/\[" is not a URL .*\. Fix: give the base URL of your Fulcio, e\.g\. https:\/\/fulcio\.example\.com/],
+    ['a rekor-url with a malformed port', { 'rekor-url': 'http://rekor:80:80' }, /Input "rekor-url": "http:\/\/rekor:80:80" is not a URL .*\. Fix: give the base URL of your Rekor/],
   ])('%s', (_name, over, message) => {
     expect(sign(over)).toThrow(message);
   });
@@ -49,6 +55,8 @@ describe('verify inputs refused before anything runs', () => {
     ['a fulcio-root that is neither PEM nor a file', { 'fulcio-root': '/nonexistent/root.pem' }, /Input "fulcio-root": "\/nonexistent\/root\.pem" is neither PEM content nor a file that exists/],
     ['a rekor-url that is not a URL', { 'rekor-url': 'rekor.internal' }, /Input "rekor-url": "rekor\.internal" is not an http\(s\) URL/],
     ['exact-platforms without platforms', { 'exact-platforms': 'true' }, /Input "exact-platforms": is true but platforms is empty/],
+    ['a cosign-version whose flags are unknown', { 'cosign-version': 'v4.1.0' }, /Input "cosign-version": cosign 4\.1\.0 is not supported by this release .*Fix: set cosign-version to a 2\.x or 3\.x release/],
+    ['a rekor-url without a usable host', { 'rekor-url': 'https://%' }, /Input "rekor-url": "https:\/\/%" is not a URL .*\. Fix: give the base URL of your Rekor/],
   ])('%s', (_name, over, message) => {
     expect(verify(over)).toThrow(message);
   });

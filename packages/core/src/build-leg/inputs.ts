@@ -4,7 +4,7 @@ import { InputError, Problems } from '../errors.ts';
 import { type ImageName, parseImageNames, parseImageReference } from '../image.ts';
 import { type InputReader, parseBoolean, parseKeyValues, parseList, refuseOptionLike, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatform } from '../platform.ts';
-import type { CacheMode } from '../buildx/build-args.ts';
+import type { CacheMode, Provenance } from '../buildx/build-args.ts';
 import { parseArtifactPrefix } from '../handoff/record.ts';
 
 export interface BuildByDigestInputs {
@@ -17,7 +17,7 @@ export interface BuildByDigestInputs {
   labels: Array<[string, string]>;
   annotations: Array<[string, string]>;
   secrets: Array<{ id: string; value: string }>;
-  provenance: string;
+  provenance: Provenance;
   sbom: boolean;
   sbomGenerator?: string;
   cacheFrom: string[];
@@ -32,6 +32,10 @@ export interface BuildByDigestInputs {
 }
 
 const PROVENANCE = /^(false|true|mode=(min|max)(,[a-z-]+=[^,\s]+)*)$/;
+
+function isProvenance(value: string): value is Provenance {
+  return PROVENANCE.test(value);
+}
 
 function parseSecrets(value: string): Array<{ id: string; value: string }> {
   // Never quote a secrets line: without "id=" the whole line may be the secret itself.
@@ -81,7 +85,7 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
   const secrets = p.collect(() => parseSecrets(read('secrets')));
   const provenance = p.collect(() => {
     const v = read('provenance') || 'mode=max';
-    if (!PROVENANCE.test(v)) throw new InputError('provenance', `"${v}" is not a provenance setting`, 'use mode=max, mode=min or false');
+    if (!isProvenance(v)) throw new InputError('provenance', `"${v}" is not a provenance setting`, 'use mode=max, mode=min or false');
     return v;
   });
   const sbom = p.collect(() => parseBoolean(read('sbom'), 'sbom', true));

@@ -8,6 +8,17 @@ export interface BuildSecret {
   env: string;
 }
 
+/**
+ * A provenance setting as build-leg/inputs.ts accepts it: false, true (mode=min), or mode=min|max followed by more
+ * ,key=value attestation options.
+ */
+export type Provenance = 'false' | 'true' | `mode=${'min' | 'max'}` | `mode=${'min' | 'max'},${string}`;
+
+/**
+ * What `docker buildx build` is asked to do, as the build-by-digest reader checked it: the builder trusts every value
+ * (names and platforms are parsed, build-arg names, targets, secret ids and cache specs validated, nothing that starts
+ * with "-" where a flag could be read) and never throws.
+ */
 export interface BuildRequest {
   images: readonly ImageName[];
   platform: Platform;
@@ -19,8 +30,7 @@ export interface BuildRequest {
   /** Already level-prefixed (manifest:k=v, index:k=v). */
   annotations: readonly string[];
   secrets: readonly BuildSecret[];
-  /** mode=max | mode=min | false (anything else is passed as provenance attestation options). */
-  provenance: string;
+  provenance: Provenance;
   sbom: boolean;
   sbomGenerator?: string;
   cacheFrom: readonly string[];
@@ -38,11 +48,10 @@ export function outputArg(req: BuildRequest, builder: BuilderInfo): string {
   return [`type=image`, `"name=${names}"`, 'push-by-digest=true', 'name-canonical=true', `push=${req.push}`, 'oci-mediatypes=true'].join(',');
 }
 
-export function provenanceArgs(provenance: string): string[] {
-  const p = provenance.trim();
-  if (p === 'false') return ['--provenance=false'];
-  if (p === 'true') return ['--attest=type=provenance,mode=min'];
-  return [`--attest=type=provenance,${p}`];
+export function provenanceArgs(provenance: Provenance): string[] {
+  if (provenance === 'false') return ['--provenance=false'];
+  if (provenance === 'true') return ['--attest=type=provenance,mode=min'];
+  return [`--attest=type=provenance,${provenance}`];
 }
 
 export function sbomArgs(sbom: boolean, generator?: string): string[] {

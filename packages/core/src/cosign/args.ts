@@ -1,7 +1,4 @@
 import semver from 'semver';
-import { InputError } from '../errors.ts';
-import { anchorRegexp, parseRepository } from './identity.ts';
-import { assertSupportedMajor, parseCosignVersion } from './version.ts';
 
 /*
  * Pure builders for cosign's argv, per cosign version.
@@ -29,143 +26,98 @@ import { assertSupportedMajor, parseCosignVersion } from './version.ts';
  *    identity token either from a file (`--identity-token <path>`: "the token or a path to a file containing
  *    the token is accepted") or from SIGSTORE_ID_TOKEN (cosign's envvar OIDC provider); see cosignEnv().
  *  - The image reference is the last argument, after "--" (cobra/pflag ends flag parsing there), so even a
- *    value starting with "-" could never be read as a flag; refs are also refused if they start with "-".
+ *    value starting with "-" could never be read as a flag (and the readers make sure no ref starts with one).
  */
-
-export const SIGNATURE_FORMAT_INPUT = 'signature-format';
-export const TLOG_UPLOAD_INPUT = 'tlog-upload';
-export const KEY_INPUT = 'key';
-export const ANNOTATIONS_INPUT = 'annotations';
-export const IDENTITY_INPUT = 'certificate-identity';
-export const ISSUER_INPUT = 'certificate-oidc-issuer';
-export const SIGNING_CONFIG_INPUT = 'signing-config';
-export const SOURCE_REF_INPUT = 'source-ref';
-export const TRIGGER_INPUT = 'trigger';
 
 export type SignatureFormat = 'legacy' | 'bundle';
 
-export interface SignArgsOptions {
-  /** cosign version that will run ("2.5.0", "3.0.6"); decides which flags exist. */
+/*
+ * The builders take values the input readers (sign/inputs.ts, verify/inputs.ts, policy/normalize.ts) have already
+ * checked and never throw: they pick flags, they do not judge. What the readers guarantee, and the builders rely on:
+ *  - version: an exact cosign release of a supported major (2.x or 3.x; parseCosignVersion, assertSupportedMajor);
+ *  - ref: name@sha256:… built by byDigest(ImageName, Digest), so never a tag, never whitespace, never a leading "-";
+ *  - every other value goes on argv as --flag=value (or after -a), so no value can become a flag.
+ */
+
+interface SignArgsCommon {
+  /** cosign version that will run ("2.5.0", "3.0.6"); its major decides which flags exist. */
   version: string;
-  /** image@sha256:..., already validated (never a tag). */
+  /** image@sha256:..., built by byDigest (never a tag). */
   ref: string;
-  /** Sigstore keyless (Fulcio certificate from the workflow's OIDC token). Exclusive with key. */
+  /** Sigstore keyless (Fulcio certificate from the workflow's OIDC token); the readers refuse it together with a key, and neither. */
   keyless: boolean;
   /** --key value: a path, env://VAR or a KMS URI. The key's password goes in COSIGN_PASSWORD, never here. */
   key?: string;
   /** Also sign each platform manifest of an index. */
   recursive: boolean;
-  signatureFormat: SignatureFormat;
-  /** Record the signature in the Rekor transparency log. */
+  /** Record the signature in the Rekor transparency log. With bundle signatures cosign 3 refuses false without a signing config (the reader refuses it). */
   tlogUpload: boolean;
   fulcioUrl?: string;
   rekorUrl?: string;
-  /** Path of a Sigstore signing config (cosign >= 3, bundle format), e.g. one without transparency log services. */
-  signingConfig?: string;
-  /** Signed annotations, -a key=value. */
+  /** Signed annotations, -a key=value (keys and values without "=" and ",", as the reader ensures). */
   annotations?: ReadonlyArray<readonly [string, string]>;
-  /** Path of a file holding the OIDC identity token (cosign reads the file; only the path is on argv). */
+  /** Path of a file holding the OIDC identity token (cosign reads the file; only the path is on argv). Keyless only. */
   identityTokenFile?: string;
 }
 
-function major(version: string): number {
-  return assertSupportedMajor(parseCosignVersion(version));
-}
+/**
+ * Legacy `.sig`-tag signatures take no signing config. Bundle signatures (cosign 3; the reader refuses them on 2.x)
+ * may take a Sigstore signing config (e.g. one without transparency log services): it then decides about the
+ * transparency log (tlogUpload is not passed), and it excludes service URLs (cosign refuses both together).
+ */
+export type SignArgsOptions = SignArgsCommon & ({ signatureFormat: 'legacy'; signingConfig?: undefined } | { signatureFormat: 'bundle'; signingConfig?: string });
 
-function refuseDash(value: string, input: string, what: string): string {
-  if (value.startsWith('-')) throw new InputError(input, `${what} "${value}" starts with "-" and would be read as an option`, 'give a value, not a flag');
-  return value;
-}
-
-function checkRef(ref: string): string {
-  const r = ref.trim();
-  if (r === '' || r.startsWith('-') || /\s/.test(r)) throw new Error(`internal: image reference "${ref}" is empty, has whitespace or starts with "-"`);
-  return r;
-}
-
-function checkUrl(value: string, input: string): string {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new InputError(input, `"${value}" is not a URL`, 'give an https:// URL');
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new InputError(input, `"${value}" is not an http(s) URL`, 'give an https:// URL');
-  return value;
+/** The major version, which picks the flag surface (the readers only let 2.x and 3.x through). */
+function cosignMajor(version: string): number {
+  return Number.parseInt(version.trim().replace(/^v/, ''), 10);
 }
 
 /** argv for `cosign sign` (without the binary). The ref is last, after "--". */
 export function signArgs(o: SignArgsOptions): string[] {
-  const v = parseCosignVersion(o.version);
-  const m = major(o.version);
-  const ref = checkRef(o.ref);
   const args = ['sign', '--yes'];
-
-  if (o.keyless && o.key) throw new InputError(KEY_INPUT, 'is set together with keyless signing', 'either set a key, or sign keyless (not both)');
-  if (!o.keyless && !o.key) throw new InputError(KEY_INPUT, 'is empty and keyless signing is off', 'set a key (path, env://VAR or KMS URI), or sign keyless');
-  if (o.identityTokenFile && !o.keyless) throw new InputError(KEY_INPUT, 'is set together with an identity token', 'the identity token is for keyless signing; drop one of them');
-
-  if (o.signatureFormat !== 'legacy' && o.signatureFormat !== 'bundle') {
-    throw new InputError(SIGNATURE_FORMAT_INPUT, `"${String(o.signatureFormat)}" is not legacy or bundle`, 'use legacy (.sig tag, readable by every cosign) or bundle (Sigstore bundle as an OCI referrer, cosign 3)');
-  }
-  const urls = Boolean(o.fulcioUrl || o.rekorUrl);
-  if (o.fulcioUrl) checkUrl(o.fulcioUrl, 'fulcio-url');
-  if (o.rekorUrl) checkUrl(o.rekorUrl, 'rekor-url');
-
-  if (m < 3) {
-    if (o.signatureFormat === 'bundle') {
-      throw new InputError(SIGNATURE_FORMAT_INPUT, `bundle signatures need cosign 3, but cosign-version is ${v}`, 'set cosign-version to a 3.x release, or use signature-format: legacy');
-    }
-    if (o.signingConfig) throw new InputError(SIGNING_CONFIG_INPUT, `needs cosign 3, but cosign-version is ${v}`, 'set cosign-version to a 3.x release, or leave signing-config empty');
-    if (!o.tlogUpload) args.push('--tlog-upload=false');
-    if (o.fulcioUrl) args.push(`--fulcio-url=${o.fulcioUrl}`);
-    if (o.rekorUrl) args.push(`--rekor-url=${o.rekorUrl}`);
-  } else if (o.signatureFormat === 'legacy') {
-    if (o.signingConfig) throw new InputError(SIGNING_CONFIG_INPUT, 'is set, but legacy signatures are made without a signing config', 'use signature-format: bundle with a signing config, or leave signing-config empty');
-    args.push('--new-bundle-format=false', '--use-signing-config=false');
-    if (!o.tlogUpload) args.push('--tlog-upload=false');
-    if (o.fulcioUrl) args.push(`--fulcio-url=${o.fulcioUrl}`);
-    if (o.rekorUrl) args.push(`--rekor-url=${o.rekorUrl}`);
-  } else {
-    // bundle on cosign 3: the default path (new bundle format + signing config).
-    if (o.signingConfig) {
-      if (urls) throw new InputError(SIGNING_CONFIG_INPUT, 'is set together with fulcio-url/rekor-url', 'cosign takes either a signing config or service URLs; put the URLs in the signing config');
-      args.push(`--signing-config=${refuseDash(o.signingConfig, SIGNING_CONFIG_INPUT, 'path')}`);
-    } else if (!o.tlogUpload) {
-      throw new InputError(
-        TLOG_UPLOAD_INPUT,
-        `is false, but cosign ${v} refuses --tlog-upload=false with bundle signatures (it signs with a signing config)`,
-        'pass a signing config without transparency log services (create one with `cosign signing-config create`) as signing-config, or use signature-format: legacy',
-      );
-    } else if (urls) {
-      args.push('--use-signing-config=false');
-      if (o.fulcioUrl) args.push(`--fulcio-url=${o.fulcioUrl}`);
-      if (o.rekorUrl) args.push(`--rekor-url=${o.rekorUrl}`);
-    }
-  }
-
-  if (o.key) args.push(`--key=${refuseDash(o.key, KEY_INPUT, 'key')}`);
-  if (o.identityTokenFile) args.push(`--identity-token=${refuseDash(o.identityTokenFile, 'identity-token', 'path')}`);
+  const noTlog = o.tlogUpload ? [] : ['--tlog-upload=false'];
+  const urls = [...(o.fulcioUrl ? [`--fulcio-url=${o.fulcioUrl}`] : []), ...(o.rekorUrl ? [`--rekor-url=${o.rekorUrl}`] : [])];
+  if (cosignMajor(o.version) < 3) args.push(...noTlog, ...urls);
+  else if (o.signatureFormat === 'legacy') args.push('--new-bundle-format=false', '--use-signing-config=false', ...noTlog, ...urls);
+  else if (o.signingConfig) args.push(`--signing-config=${o.signingConfig}`, ...urls);
+  // Bundle on cosign 3: the default path (new bundle format + the public signing config) unless URLs are given.
+  else args.push(...(urls.length > 0 ? ['--use-signing-config=false'] : []), ...noTlog, ...urls);
+  if (o.key) args.push(`--key=${o.key}`);
+  if (o.identityTokenFile) args.push(`--identity-token=${o.identityTokenFile}`);
   if (o.recursive) args.push('--recursive');
-  for (const [k, val] of o.annotations ?? []) {
-    if (k === '' || k.includes('=') || /\s/.test(k)) throw new InputError(ANNOTATIONS_INPUT, `key "${k}" is empty, has whitespace or contains "="`, 'give one KEY=VALUE per line');
-    args.push('-a', `${k}=${val}`);
-  }
-  args.push('--', ref);
+  for (const [k, v] of o.annotations ?? []) args.push('-a', `${k}=${v}`);
+  args.push('--', o.ref);
   return args;
 }
 
-export interface VerifyArgsOptions {
+interface VerifyArgsCommon {
   version: string;
-  /** image@sha256:... */
+  /** image@sha256:..., built by byDigest. */
   ref: string;
-  /** Exact signer identity (certificate SAN). Exclusive with identityRegexp. */
-  identity?: string;
-  /** Signer identity regexp; anchored with anchorRegexp() before use. */
-  identityRegexp?: string;
-  /** Exact OIDC issuer, e.g. https://token.actions.githubusercontent.com. Required for keyless verification. */
-  issuer?: string;
-  /** owner/repo; checked against the certificate's GitHub workflow repository extension. */
+  /** Rekor to look an entry up in when a signature carries no bundle (private deployments). */
+  rekorUrl?: string;
+  /** Skip the transparency log check (private infrastructure, or signatures made with tlog upload off). */
+  insecureIgnoreTlog?: boolean;
+}
+
+/** A key-based signature carries no certificate: nothing about a signer identity is checked (the reader refuses identity inputs next to a key). */
+export interface KeyVerifyArgs extends VerifyArgsCommon {
+  /** Public key (path, env://VAR, KMS URI). */
+  key: string;
+  identity?: undefined;
+  identityRegexp?: undefined;
+  issuer?: undefined;
+  githubWorkflowRepository?: undefined;
+  githubWorkflowRef?: undefined;
+  githubWorkflowTrigger?: undefined;
+}
+
+/** A keyless signature: the signer identity, exact or as an anchored regexp (anchorRegexp / buildIdentityRegexp), and its issuer. */
+export type KeylessVerifyArgs = VerifyArgsCommon & {
+  key?: undefined;
+  /** Exact OIDC issuer, e.g. https://token.actions.githubusercontent.com. */
+  issuer: string;
+  /** owner/repo (parseRepository); checked against the certificate's GitHub workflow repository extension. */
   githubWorkflowRepository?: string;
   /**
    * The source ref the signing run was triggered on (refs/tags/v1.2.3): the certificate's GitHub Workflow Ref
@@ -174,13 +126,9 @@ export interface VerifyArgsOptions {
   githubWorkflowRef?: string;
   /** The event that triggered the signing run (push, workflow_dispatch): GitHub Workflow Trigger (…57264.1.2). */
   githubWorkflowTrigger?: string;
-  /** Rekor to look an entry up in when a signature carries no bundle (private deployments). */
-  rekorUrl?: string;
-  /** Public key (path, env://VAR, KMS URI) for key-based signatures; then identity/issuer are not used. */
-  key?: string;
-  /** Skip the transparency log check (private infrastructure, or signatures made with tlog upload off). */
-  insecureIgnoreTlog?: boolean;
-}
+} & ({ identity: string; identityRegexp?: undefined } | { identityRegexp: string; identity?: undefined });
+
+export type VerifyArgsOptions = KeyVerifyArgs | KeylessVerifyArgs;
 
 /**
  * argv for `cosign verify`. No --output flag: JSON on stdout is cosign verify's default in 2.x and 3.x
@@ -188,29 +136,18 @@ export interface VerifyArgsOptions {
  * deprecations in 3.x.
  */
 export function verifyArgs(o: VerifyArgsOptions): string[] {
-  major(o.version);
-  const ref = checkRef(o.ref);
   const args = ['verify'];
-  if (o.key) {
-    if (o.identity || o.identityRegexp || o.githubWorkflowRepository || o.githubWorkflowRef || o.githubWorkflowTrigger) {
-      throw new InputError(IDENTITY_INPUT, 'is set together with a public key', 'key-based signatures carry no identity: give either a key, or identity + issuer for keyless signatures');
-    }
-    args.push(`--key=${refuseDash(o.key, KEY_INPUT, 'key')}`);
+  if (o.key !== undefined) {
+    args.push(`--key=${o.key}`);
   } else {
-    if (Boolean(o.identity) === Boolean(o.identityRegexp)) {
-      throw new InputError(IDENTITY_INPUT, o.identity ? 'and certificate-identity-regexp are both set' : 'and certificate-identity-regexp are both empty', 'set exactly one: the exact signer identity, or an anchored regexp for it');
-    }
-    if (!o.issuer) throw new InputError(ISSUER_INPUT, 'is empty', 'set the OIDC issuer, e.g. https://token.actions.githubusercontent.com for GitHub Actions');
-    if (o.identity) args.push(`--certificate-identity=${o.identity}`);
-    if (o.identityRegexp) args.push(`--certificate-identity-regexp=${anchorRegexp(o.identityRegexp)}`);
-    args.push(`--certificate-oidc-issuer=${o.issuer}`);
-    if (o.githubWorkflowRepository) args.push(`--certificate-github-workflow-repository=${parseRepository(o.githubWorkflowRepository).full}`);
-    if (o.githubWorkflowRef) args.push(`--certificate-github-workflow-ref=${refuseDash(o.githubWorkflowRef, SOURCE_REF_INPUT, 'ref')}`);
-    if (o.githubWorkflowTrigger) args.push(`--certificate-github-workflow-trigger=${refuseDash(o.githubWorkflowTrigger, TRIGGER_INPUT, 'trigger')}`);
+    args.push(o.identity !== undefined ? `--certificate-identity=${o.identity}` : `--certificate-identity-regexp=${o.identityRegexp}`, `--certificate-oidc-issuer=${o.issuer}`);
+    if (o.githubWorkflowRepository) args.push(`--certificate-github-workflow-repository=${o.githubWorkflowRepository}`);
+    if (o.githubWorkflowRef) args.push(`--certificate-github-workflow-ref=${o.githubWorkflowRef}`);
+    if (o.githubWorkflowTrigger) args.push(`--certificate-github-workflow-trigger=${o.githubWorkflowTrigger}`);
   }
-  if (o.rekorUrl) args.push(`--rekor-url=${checkUrl(o.rekorUrl, 'rekor-url')}`);
+  if (o.rekorUrl) args.push(`--rekor-url=${o.rekorUrl}`);
   if (o.insecureIgnoreTlog) args.push('--insecure-ignore-tlog=true');
-  args.push('--', ref);
+  args.push('--', o.ref);
   return args;
 }
 
@@ -221,9 +158,8 @@ export type TriangulateType = 'signature' | 'attestation' | 'sbom' | 'digest';
  * (the `sha256-<hex>.sig` tag for legacy signatures). Bundle signatures (cosign 3) are OCI 1.1 referrers,
  * not tags, so counting them needs the referrers API instead.
  */
-export function triangulateArgs(o: { version: string; ref: string; type?: TriangulateType }): string[] {
-  major(o.version);
-  return ['triangulate', `--type=${o.type ?? 'signature'}`, '--', checkRef(o.ref)];
+export function triangulateArgs(o: { ref: string; type?: TriangulateType }): string[] {
+  return ['triangulate', `--type=${o.type ?? 'signature'}`, '--', o.ref];
 }
 
 /**
@@ -246,5 +182,6 @@ export function cosignEnv(o: { keyPassword?: string; identityToken?: string }): 
 
 /** True for cosign versions whose default `sign` output is a Sigstore bundle (3.x). */
 export function defaultsToBundle(version: string): boolean {
-  return semver.gte(parseCosignVersion(version), '3.0.0');
+  const v = semver.valid(version.trim().replace(/^v/, ''));
+  return v !== null && semver.gte(v, '3.0.0');
 }

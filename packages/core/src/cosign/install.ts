@@ -8,6 +8,8 @@ import * as toolCache from '@actions/tool-cache';
 import { InputError, errorMessage } from '../errors.ts';
 import { type CosignArch, DEFAULT_COSIGN_VERSION, checksumFromFile, cosignAssetName, pinnedChecksum } from './checksums.ts';
 import { parseCosignVersion } from './version.ts';
+import { classifyDownloadFailure, downloadFailureOf } from '../retry/download.ts';
+import { MAX_SERVER_DELAY_MS, type RetryPlan, retrying } from '../retry/loop.ts';
 
 export const COSIGN_SHA256_INPUT = 'cosign-sha256';
 export const COSIGN_RELEASES_URL = 'https://github.com/sigstore/cosign/releases/download';
@@ -48,7 +50,7 @@ export interface InstallCosignOptions {
   arch?: CosignArch;
   /** Defaults to process.platform; only linux is supported. */
   platform?: string;
-  /** Download attempts on transient failures (5xx, 408, 429, connection errors) and the waits between them. */
+  /** Download attempts on transient failures (500, 502-504, 408, 429, connection errors) and the waits between them (a Retry-After replaces the wait). */
   retry?: { attempts: number; delaysMs: readonly number[] };
   deps: InstallDeps;
 }
@@ -108,43 +110,43 @@ export class HttpStatusError extends Error {
   constructor(
     readonly url: string,
     readonly httpStatusCode: number,
+    /** Raw Retry-After header, honoured on a 429 or 503. */
+    readonly retryAfter?: string,
   ) {
     super(`GET ${url} answered HTTP ${httpStatusCode}`);
   }
 }
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
-
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { httpStatusCode?: unknown } | null)?.httpStatusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** 5xx, 408, 429 and connection-level failures are worth retrying; other HTTP answers (404, 403, ...) are not. */
+/** 5xx that a server may cure (500, 502, 503, 504), 408, 429 and connection-level failures are worth retrying; other answers (404, 403, 501, ...) are not. */
 export function isTransientDownloadError(error: unknown): boolean {
-  const status = statusOf(error);
-  if (status !== undefined) return status >= 500 || status === 408 || status === 429;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
-  return /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|network|timeout/i.test(errorMessage(error));
+  return classifyDownloadFailure(error, Date.now()).retry;
 }
 
 const DEFAULT_RETRY = { attempts: 3, delaysMs: [2_000, 8_000] } as const;
 
-async function withRetry<T>(what: string, url: string, fn: () => Promise<T>, opts: { attempts: number; delaysMs: readonly number[]; sleep: (ms: number) => Promise<void>; log: (l: string) => void }): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 404) throw new Error(`${what} not found at ${url} (HTTP 404): check that cosign-version names a published release and that the mirror has it`, { cause: error });
-      if (!isTransientDownloadError(error)) throw new Error(`${what} from ${url} failed: ${errorMessage(error)}`, { cause: error });
-      if (attempt >= opts.attempts) throw new Error(`${what} from ${url} failed after ${attempt} attempts: ${errorMessage(error)}`, { cause: error });
-      const wait = opts.delaysMs[Math.min(attempt - 1, opts.delaysMs.length - 1)] ?? 0;
-      opts.log(`${what} from ${url} failed (${errorMessage(error)}); retrying in ${Math.round(wait / 1000)}s (attempt ${attempt + 1} of ${opts.attempts})`);
-      await opts.sleep(wait);
-    }
-  }
+interface DownloadRetry {
+  attempts: number;
+  delaysMs: readonly number[];
+  sleep: (ms: number) => Promise<void>;
+  log: (l: string) => void;
+}
+
+/** The download's plan for the retry loop: fixed waits, the server's Retry-After honoured, errors that name the URL. */
+function downloadPlan<T>(what: string, url: string, r: DownloadRetry): RetryPlan<T> {
+  return {
+    policy: { maxAttempts: r.attempts, delaysMs: r.delaysMs, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: MAX_SERVER_DELAY_MS, maxTotalWaitMs: Number.POSITIVE_INFINITY },
+    classifyError: classifyDownloadFailure,
+    announce: (o, next) => `${what} from ${url} failed (${o.ok ? next.reason : errorMessage(o.error)}); retrying in ${Math.round(next.delayMs / 1000)}s (attempt ${next.attempt + 1} of ${r.attempts})`,
+    giveUp: (error, end) => {
+      if (downloadFailureOf(error).status === 404) return new Error(`${what} not found at ${url} (HTTP 404): check that cosign-version names a published release and that the mirror has it`, { cause: error });
+      if (!end.exhausted) return new Error(`${what} from ${url} failed: ${errorMessage(error)}`, { cause: error });
+      return new Error(`${what} from ${url} failed after ${end.attempts} attempts: ${errorMessage(error)}`, { cause: error });
+    },
+  };
+}
+
+function downloadWithRetries<T>(what: string, url: string, fn: () => Promise<T>, r: DownloadRetry): Promise<T> {
+  return retrying(fn, downloadPlan<T>(what, url, r), { sleep: r.sleep, log: r.log });
 }
 
 interface Sidecar {
@@ -220,7 +222,7 @@ export async function installCosign(opts: InstallCosignOptions): Promise<Install
     verifiedBy = pinnedBy;
   } else {
     const sumsUrl = `${baseUrl}/v${version}/cosign_checksums.txt`;
-    const text = await withRetry('cosign_checksums.txt', sumsUrl, () => deps.fetchText(sumsUrl), { ...retry, sleep, log: deps.log });
+    const text = await downloadWithRetries('cosign_checksums.txt', sumsUrl, () => deps.fetchText(sumsUrl), { ...retry, sleep, log: deps.log });
     const listed = checksumFromFile(text, asset);
     if (!listed) throw new Error(`${sumsUrl} does not list ${asset}; cannot verify cosign ${version} (set ${COSIGN_SHA256_INPUT} to its digest, or pick another cosign-version)`);
     expected = listed;
@@ -233,7 +235,7 @@ export async function installCosign(opts: InstallCosignOptions): Promise<Install
   }
 
   deps.log(`downloading cosign ${version} from ${url}`);
-  const downloaded = await withRetry(`cosign ${version} (${asset})`, url, () => deps.tc.downloadTool(url), { ...retry, sleep, log: deps.log });
+  const downloaded = await downloadWithRetries(`cosign ${version} (${asset})`, url, () => deps.tc.downloadTool(url), { ...retry, sleep, log: deps.log });
   let actual: string;
   try {
     actual = await deps.hashFile(downloaded);
@@ -285,7 +287,10 @@ export async function fetchTextHttp(url: string): Promise<string> {
   const res = await http.get(url);
   const body = await res.readBody();
   const code = res.message.statusCode ?? 0;
-  if (code !== 200) throw new HttpStatusError(url, code);
+  if (code !== 200) {
+    const retryAfter = res.message.headers['retry-after'];
+    throw new HttpStatusError(url, code, typeof retryAfter === 'string' ? retryAfter : undefined);
+  }
   return body;
 }
 

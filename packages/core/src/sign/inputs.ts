@@ -6,6 +6,7 @@ import { type ImageName, parseImageNames } from '../image.ts';
 import { type InputReader, parseBoolean, parseKeyValues, parseList, requireInput } from '../inputs.ts';
 import type { SignatureFormat } from '../cosign/args.ts';
 import { type CosignInstallInputs, cosignVersionOf, isPem, readCosignInstallInputs } from '../cosign/setup.ts';
+import { assertSupportedMajor } from '../cosign/version.ts';
 import { type SigstoreTrustInputs, readSigstoreTrustInputs } from '../cosign/trust.ts';
 
 export interface SignInputs {
@@ -32,6 +33,7 @@ export interface SignInputs {
 function parseSignAnnotations(value: string): Array<[string, string]> {
   const pairs = parseKeyValues(value, 'annotations');
   for (const [k, v] of pairs) {
+    if (/\s/.test(k)) throw new InputError('annotations', `key "${k}" has whitespace`, 'give one KEY=VALUE per line, with a key such as org.example.run (no spaces)');
     if (/[=,]/.test(k) || /[=,]/.test(v)) {
       throw new InputError('annotations', `"${k}=${v}" has "=" or "," in its key or value, which cosign's -a cannot carry (it splits on both)`, 'keep one "=" between key and value and no ","; encode them in the value (e.g. %3D, %2C) if you must');
     }
@@ -61,11 +63,19 @@ export function readSignInputs(read: InputReader): SignInputs {
   });
   const tlogUpload = p.collect(() => parseBoolean(read('tlog-upload'), 'tlog-upload', true));
   const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: true }));
+  for (const [input, url, service] of [['fulcio-url', trust?.fulcioUrl, 'Fulcio'], ['rekor-url', trust?.rekorUrl, 'Rekor']] as const) {
+    if (url && !URL.canParse(url)) p.add(`Input "${input}": "${url}" is not a URL (its host is missing or malformed). Fix: give the base URL of your ${service}, e.g. https://${service.toLowerCase()}.example.com, or leave it empty for the public instance`);
+  }
   const privateRepository = p.collect(() => parseBoolean(read('private-repository'), 'private-repository', false));
   const annotations = p.collect(() => parseSignAnnotations(read('annotations')));
   const cosign = p.collect(() => readCosignInstallInputs(read));
+  if (cosign) p.collect(() => assertSupportedMajor(cosignVersionOf(cosign)));
   if (signatureFormat === 'bundle' && cosign && semver.major(cosignVersionOf(cosign)) < 3) {
     p.add(`Input "signature-format": bundle signatures need cosign 3, but cosign-version is ${cosignVersionOf(cosign)}. Fix: set cosign-version to a 3.x release, or use signature-format: legacy`);
+  }
+  // cosign 3 makes bundle signatures with a signing config, and refuses --tlog-upload=false with one; this action takes no signing config.
+  if (signatureFormat === 'bundle' && tlogUpload === false) {
+    p.add('Input "tlog-upload": is false, but cosign refuses --tlog-upload=false for bundle signatures (they are made with a signing config). Fix: use signature-format: legacy to sign without the transparency log, or set tlog-upload: true');
   }
   p.throwIfAny('invalid inputs');
   const keyPassword = read('key-password');

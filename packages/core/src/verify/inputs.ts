@@ -3,7 +3,8 @@ import { type ImageReference, parseImageReference } from '../image.ts';
 import { type InputReader, parseBoolean, parseList, requireInput } from '../inputs.ts';
 import { type Platform, parsePlatforms } from '../platform.ts';
 import { anchorRegexp, buildIdentityRegexp, parseRepository } from '../cosign/identity.ts';
-import { type CosignInstallInputs, isPem, readCosignInstallInputs } from '../cosign/setup.ts';
+import { type CosignInstallInputs, cosignVersionOf, isPem, readCosignInstallInputs } from '../cosign/setup.ts';
+import { assertSupportedMajor } from '../cosign/version.ts';
 import { type SigstoreTrustInputs, readSigstoreTrustInputs } from '../cosign/trust.ts';
 import { type PolicyKind, parsePolicyKinds } from './policies.ts';
 
@@ -127,6 +128,7 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
   const insecureIgnoreTlog = p.collect(() => parseBoolean(read('insecure-ignore-tlog'), 'insecure-ignore-tlog', false));
   const requireGithubHosted = p.collect(() => parseBoolean(read('require-github-hosted'), 'require-github-hosted', false));
   const trust = p.collect(() => readSigstoreTrustInputs(read, { fulcioUrl: false }));
+  if (trust?.rekorUrl && !URL.canParse(trust.rekorUrl)) p.add(`Input "rekor-url": "${trust.rekorUrl}" is not a URL (its host is missing or malformed). Fix: give the base URL of your Rekor, e.g. https://rekor.example.com, or leave it empty for the public instance`);
   const policies = p.collect(() => parsePolicyKinds(read('policies')));
   const policiesArtifact = p.collect(() => {
     const a = read('policies-artifact');
@@ -134,6 +136,7 @@ export function readVerifyInputs(read: InputReader, env: NodeJS.ProcessEnv): Ver
     return a || undefined;
   });
   const cosign = p.collect(() => readCosignInstallInputs(read));
+  if (cosign) p.collect(() => assertSupportedMajor(cosignVersionOf(cosign)));
   p.throwIfAny('invalid inputs');
   return {
     image: image!,

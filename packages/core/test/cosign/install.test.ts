@@ -11,8 +11,8 @@ import {
   type InstallDeps,
   type ToolCacheLike,
   cosignArch,
+  HttpStatusError,
   installCosign,
-  isTransientDownloadError,
   parseCosignSha256,
 } from '../../src/cosign/install.ts';
 
@@ -261,20 +261,28 @@ describe('installCosign: retries', () => {
     expect(t.requests).toHaveLength(3);
   });
 
-  it.each([403, 401, 410])('does not retry HTTP %i', async (code) => {
+  it.each([403, 401, 410, 501])('does not retry HTTP %i', async (code) => {
     const t = setup(root, { [url]: [httpError(code), 'cosign 2.5.0'] });
-    await expect(installCosign(opts(t.deps))).rejects.toThrow(new RegExp(`${code}`));
+    await expect(installCosign(opts(t.deps))).rejects.toThrow(new RegExp(`${url} failed: Unexpected HTTP response: ${code}$`));
     expect(t.requests).toHaveLength(1);
+    expect(t.sleeps).toEqual([]);
   });
 
-  it('classifies errors', () => {
-    expect(isTransientDownloadError(httpError(500))).toBe(true);
-    expect(isTransientDownloadError(httpError(429))).toBe(true);
-    expect(isTransientDownloadError(httpError(408))).toBe(true);
-    expect(isTransientDownloadError(httpError(404))).toBe(false);
-    expect(isTransientDownloadError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isTransientDownloadError(new Error('socket hang up'))).toBe(true);
-    expect(isTransientDownloadError(new Error('EACCES: permission denied'))).toBe(false);
+  it('logs each retry with the error, the wait and the attempt', async () => {
+    const t = setup(root, { [url]: [httpError(503), httpError(504), 'cosign 2.5.0'] });
+    await installCosign(opts(t.deps));
+    expect(t.logs.filter((l) => l.includes('retrying'))).toEqual([
+      `cosign 2.5.0 (cosign-linux-amd64) from ${url} failed (Unexpected HTTP response: 503); retrying in 0s (attempt 2 of 3)`,
+      `cosign 2.5.0 (cosign-linux-amd64) from ${url} failed (Unexpected HTTP response: 504); retrying in 0s (attempt 3 of 3)`,
+    ]);
+  });
+
+  it("honours the checksum server's Retry-After on a 429 instead of the fixed wait", async () => {
+    const sums = `${BASE}/v2.5.0/cosign_checksums.txt`;
+    const t = setup(root, { [url]: 'cosign 2.5.0', [sums]: [new HttpStatusError(sums, 429, '3'), `${sha('cosign 2.5.0')}  cosign-linux-amd64\n`] });
+    await expect(installCosign({ ...opts(t.deps), sha256: undefined })).resolves.toMatchObject({ verifiedBy: 'release-checksums' });
+    expect(t.sleeps).toEqual([3000]);
+    expect(t.logs.join('\n')).toContain(`cosign_checksums.txt from ${sums} failed (GET ${sums} answered HTTP 429); retrying in 3s (attempt 2 of 3)`);
   });
 });
 
