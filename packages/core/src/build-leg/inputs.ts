@@ -6,6 +6,7 @@ import { type InputReader, parseBoolean, parseKeyValues, parseList, refuseOption
 import { type Platform, parsePlatform } from '../platform.ts';
 import type { CacheMode, Provenance } from '../buildx/build-args.ts';
 import { parseArtifactPrefix } from '../handoff/record.ts';
+import { type AttestationForm, parseAttestationForm } from '../buildx/attestation-form.ts';
 
 export interface BuildByDigestInputs {
   images: ImageName[];
@@ -20,6 +21,7 @@ export interface BuildByDigestInputs {
   provenance: Provenance;
   sbom: boolean;
   sbomGenerator?: string;
+  attestationForm: AttestationForm;
   cacheFrom: string[];
   cacheTo: string[];
   /** The default gha cache: auto (not for release builds), true, false. */
@@ -89,6 +91,7 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
     return v;
   });
   const sbom = p.collect(() => parseBoolean(read('sbom'), 'sbom', true));
+  const attestationForm = p.collect(() => parseAttestationForm(read('attestation-form')));
   const sbomGenerator = p.collect(() => {
     const g = read('sbom-generator');
     if (!g) return undefined;
@@ -124,6 +127,7 @@ export function readBuildInputs(read: InputReader, workspace: string): BuildByDi
     provenance: provenance!,
     sbom: sbom!,
     ...(sbomGenerator ? { sbomGenerator } : {}),
+    attestationForm: attestationForm!,
     cacheFrom: cacheFrom!,
     cacheTo: cacheTo!,
     cache: cache!,

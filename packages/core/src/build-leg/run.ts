@@ -8,6 +8,7 @@ import { type ImageName, byDigest } from '../image.ts';
 import { formatPlatform } from '../platform.ts';
 import { type BuilderInfo, detectBuilder } from '../buildx/builder.ts';
 import { buildArgs, defaultCache } from '../buildx/build-args.ts';
+import { chooseAttestationForm } from '../buildx/attestation-form.ts';
 import { type BuildMetadata, parseBuildMetadata } from '../buildx/metadata.ts';
 import type { HandoffStore } from '../handoff/store.ts';
 import { type DigestRecord, type RunInfo, artifactName, makeRecord, recordFileName } from '../handoff/record.ts';
@@ -52,6 +53,8 @@ export interface BuildResult {
   record?: DigestRecord;
   durationMs: number;
   attestations: { provenance: boolean; sbom: boolean };
+  /** How the attestation manifest is stored (chooseAttestationForm), when the build attaches one. */
+  attestationForm?: string;
 }
 
 const CONTAINERD_FIX =
@@ -79,6 +82,10 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
   if (!builder.canExportCache && inputs.cacheTo.length > 0) {
     throw new InputError('cache-to', `the "${builder.driver}" driver of builder "${builder.name}" cannot export build cache`, 'remove cache-to, or use a docker-container builder (docker/setup-buildx-action)');
   }
+  const attested = inputs.provenance !== 'false' || inputs.sbom;
+  const form = attested ? chooseAttestationForm(inputs.attestationForm, builder) : undefined;
+  if (form) log.info(`Attestations: ${form.writes}`);
+  if (form?.warning) log.warning(form.warning);
   const defaults = inputs.cacheFrom.length === 0 && inputs.cacheTo.length === 0 ? defaultCache(inputs.images, inputs.platform, { onGitHub: env.GITHUB_ACTIONS === 'true', builder, mode: inputs.cache, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) }) : undefined;
   if (defaults?.note) log.info(defaults.note);
 
@@ -110,6 +117,7 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
         push: inputs.push,
         metadataFile,
         ociLayoutDir,
+        ...(form?.option ? { attestationOption: form.option } : {}),
       },
       builder,
     );
@@ -125,7 +133,7 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
     const metadata = parseBuildMetadata(await readFile(metadataFile, 'utf8'));
     const digest = metadata.descriptor.digest;
     const attestations = { provenance: inputs.provenance !== 'false', sbom: inputs.sbom };
-    const base = { digest, metadata, builder, attestations };
+    const base = { digest, metadata, builder, attestations, ...(form ? { attestationForm: form.writes } : {}) };
     if (!inputs.push) {
       log.info(`push: false: built and validated ${formatPlatform(inputs.platform)} as ${digest}; nothing pushed, no artifact uploaded.`);
       return { ...base, pushed: false, durationMs: deps.clock() - started };

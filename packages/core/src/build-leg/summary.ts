@@ -13,6 +13,7 @@ export function renderBuildSummary(result: BuildStepResult): string {
     ['Pushed', result.pushed ? `yes, by digest (no tag) to ${inputs.images.length} image name${inputs.images.length === 1 ? '' : 's'}` : 'no (push: false)'],
     ['Provenance', result.attestations.provenance ? `yes (${inputs.provenance})` : 'no'],
     ['SBOM', result.attestations.sbom ? `yes${inputs.sbomGenerator ? ` (generator ${mdCode(inputs.sbomGenerator)})` : ''}` : 'no'],
+    ...(result.attestationForm ? [['Attestation manifest', result.attestationForm]] : []),
     ['Builder', `${result.builder.name} (${result.builder.driver} driver, buildx ${result.builder.buildxVersion})`],
     ['Digest artifact', result.artifact ? mdCode(result.artifact) : 'none'],
     ['Duration', formatDuration(result.durationMs)],

@@ -39,13 +39,16 @@ export interface BuildRequest {
   metadataFile: string;
   /** Where the docker driver exports its OCI layout. */
   ociLayoutDir: string;
+  /** The exporter's attestation-form option (chooseAttestationForm), when one is set. */
+  attestationOption?: 'oci-artifact=true' | 'oci-artifact=false';
 }
 
 /** The image output: push-by-digest for BuildKit builders; an OCI layout the core pushes itself for the docker driver. */
 export function outputArg(req: BuildRequest, builder: BuilderInfo): string {
-  if (!builder.canPushByDigest) return `type=oci,tar=false,dest=${req.ociLayoutDir}`;
+  const form = req.attestationOption ? [req.attestationOption] : [];
+  if (!builder.canPushByDigest) return [`type=oci`, 'tar=false', `dest=${req.ociLayoutDir}`, ...form].join(',');
   const names = req.images.map((i) => i.name).join(',');
-  return [`type=image`, `"name=${names}"`, 'push-by-digest=true', 'name-canonical=true', `push=${req.push}`, 'oci-mediatypes=true'].join(',');
+  return [`type=image`, `"name=${names}"`, 'push-by-digest=true', 'name-canonical=true', `push=${req.push}`, 'oci-mediatypes=true', ...form].join(',');
 }
 
 export function provenanceArgs(provenance: Provenance): string[] {

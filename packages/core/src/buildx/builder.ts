@@ -10,6 +10,8 @@ export interface BuilderInfo {
   canPushByDigest: boolean;
   /** The docker driver cannot export build cache. */
   canExportCache: boolean;
+  /** The BuildKit version of the builder's first node; absent when it does not say (the docker driver's v0.0.0+unknown). */
+  buildkitVersion?: string;
 }
 
 export function capabilitiesOf(driver: string): Pick<BuilderInfo, 'canPushByDigest' | 'canExportCache'> {
@@ -25,21 +27,22 @@ export function parseBuildxVersion(stdout: string): string {
 }
 
 /**
- * `docker buildx inspect` prints "Key: value" lines; the builder-level block comes before "Nodes:".
- * buildx 0.13 has no JSON form of inspect, so this reads the key/value block only.
+ * `docker buildx inspect` prints "Key: value" lines; the builder-level block comes before "Nodes:", then one block
+ * per node with its "BuildKit version:". buildx 0.13 has no JSON form of inspect, so this reads those lines only.
  */
-export function parseBuildxInspect(stdout: string): { name: string; driver: string } {
-  const head = stdout.split(/^Nodes:/m)[0] ?? '';
+export function parseBuildxInspect(stdout: string): { name: string; driver: string; buildkitVersion?: string } {
+  const [head = '', nodes = ''] = stdout.split(/^Nodes:/m);
   const field = (key: string) => head.match(new RegExp(`^${key}:\\s*(\\S+)`, 'm'))?.[1];
   const name = field('Name');
   const driver = field('Driver');
   if (!name || !driver) throw new Error('cannot read builder name and driver from `docker buildx inspect`');
-  return { name, driver };
+  const version = nodes.match(/^BuildKit version:\s*v?(\d+\.\d+\.\d+)\S*/m)?.[1];
+  return { name, driver, ...(version && version !== '0.0.0' ? { buildkitVersion: version } : {}) };
 }
 
 export async function detectBuilder(exec: Exec, builder: string | undefined, env?: NodeJS.ProcessEnv): Promise<BuilderInfo> {
   const version = parseBuildxVersion((await exec('docker', ['buildx', 'version'], { env })).stdout);
-  let inspected: { name: string; driver: string };
+  let inspected: ReturnType<typeof parseBuildxInspect>;
   try {
     inspected = parseBuildxInspect((await exec('docker', ['buildx', 'inspect', ...(builder ? [`--builder=${builder}`] : [])], { env })).stdout);
   } catch (error) {
@@ -48,5 +51,5 @@ export async function detectBuilder(exec: Exec, builder: string | undefined, env
     }
     throw error;
   }
-  return { name: inspected.name, driver: inspected.driver, buildxVersion: version, ...capabilitiesOf(inspected.driver) };
+  return { ...inspected, buildxVersion: version, ...capabilitiesOf(inspected.driver) };
 }

@@ -54,6 +54,24 @@ describe('runBuildLeg', () => {
     expect(argv).toContain('--attest=type=sbom');
   });
 
+  it.each<{ name: string; inputs: Record<string, string>; version: string; option: string; artifactType?: string }>([
+    { name: 'auto on BuildKit 0.25 writes the artifact form', inputs: {}, version: '0.25.1', option: ',oci-artifact=true', artifactType: 'application/vnd.docker.attestation.manifest.v1+json' },
+    { name: 'auto on BuildKit 0.13 keeps what it writes', inputs: {}, version: '0.13.2', option: '', artifactType: undefined },
+    { name: 'legacy on BuildKit 0.32 turns the artifact form off', inputs: { 'attestation-form': 'legacy' }, version: '0.32.0', option: ',oci-artifact=false', artifactType: undefined },
+  ])('attestation form: $name', async ({ inputs, version, option, artifactType }) => {
+    const { w, run } = await build(inputs, { buildx: { buildkitVersion: version } });
+    const result = await run();
+    expect(buildArgv(w)?.find((a) => a.startsWith('--output='))).toBe(`--output=type=image,"name=${APP.name}",push-by-digest=true,name-canonical=true,push=true,oci-mediatypes=true${option}`);
+    const attestation = (await w.registry.getManifest(APP, result.digest)).json.manifests?.[1]?.digest as string;
+    expect((await w.registry.getManifest(APP, attestation)).json.artifactType).toBe(artifactType);
+  });
+
+  it('refuses attestation-form: artifact on a BuildKit that cannot write it, before building', async () => {
+    const { w, run } = await build({ 'attestation-form': 'artifact' }, { buildx: { buildkitVersion: '0.13.2' } });
+    await expect(run()).rejects.toThrow(/Input "attestation-form": is artifact, but builder "moam-builder" \(BuildKit v0\.13\.2\) writes attestations only in the legacy form/);
+    expect(buildArgv(w)).toBeUndefined();
+  });
+
   it('masks build secrets before anything runs and never puts them on argv', async () => {
     const { w, run } = await build({ secrets: 'GIT_AUTH_TOKEN=s3cr3t-value' });
     await run();
@@ -112,6 +130,7 @@ describe('runBuildLeg', () => {
         '| Pushed | yes, by digest (no tag) to 1 image name |',
         '| Provenance | yes (mode=max) |',
         '| SBOM | yes (generator `docker/buildkit-syft-scanner:1`) |',
+        '| Attestation manifest | OCI artifact form |',
         '| Builder | moam-builder (docker-container driver, buildx 0.13.1+ds1) |',
         '| Digest artifact | `digests-linux-arm64` |',
         '| Duration | 0 ms |',

@@ -45,9 +45,9 @@ function shared() {
   return { registry: new MemoryRegistry(), store: memoryStore(), signatures: new Map<string, FakeSignature[]>() };
 }
 
-async function legs(s: ReturnType<typeof shared>, platforms = ['linux/amd64', 'linux/arm64']): Promise<void> {
+async function legs(s: ReturnType<typeof shared>, platforms = ['linux/amd64', 'linux/arm64'], buildkitVersion?: string): Promise<void> {
   for (const platform of platforms) {
-    const w = world({ ...s, inputs: { images: APP.name, platform, context } });
+    const w = world({ ...s, inputs: { images: APP.name, platform, context }, ...(buildkitVersion ? { buildx: { buildkitVersion } } : {}) });
     await runBuildLeg(w.ctx, readBuildInputs(w.ctx.read, context));
   }
 }
@@ -68,13 +68,19 @@ async function verify(s: ReturnType<typeof shared>, inputs: Record<string, strin
 }
 
 describe('a release, step by step', () => {
-  it('legs -> merge -> sign -> verify: one signed, attested index for both platforms', async () => {
+  it.each([
+    { form: 'OCI artifact form', buildkit: '0.25.1', artifactType: 'application/vnd.docker.attestation.manifest.v1+json' },
+    { form: 'legacy form', buildkit: '0.13.2', artifactType: undefined },
+  ])('legs -> merge -> sign -> verify: one signed, attested index for both platforms (attestations in the $form)', async ({ buildkit, artifactType }) => {
     const s = shared();
-    await legs(s);
+    await legs(s, undefined, buildkit);
 
     const merged = await merge(s);
     const digest = merged.result.digest as Digest;
     expect(merged.result.failure).toBeUndefined();
+    const attestations = (merged.result.index?.manifests ?? []).filter((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+    expect(attestations).toHaveLength(2);
+    for (const a of attestations) expect((await s.registry.getManifest(APP, a.digest)).json.artifactType).toBe(artifactType);
     expect(s.registry.tagsOf(APP)).toEqual({ '1.2.3': digest, '1.2': digest, '1': digest, latest: digest });
     expect(mergeOutputs(merged.result)).toMatchObject({ digest, version: '1.2.3', tags: '1.2.3,1.2,1,latest', platforms: 'linux/amd64,linux/arm64' });
     const mergeSummary = renderMergeSummary(merged.result);

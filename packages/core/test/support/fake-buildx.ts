@@ -18,6 +18,8 @@ const SPDX = 'https://spdx.dev/Document';
 
 export interface FakeBuildxOptions {
   driver?: 'docker' | 'docker-container';
+  /** What a docker-container builder's node reports (the docker driver says v0.0.0+unknown). Default 0.25.1. */
+  buildkitVersion?: string;
   /** Makes `buildx build` fail with this last error line, pushing nothing. */
   failWith?: string;
   /** The builder reports a digest but pushes nothing (a registry that dropped the push). */
@@ -34,7 +36,9 @@ export function fakeBuildx(registry: MemoryRegistry, opts: FakeBuildxOptions = {
     if (line === 'buildx version') return { exitCode: 0, stdout: fixture('buildx-version.txt'), stderr: '' };
     if (line.startsWith('buildx inspect')) {
       const name = flag(args, 'builder')[0] ?? (driver === 'docker' ? 'default' : 'moam-builder');
-      return { exitCode: 0, stdout: fixture('buildx-inspect.txt').replace(/^Name:(\s+)default$/m, `Name:$1${name}`).replace(/^Driver:(\s+)docker$/m, `Driver:$1${driver}`), stderr: '' };
+      const version = driver === 'docker' ? '0.0.0+unknown' : (opts.buildkitVersion ?? '0.25.1');
+      const text = fixture('buildx-inspect.txt').replace(/^Name:(\s+)default$/m, `Name:$1${name}`).replace(/^Driver:(\s+)docker$/m, `Driver:$1${driver}`).replace('BuildKit version: v0.0.0+unknown', `BuildKit version: v${version}`);
+      return { exitCode: 0, stdout: text, stderr: '' };
     }
     if (line === 'info --format {{json .}}') return { exitCode: 0, stdout: fixture('docker-info.json'), stderr: '' };
     if (!line.startsWith('buildx build ')) throw new Error(`fake buildx: unexpected docker ${line}`);
@@ -45,6 +49,9 @@ export function fakeBuildx(registry: MemoryRegistry, opts: FakeBuildxOptions = {
     const push = /(^|,)push=true(,|$)/.test(output);
     const platform = parsePlatform(flag(args, 'platform')[0] ?? '');
     const annotations = Object.fromEntries(flag(args, 'annotation').filter((a) => a.startsWith('manifest:')).map((a) => a.slice('manifest:'.length).split(/=(.*)/s).slice(0, 2)));
+    // BuildKit 0.19+ writes the artifact form when asked (from 0.32 unless told otherwise); older ones ignore the option.
+    const knowsArtifactForm = driver !== 'docker' && Number((opts.buildkitVersion ?? '0.25.1').split('.')[1]) >= 19;
+    const form = knowsArtifactForm && /(^|,)oci-artifact=true(,|$)/.test(output) ? 'artifact' : 'legacy';
     const predicates = [...(args.includes('--provenance=false') ? [] : [SLSA]), ...(args.includes('--sbom=false') ? [] : [SPDX])];
     // Built into the registry when pushed, into a scratch registry otherwise: the digest is the same either way.
     const target = push && !opts.dropPush ? registry : new MemoryRegistry();
@@ -52,7 +59,7 @@ export function fakeBuildx(registry: MemoryRegistry, opts: FakeBuildxOptions = {
     let size = 0;
     for (const image of names.length > 0 ? names : [parseImageName('localhost:5000/unpushed')]) {
       const manifest = target.addManifest(image, platform, [], annotations);
-      digest = predicates.length > 0 ? target.addIndex(image, [{ digest: manifest, platform, attestation: target.addAttestation(image, predicates, manifest) }]) : manifest;
+      digest = predicates.length > 0 ? target.addIndex(image, [{ digest: manifest, platform, attestation: target.addAttestation(image, predicates, manifest, form) }]) : manifest;
       size = (await target.headManifest(image, digest))?.size ?? 0;
     }
     const mediaType = predicates.length > 0 ? OCI_INDEX : 'application/vnd.oci.image.manifest.v1+json';

@@ -42,6 +42,13 @@ export class MemoryRegistry implements RegistryReads {
     return digest && this.manifests.has(`${repo}@${digest}`) ? digest : undefined;
   }
 
+  /** Exact bytes, for fixtures whose digest is the sha256 of their bytes as written. */
+  storeBytes(image: ImageName, bytes: Buffer, mediaType: string): Digest {
+    const digest = digestOf(bytes);
+    this.manifests.set(`${this.repo(image)}@${digest}`, { bytes, mediaType, json: JSON.parse(bytes.toString('utf8')) as Record<string, unknown> });
+    return digest;
+  }
+
   store(image: ImageName, json: Record<string, unknown>, mediaType = String(json.mediaType ?? OCI_MANIFEST)): Digest {
     const bytes = Buffer.from(JSON.stringify(json));
     const digest = digestOf(bytes);
@@ -57,11 +64,23 @@ export class MemoryRegistry implements RegistryReads {
     return digest;
   }
 
-  /** BuildKit's attestation manifest for `subject`, with the given in-toto predicate types. */
-  addAttestation(image: ImageName, predicateTypes: readonly string[], subject = ''): Digest {
+  /**
+   * BuildKit's attestation manifest for `subject`, with the given in-toto predicate types: the legacy form (an image
+   * manifest with an unknown/unknown config) or the OCI artifact form (test/fixtures/oci/README.md).
+   */
+  addAttestation(image: ImageName, predicateTypes: readonly string[], subject = '', form: 'legacy' | 'artifact' = 'legacy'): Digest {
     // The statements name their subject, so two platforms' attestation manifests never share a digest.
     const layers = predicateTypes.map((t, i) => ({ mediaType: 'application/vnd.in-toto+json', digest: digestOf(Buffer.from(`${t}${i}${subject}`)), size: 1, annotations: { 'in-toto.io/predicate-type': t } }));
-    return this.addManifest(image, { os: 'unknown', architecture: 'unknown' }, layers);
+    if (form === 'legacy') return this.addManifest(image, { os: 'unknown', architecture: 'unknown' }, layers);
+    const of = this.manifests.get(`${this.repo(image)}@${subject}`);
+    return this.store(image, {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 'application/vnd.docker.attestation.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: digestOf(Buffer.from('{}')), size: 2, data: 'e30=' },
+      layers,
+      ...(of ? { subject: { mediaType: of.mediaType, digest: subject, size: of.bytes.length } } : {}),
+    });
   }
 
   /** An index of platform manifests, each optionally with its attestation manifest (BuildKit's annotations). */
