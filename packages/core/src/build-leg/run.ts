@@ -74,11 +74,11 @@ export async function buildByDigest(inputs: BuildByDigestInputs, meta: ComputedM
   if (!inputs.allowSelfHosted && runnerEnvironmentOf(env) === 'self-hosted') {
     throw new InputError('allow-self-hosted', 'is false, but this job runs on a self-hosted runner (RUNNER_ENVIRONMENT=self-hosted); the signing certificate would only describe the GitHub-hosted sign job', 'build on a GitHub-hosted runner, or set allow-self-hosted: true to build here on purpose (the image is then marked self-hosted)');
   }
-  const builder = await detectBuilder(exec, inputs.builder, env);
+  // Missing, rejected or pull-only credentials fail here, before a build that may take many minutes; the probe
+  // and the builder's questions run side by side.
+  const [builder] = await Promise.all([detectBuilder(exec, inputs.builder, env), ...(inputs.push ? inputs.images.map((image) => deps.registry.checkPushAccess(image)) : [])]);
   log.info(`Builder: ${builder.name} (driver ${builder.driver}, buildx ${builder.buildxVersion}); push path: ${builder.canPushByDigest ? 'buildx push-by-digest' : 'OCI layout pushed by digest by multi-arch-of-madness'}`);
   if (!builder.canPushByDigest) await ensureContainerdStore(exec, env);
-  // Missing, rejected or pull-only credentials fail here, before a build that may take many minutes.
-  if (inputs.push) await Promise.all(inputs.images.map((image) => deps.registry.checkPushAccess(image)));
   if (!builder.canExportCache && inputs.cacheTo.length > 0) {
     throw new InputError('cache-to', `the "${builder.driver}" driver of builder "${builder.name}" cannot export build cache`, 'remove cache-to, or use a docker-container builder (docker/setup-buildx-action)');
   }

@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.ts';
 import type { ImageName } from '../image.ts';
 import type { Logger, RegistryReads } from '../ports.ts';
 import type { TagPlan } from '../tags.ts';
-import { INDEX_MEDIA_TYPES } from '../oci/index-entries.ts';
+import { isIndexMediaType } from '../oci/index-entries.ts';
 import { type CurrentTag, type Ours, type TagPolicy, type TagRole, checkAfterPush, decideTag, roleOf } from './tag-decisions.ts';
 
 export interface ManifestPut {
@@ -34,13 +34,17 @@ export interface IndexToPublish {
 
 const VERSION_ANNOTATION = 'org.opencontainers.image.version';
 
-/** Where a tag points now, with the version annotation of what it points to (when it is one of our indexes). */
-export async function readTag(registry: RegistryReads, image: ImageName, tag: string): Promise<CurrentTag | undefined> {
+/**
+ * Where a tag points now, with the version annotation of what it points to (when it is one of our indexes). When
+ * the tag points at `known` (this run's index), its version is known too and the GET is saved.
+ */
+export async function readTag(registry: RegistryReads, image: ImageName, tag: string, known?: { digest: Digest; version: string }): Promise<CurrentTag | undefined> {
   const head = await registry.headManifest(image, tag);
   if (!head) return undefined;
+  if (known && head.digest === known.digest) return { digest: head.digest, version: known.version };
   const m = await registry.getManifest(image, head.digest);
-  const version = (m.json as { annotations?: Record<string, unknown> }).annotations?.[VERSION_ANNOTATION];
-  return { digest: head.digest, ...(typeof version === 'string' && version !== '' && INDEX_MEDIA_TYPES.includes(m.mediaType) ? { version } : {}) };
+  const version = m.json.annotations?.[VERSION_ANNOTATION];
+  return { digest: head.digest, ...(typeof version === 'string' && version !== '' && isIndexMediaType(m.mediaType) ? { version } : {}) };
 }
 
 /** Reads every tag this release would touch and decides, before anything is pushed; problems refuse the release. */
@@ -111,22 +115,27 @@ export async function publish(images: readonly ImageName[], index: IndexToPublis
       `the index ${index.digest} could not be stored in every registry, so no tag was pushed anywhere:\n${failed.map((f) => `  - ${f}`).join('\n')}\nState:\n${stateLines(images, stored, outcomes, index.digest).join('\n')}\n${rerun}`,
     );
   }
-  const order: Record<TagRole, number> = { version: 0, floating: 1, other: 2 };
-  const pending = outcomes.filter((o) => o.status === 'planned').sort((a, b) => order[a.role] - order[b.role]);
-  for (const o of pending) {
-    const image = images.find((i) => i.name === o.image) as ImageName;
-    try {
-      // A floating tag is read again right before it moves: a newer release may have taken it since planTags.
-      if (o.role === 'floating' && (await stillBehind(image, o, index, policy, deps)) === false) continue;
-      await deps.registry.putManifest(image, o.tag, index.bytes, index.mediaType);
-    } catch (error) {
+  // Version tags first, one by one (a release is its version tag); then the others together, each independent.
+  const planned = outcomes.filter((o) => o.status === 'planned');
+  for (const phase of [planned.filter((o) => o.role === 'version'), planned.filter((o) => o.role !== 'version')]) {
+    const results = await Promise.allSettled(phase.map((o) => pushTag(images, o, index, policy, deps)));
+    const failure = results.findIndex((r) => r.status === 'rejected');
+    if (failure !== -1) {
+      const o = phase[failure] as TagOutcome;
       throw new PartialPublishError(
-        `pushing ${o.image}:${o.tag} failed (${errorMessage(error)}) after the index ${index.digest} was stored in every registry.\nState:\n${stateLines(images, stored, outcomes, index.digest).join('\n')}\n${rerun}`,
+        `pushing ${o.image}:${o.tag} failed (${errorMessage((results[failure] as PromiseRejectedResult).reason)}) after the index ${index.digest} was stored in every registry.\nState:\n${stateLines(images, stored, outcomes, index.digest).join('\n')}\n${rerun}`,
       );
     }
-    o.status = o.before ? 'moved' : 'created';
-    o.now = { digest: index.digest, version: index.version };
   }
+}
+
+async function pushTag(images: readonly ImageName[], o: TagOutcome, index: IndexToPublish, policy: TagPolicy, deps: { registry: PublishRegistry; log: Pick<Logger, 'warning'> }): Promise<void> {
+  const image = images.find((i) => i.name === o.image) as ImageName;
+  // A floating tag is read again right before it moves: a newer release may have taken it since planTags.
+  if (o.role === 'floating' && (await stillBehind(image, o, index, policy, deps)) === false) return;
+  await deps.registry.putManifest(image, o.tag, index.bytes, index.mediaType);
+  o.status = o.before ? 'moved' : 'created';
+  o.now = { digest: index.digest, version: index.version };
 }
 
 async function stillBehind(image: ImageName, o: TagOutcome, index: IndexToPublish, policy: TagPolicy, deps: { registry: PublishRegistry; log: Pick<Logger, 'warning'> }): Promise<boolean> {
@@ -156,10 +165,11 @@ export async function checkPushedTags(images: readonly ImageName[], index: Index
   // A concurrent run that read before our push may still be about to push: give it a moment to land, so this check
   // sees it and the newer release wins (no registry offers a compare-and-swap on tags; see the README).
   if (pushed.length > 0) await deps.sleep(TAG_SETTLE_MS);
-  for (const o of pushed) {
+  const reads = await Promise.all(pushed.map((o) => readTag(deps.registry, images.find((i) => i.name === o.image) as ImageName, o.tag, index)));
+  for (const [n, o] of pushed.entries()) {
     const image = images.find((i) => i.name === o.image) as ImageName;
     const ours: Ours = { image: o.image, digest: index.digest, version: index.version };
-    const after = await readTag(deps.registry, image, o.tag);
+    const after = reads[n];
     const check = checkAfterPush(o.role, o.tag, ours, after);
     if (check.outcome === 'ours') continue;
     if (after) o.now = after;

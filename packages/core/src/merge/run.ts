@@ -2,7 +2,7 @@ import type { Exec } from '../exec.ts';
 import type { Digest } from '../digest.ts';
 import { ProblemsError } from '../errors.ts';
 import { type ImageName, byDigest } from '../image.ts';
-import { formatPlatform, parsePlatform } from '../platform.ts';
+import { formatPlatform } from '../platform.ts';
 import type { HandoffStore } from '../handoff/store.ts';
 import type { DigestRecord } from '../handoff/record.ts';
 import type { TagPlan } from '../tags.ts';
@@ -67,7 +67,7 @@ export async function checkRecordsInRegistry(records: readonly DigestRecord[], i
           const head = await registry.headManifest(image, r.digest);
           if (!head) return problems.push(`${r.platform}: ${ref} does not exist in the registry (was it pushed, or deleted since?)`);
           const actual = await actualPlatform(registry, image, r.digest);
-          if (actual !== formatPlatform(parsePlatform(r.platform))) problems.push(`${r.platform}: the record lies: ${ref} is ${actual}, not ${r.platform}`);
+          if (actual !== r.platform) problems.push(`${r.platform}: the record lies: ${ref} is ${actual}, not ${r.platform}`);
         } catch (error) {
           problems.push(`${r.platform}: cannot check ${ref}: ${error instanceof Error ? error.message : String(error)}`);
         }

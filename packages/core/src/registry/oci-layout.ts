@@ -186,7 +186,7 @@ export interface PushOciLayoutOptions {
   /** Repositories to push to (by digest only; no tag is ever created). */
   readonly images: readonly (ImageName | string)[];
   readonly log?: (line: string) => void;
-  /** Parallel blob uploads per image (default 4). */
+  /** Parallel blob uploads per image (default 8). */
   readonly concurrency?: number;
 }
 
@@ -259,7 +259,7 @@ export async function pushOciLayout(client: LayoutTarget, options: PushOciLayout
     let blobsSkipped = 0;
     let bytesUploaded = 0;
     let bytesSkipped = 0;
-    await eachLimit(graph.blobs, options.concurrency ?? 4, async (blob) => {
+    await eachLimit(graph.blobs, options.concurrency ?? 8, async (blob) => {
       const outcome: BlobPushOutcome = await client.pushBlob(image, { digest: blob.digest, size: blob.size, content: () => openVerifiedBlob(graph.layoutDir, blob) }, mountFrom ? { mountFrom } : {});
       if (outcome === 'uploaded') {
         blobsUploaded++;

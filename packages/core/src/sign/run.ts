@@ -126,13 +126,17 @@ export async function signRecursive(inputs: SignInputs, cosign: Cosign, signer: 
 /** Re-reads what was signed: a concurrent run that signed the same digest leaves a second layer nothing could have prevented. */
 async function countSignatures(image: ImageName, entries: SignedEntry[], cosign: Cosign, signer: SignerCheck, deps: SignDeps): Promise<void> {
   const isOwn = signer.kind === 'keyless' ? byIdentity(signer.identity) : byPublicKey(() => signer.publicKey(cosign), (d) => deps.registry.getBlob(image, d));
-  for (const e of entries.filter((x) => x.status === 'signed')) {
-    try {
-      e.signatures = await countOwnSignatures(deps.registry, image, e.digest, isOwn);
-    } catch (error) {
-      deps.log.warning(`could not count the signatures of ${byDigest(image, e.digest)} after signing: ${errorMessage(error)}`);
-      continue;
-    }
-    if (e.signatures > 1) deps.log.warning(duplicateWarning(byDigest(image, e.digest), e.signatures));
-  }
+  await Promise.all(
+    entries
+      .filter((x) => x.status === 'signed')
+      .map(async (e) => {
+        try {
+          e.signatures = await countOwnSignatures(deps.registry, image, e.digest, isOwn);
+        } catch (error) {
+          deps.log.warning(`could not count the signatures of ${byDigest(image, e.digest)} after signing: ${errorMessage(error)}`);
+          return;
+        }
+        if (e.signatures > 1) deps.log.warning(duplicateWarning(byDigest(image, e.digest), e.signatures));
+      }),
+  );
 }
