@@ -55,8 +55,8 @@ TR_USERS=(moam-ci moam-pusher moam-reader moam-robot)
 
 TR_NODE=""
 TR_MAIN="$REPO_ROOT/packages/testkit/src/token-service-main.ts"
-TR_SOURCES=("$TR_MAIN" "$REPO_ROOT/packages/testkit/src/token-service.ts"
-	"$REPO_ROOT/packages/testkit/src/token-scopes.ts" "$REPO_ROOT/packages/testkit/src/http-util.ts")
+TR_SOURCES=("$TR_MAIN" "$REPO_ROOT/packages/testkit/src/token-service.ts" "$REPO_ROOT/packages/testkit/src/token-signer.ts"
+	"$REPO_ROOT/packages/testkit/src/token-endpoint.ts" "$REPO_ROOT/packages/testkit/src/token-scopes.ts" "$REPO_ROOT/packages/testkit/src/http-util.ts")
 TR_CA_BUNDLE="$STATE/tls/ca-bundle.crt"
 TR_CERTS_D="/etc/docker/certs.d/$TR_HOST"
 

@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ActionMetadata, type PolicyContext, parseActionMetadata } from './workflow-policy.ts';
+import { type ActionMetadata, parseActionMetadata } from './action-metadata.ts';
+import type { PolicyContext } from './policy-context.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPOSITORY } from '../src/workflow-policy.ts';
+import { REPOSITORY } from '../src/uses-ref.ts';
 import { actionFiles, workflowFiles } from '../src/repo.ts';
 import { mapFileProvider, validateAction, validateWorkflow } from '../src/schema.ts';
 

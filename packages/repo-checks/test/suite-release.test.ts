@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { actionlint, formatLint } from '../src/actionlint.ts';
 import { REPO_ROOT, repoContext } from '../src/repo.ts';
-import { checkWorkflow, tagMatches } from '../src/workflow-policy.ts';
+import { tagMatches } from '../src/tag-filter.ts';
+import { checkWorkflow } from '../src/workflow-policy.ts';
 
 type Obj = Record<string, unknown>;
 

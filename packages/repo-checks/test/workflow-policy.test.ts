@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { actionFiles, repoContext, workflowFiles } from '../src/repo.ts';
-import {
-  type Finding, type PolicyContext, type RuleId, checkActionMetadata, checkWorkflow, classifyUses, filterPatternToRegExp, tagMatches, untrustedExpressions,
-} from '../src/workflow-policy.ts';
+import { checkActionMetadata } from '../src/action-metadata.ts';
+import type { Finding, RuleId } from '../src/findings.ts';
+import type { PolicyContext } from '../src/policy-context.ts';
+import { filterPatternToRegExp, tagMatches } from '../src/tag-filter.ts';
+import { untrustedExpressions } from '../src/untrusted-expressions.ts';
+import { classifyUses } from '../src/uses-ref.ts';
+import { checkWorkflow } from '../src/workflow-policy.ts';
 
 const ctx = repoContext();
 const HARDEN = 'step-security/harden-runner@e14015d583714f6e62063499dc959a02595150a1 # v2.21.1';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { workflowFiles } from '../src/repo.ts';
-import { REPOSITORY, tagMatches } from '../src/workflow-policy.ts';
+import { tagMatches } from '../src/tag-filter.ts';
+import { REPOSITORY } from '../src/uses-ref.ts';
 
 type Obj = Record<string, unknown>;
 const sources = new Map(workflowFiles().map((f) => [f.path, f.source]));

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { type ActionRun, inputEnv, node24, repoRoot, runWithFileCommands } from '../run-action.ts';
-import { WorkflowError, type Where } from './model.ts';
+import { WorkflowError, type Where } from './yaml.ts';
 import { parseRemoteUses, type RemoteUses, type StepMap, type StepMapping } from './third-party.ts';
 
 export type Resolved =

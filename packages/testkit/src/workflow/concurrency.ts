@@ -5,7 +5,7 @@
  * holds would wait for itself: the deadlock GitHub cancels; it fails here.
  */
 import { evaluateString, type Scope } from './expressions.ts';
-import type { Yaml } from './model.ts';
+import type { Yaml } from './yaml.ts';
 import type { RunState } from './types.ts';
 
 const holders = new Map<string, Promise<void>>();

@@ -8,7 +8,7 @@
  * fails the evaluation, naming the expression and the keys there are.
  */
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
-import type { Yaml } from './model.ts';
+import type { Yaml } from './yaml.ts';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 

@@ -13,7 +13,7 @@ import { type Ctx, evaluateString, evaluateValue, type Json } from './expression
 import type { RunnerJob, StepDef } from './model.ts';
 import { granted, type Permissions } from './permissions.ts';
 import { executeStep } from './steps.ts';
-import type { JobResult, RunState, ScopeState, StepResult } from './types.ts';
+import type { JobResult, JobRuntime, RunState, ScopeState, StepResult } from './types.ts';
 
 export interface LegInput {
   run: RunState;
@@ -29,30 +29,6 @@ export interface LegInput {
   /** Aborted when fail-fast cancels the leg. */
   cancel: AbortSignal;
   resolved: Map<StepDef, Resolved>;
-}
-
-export interface JobRuntime {
-  run: RunState;
-  key: string;
-  file: string;
-  dirs: { temp: string; workspace: string; files: string; docker: string };
-  /** The env context: workflow env, job env, then what steps wrote to GITHUB_ENV. */
-  env: Record<string, string>;
-  pathPrepend: string[];
-  steps: Record<string, Ctx>;
-  secrets: Ctx;
-  failed: boolean;
-  cancelled: boolean;
-  timedOut: boolean;
-  /** Aborted to kill the running step (timeout, cancellation); later steps get a fresh signal. */
-  readonly signal: AbortSignal;
-  resolved: Map<StepDef, Resolved>;
-  contexts(): Record<string, Ctx>;
-  processEnv(stepEnv: Record<string, string>): Record<string, string>;
-  known(entries: Record<string, Ctx>, hint: string): Ctx;
-  /** Masks, logs and returns a chunk of step output (and honours ::add-mask::). */
-  write(chunk: string): string;
-  mask(value: string): void;
 }
 
 const slug = (key: string) => key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);

@@ -8,31 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { parsePermissions, type Permissions } from './permissions.ts';
 import { validateWorkflowFile } from './validate.ts';
-
-export type Yaml = string | number | boolean | null | Yaml[] | { [key: string]: Yaml };
-export type YamlMap = { [key: string]: Yaml };
-
-export interface Where {
-  file?: string;
-  job?: string;
-  step?: string;
-}
-
-/** Anything the executor refuses before a job starts: invalid, unsupported or unmapped constructs. */
-export class WorkflowError extends Error {
-  constructor(
-    message: string,
-    readonly where: Where = {},
-  ) {
-    super(`${describe(where)}${message}`);
-    this.name = 'WorkflowError';
-  }
-}
-
-export function describe(where: Where): string {
-  const parts = [where.file, where.job && `job "${where.job}"`, where.step && `step ${where.step}`].filter(Boolean);
-  return parts.length ? `${parts.join(', ')}: ` : '';
-}
+import { WorkflowError, type Where, type Yaml, type YamlMap } from './yaml.ts';
 
 export interface StepDef {
   index: number;

@@ -4,7 +4,7 @@
  * "restricted" default: contents and packages read). In a called workflow the caller job's permissions are the
  * ceiling: a nested job asking for more makes GitHub refuse the whole run at startup, and so does run.ts.
  */
-import { WorkflowError, type Where, type Yaml } from './model.ts';
+import { WorkflowError, type Where, type Yaml } from './yaml.ts';
 
 export const SCOPES = [
   'actions',

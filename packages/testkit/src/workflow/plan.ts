@@ -1,6 +1,7 @@
 /** The static shape of a run: `needs` (checked, with ancestors for the status functions) and matrix expansion. */
 import type { Json } from './expressions.ts';
-import { WorkflowError, type WorkflowDef } from './model.ts';
+import type { WorkflowDef } from './model.ts';
+import { WorkflowError } from './yaml.ts';
 
 /** Fails on a `needs` entry that is not a job of the workflow and on dependency cycles. */
 export function checkNeeds(wf: WorkflowDef): void {

@@ -10,9 +10,8 @@ import path from 'node:path';
 import { type ActionRun, parseOutputFile, runWithFileCommands } from '../run-action.ts';
 import { actionMeta, runJsAction } from './actions.ts';
 import { type Ctx, evaluateCondition, evaluateString, evaluateValue, type Scope } from './expressions.ts';
-import type { JobRuntime } from './job.ts';
 import type { StepDef } from './model.ts';
-import type { Status, StepResult } from './types.ts';
+import type { JobRuntime, Status, StepResult } from './types.ts';
 
 const TAIL = 8000;
 

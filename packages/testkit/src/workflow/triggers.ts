@@ -4,7 +4,8 @@
  * loudly instead of running anyway.
  */
 import type { Json } from './expressions.ts';
-import { WorkflowError, type WorkflowDef, type Yaml } from './model.ts';
+import type { WorkflowDef } from './model.ts';
+import { WorkflowError, type Yaml } from './yaml.ts';
 
 export interface PushEvent {
   name: 'push';

@@ -1,4 +1,4 @@
-/** The executor's options and results (run.ts), and the run-wide state the other modules share. */
+/** The executor's options and results (run.ts), and the run-wide and per-job state the other modules share. */
 import type { ArtifactService } from '../artifact-service.ts';
 import type { ClaimOverrides, OidcService } from '../oidc-service.ts';
 import type { Ctx, Json } from './expressions.ts';
@@ -170,4 +170,29 @@ export interface RunState {
   concurrency: WorkflowRunResult['concurrency'];
   /** Log text of a job (masked, prefixed, to opts.log). */
   log(key: string, text: string): void;
+}
+
+/** One job while it runs: what job.ts sets up and steps.ts runs each step against. */
+export interface JobRuntime {
+  run: RunState;
+  key: string;
+  file: string;
+  dirs: { temp: string; workspace: string; files: string; docker: string };
+  /** The env context: workflow env, job env, then what steps wrote to GITHUB_ENV. */
+  env: Record<string, string>;
+  pathPrepend: string[];
+  steps: Record<string, Ctx>;
+  secrets: Ctx;
+  failed: boolean;
+  cancelled: boolean;
+  timedOut: boolean;
+  /** Aborted to kill the running step (timeout, cancellation); later steps get a fresh signal. */
+  readonly signal: AbortSignal;
+  resolved: Map<StepDef, Resolved>;
+  contexts(): Record<string, Ctx>;
+  processEnv(stepEnv: Record<string, string>): Record<string, string>;
+  known(entries: Record<string, Ctx>, hint: string): Ctx;
+  /** Masks, logs and returns a chunk of step output (and honours ::add-mask::). */
+  write(chunk: string): string;
+  mask(value: string): void;
 }

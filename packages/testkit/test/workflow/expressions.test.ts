@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCondition, evaluateString, evaluateValue, type Scope, splitTemplate, Strict } from '../../src/workflow/expressions.ts';
-import { WorkflowError } from '../../src/workflow/model.ts';
+import { WorkflowError } from '../../src/workflow/yaml.ts';
 import { exceeding, parsePermissions, RESTRICTED_DEFAULT } from '../../src/workflow/permissions.ts';
 import { expandMatrix, legSuffix } from '../../src/workflow/plan.ts';
 import { filterMatches } from '../../src/workflow/triggers.ts';
