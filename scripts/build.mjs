@@ -5,6 +5,7 @@ import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinModules } from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
@@ -19,6 +20,24 @@ const banner = [
   "import { createRequire as __moamCreateRequire } from 'node:module';",
   'const require = __moamCreateRequire(import.meta.url);',
 ].join('\n');
+
+// Node's built-ins through require() instead of ESM import: an ESM `import 'node:http'` makes Node build its ESM
+// facade of the module at start (~35 ms on Node 24, scripts/bench/RESULTS.md), require() hands over the object.
+const builtins = new Set(builtinModules);
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const bare = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !builtins.has(bare)) return undefined;
+      return { path: bare, namespace: 'require-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'require-builtin' }, async (args) => {
+      const names = Object.keys(await import(`node:${args.path}`)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      return { contents: `const m = require('node:${args.path}');\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`, loader: 'js' };
+    });
+  },
+};
 
 for (const name of actions) {
   const dir = path.join(root, 'actions', name);
@@ -39,6 +58,7 @@ for (const name of actions) {
     // What GitHub's runner starts the bundles with (action.yml: runs.using node24); the tests run them on it too.
     target: 'node24',
     banner: { js: banner },
+    plugins: [requireBuiltins],
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',

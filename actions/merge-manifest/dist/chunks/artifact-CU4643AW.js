@@ -2,20 +2,43 @@ import { createRequire as __moamCreateRequire } from 'node:module';
 const require = __moamCreateRequire(import.meta.url);
 import {
   BearerCredentialHandler,
+  EOL,
+  EventEmitter,
   HttpClient,
   HttpCodes,
   __commonJS,
   __export,
   __require,
   __toESM,
+  basename,
+  createHash,
+  createHmac,
+  createReadStream,
+  createWriteStream,
   debug,
+  dirname,
   error,
+  existsSync,
+  extname,
+  fs_default,
+  http_default,
+  https_default,
   info,
+  join,
+  lstatSync,
+  normalize,
+  os_default,
+  promises,
+  promises_default,
+  readFileSync,
+  realpath,
   require_tunnel,
   require_undici,
+  resolve,
   setSecret,
+  statSync,
   warning
-} from "./chunk-QOC335MT.js";
+} from "./chunk-HJFIQFHD.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
@@ -805,12 +828,12 @@ var require_assert = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assertFloat32 = exports2.assertUInt32 = exports2.assertInt32 = exports2.assertNever = exports2.assert = void 0;
-    function assert(condition, msg) {
+    function assert2(condition, msg) {
       if (!condition) {
         throw new Error(msg);
       }
     }
-    exports2.assert = assert;
+    exports2.assert = assert2;
     function assertNever(value, msg) {
       throw new Error(msg !== null && msg !== void 0 ? msg : "Unexpected object: " + value);
     }
@@ -1193,13 +1216,13 @@ var require_reflection_info = __commonJS({
     exports2.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = messageType.fields.find((m8, i) => m8.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
     exports2.readFieldOptions = readFieldOptions;
     function readFieldOption(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = messageType.fields.find((m8, i) => m8.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
       if (!options) {
         return void 0;
       }
@@ -2403,73 +2426,73 @@ var require_reflection_binary_writer = __commonJS({
        */
       scalarInfo(type, value) {
         let t = binary_format_contract_1.WireType.Varint;
-        let m;
+        let m8;
         let i = value === void 0;
         let d = value === 0;
         switch (type) {
           case reflection_info_1.ScalarType.INT32:
-            m = "int32";
+            m8 = "int32";
             break;
           case reflection_info_1.ScalarType.STRING:
             d = i || !value.length;
             t = binary_format_contract_1.WireType.LengthDelimited;
-            m = "string";
+            m8 = "string";
             break;
           case reflection_info_1.ScalarType.BOOL:
             d = value === false;
-            m = "bool";
+            m8 = "bool";
             break;
           case reflection_info_1.ScalarType.UINT32:
-            m = "uint32";
+            m8 = "uint32";
             break;
           case reflection_info_1.ScalarType.DOUBLE:
             t = binary_format_contract_1.WireType.Bit64;
-            m = "double";
+            m8 = "double";
             break;
           case reflection_info_1.ScalarType.FLOAT:
             t = binary_format_contract_1.WireType.Bit32;
-            m = "float";
+            m8 = "float";
             break;
           case reflection_info_1.ScalarType.INT64:
             d = i || pb_long_1.PbLong.from(value).isZero();
-            m = "int64";
+            m8 = "int64";
             break;
           case reflection_info_1.ScalarType.UINT64:
             d = i || pb_long_1.PbULong.from(value).isZero();
-            m = "uint64";
+            m8 = "uint64";
             break;
           case reflection_info_1.ScalarType.FIXED64:
             d = i || pb_long_1.PbULong.from(value).isZero();
             t = binary_format_contract_1.WireType.Bit64;
-            m = "fixed64";
+            m8 = "fixed64";
             break;
           case reflection_info_1.ScalarType.BYTES:
             d = i || !value.byteLength;
             t = binary_format_contract_1.WireType.LengthDelimited;
-            m = "bytes";
+            m8 = "bytes";
             break;
           case reflection_info_1.ScalarType.FIXED32:
             t = binary_format_contract_1.WireType.Bit32;
-            m = "fixed32";
+            m8 = "fixed32";
             break;
           case reflection_info_1.ScalarType.SFIXED32:
             t = binary_format_contract_1.WireType.Bit32;
-            m = "sfixed32";
+            m8 = "sfixed32";
             break;
           case reflection_info_1.ScalarType.SFIXED64:
             d = i || pb_long_1.PbLong.from(value).isZero();
             t = binary_format_contract_1.WireType.Bit64;
-            m = "sfixed64";
+            m8 = "sfixed64";
             break;
           case reflection_info_1.ScalarType.SINT32:
-            m = "sint32";
+            m8 = "sint32";
             break;
           case reflection_info_1.ScalarType.SINT64:
             d = i || pb_long_1.PbLong.from(value).isZero();
-            m = "sint64";
+            m8 = "sint64";
             break;
         }
-        return [t, m, i || d];
+        return [t, m8, i || d];
       }
     };
     exports2.ReflectionBinaryWriter = ReflectionBinaryWriter;
@@ -3097,25 +3120,25 @@ var require_reflection_info2 = __commonJS({
     var runtime_1 = require_commonjs();
     function normalizeMethodInfo(method, service) {
       var _a, _b, _c;
-      let m = method;
-      m.service = service;
-      m.localName = (_a = m.localName) !== null && _a !== void 0 ? _a : runtime_1.lowerCamelCase(m.name);
-      m.serverStreaming = !!m.serverStreaming;
-      m.clientStreaming = !!m.clientStreaming;
-      m.options = (_b = m.options) !== null && _b !== void 0 ? _b : {};
-      m.idempotency = (_c = m.idempotency) !== null && _c !== void 0 ? _c : void 0;
-      return m;
+      let m8 = method;
+      m8.service = service;
+      m8.localName = (_a = m8.localName) !== null && _a !== void 0 ? _a : runtime_1.lowerCamelCase(m8.name);
+      m8.serverStreaming = !!m8.serverStreaming;
+      m8.clientStreaming = !!m8.clientStreaming;
+      m8.options = (_b = m8.options) !== null && _b !== void 0 ? _b : {};
+      m8.idempotency = (_c = m8.idempotency) !== null && _c !== void 0 ? _c : void 0;
+      return m8;
     }
     exports2.normalizeMethodInfo = normalizeMethodInfo;
     function readMethodOptions(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = service.methods.find((m8, i) => m8.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
     exports2.readMethodOptions = readMethodOptions;
     function readMethodOption(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = service.methods.find((m8, i) => m8.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
       if (!options) {
         return void 0;
       }
@@ -3182,11 +3205,11 @@ var require_rpc_error = __commonJS({
         if (this.serviceName && this.methodName) {
           l.push("Method: " + this.serviceName + "/" + this.methodName);
         }
-        let m = Object.entries(this.meta);
-        if (m.length) {
+        let m8 = Object.entries(this.meta);
+        if (m8.length) {
           l.push("");
           l.push("Meta:");
-          for (let [k, v] of m) {
+          for (let [k, v] of m8) {
             l.push(`  ${k}: ${v}`);
           }
         }
@@ -3275,8 +3298,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve2, reject) => {
-          this._resolve = resolve2;
+        this._promise = new Promise((resolve3, reject) => {
+          this._resolve = resolve3;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -3491,11 +3514,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3511,7 +3534,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3560,11 +3583,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3580,7 +3603,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3630,11 +3653,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3650,7 +3673,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3699,11 +3722,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3719,7 +3742,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3767,11 +3790,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3787,7 +3810,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3868,7 +3891,7 @@ var require_test_transport = __commonJS({
        * The returned promise resolves when the stream is closed. It should
        * not reject. If it does, code is broken.
        */
-      streamResponses(method, stream4, abort) {
+      streamResponses(method, stream, abort2) {
         return __awaiter12(this, void 0, void 0, function* () {
           const messages = [];
           if (this.data.response === void 0) {
@@ -3883,33 +3906,33 @@ var require_test_transport = __commonJS({
             messages.push(this.data.response);
           }
           try {
-            yield delay4(this.responseDelay, abort)(void 0);
+            yield delay4(this.responseDelay, abort2)(void 0);
           } catch (error2) {
-            stream4.notifyError(error2);
+            stream.notifyError(error2);
             return;
           }
           if (this.data.response instanceof rpc_error_1.RpcError) {
-            stream4.notifyError(this.data.response);
+            stream.notifyError(this.data.response);
             return;
           }
           for (let msg of messages) {
-            stream4.notifyMessage(msg);
+            stream.notifyMessage(msg);
             try {
-              yield delay4(this.betweenResponseDelay, abort)(void 0);
+              yield delay4(this.betweenResponseDelay, abort2)(void 0);
             } catch (error2) {
-              stream4.notifyError(error2);
+              stream.notifyError(error2);
               return;
             }
           }
           if (this.data.status instanceof rpc_error_1.RpcError) {
-            stream4.notifyError(this.data.status);
+            stream.notifyError(this.data.status);
             return;
           }
           if (this.data.trailers instanceof rpc_error_1.RpcError) {
-            stream4.notifyError(this.data.trailers);
+            stream.notifyError(this.data.trailers);
             return;
           }
-          stream4.notifyComplete();
+          stream.notifyComplete();
         });
       }
       // Creates a promise for response status from the mock data.
@@ -3983,14 +4006,14 @@ var require_test_transport = __commonJS({
     TestTransport.defaultTrailers = {
       responseTrailer: "test"
     };
-    function delay4(ms, abort) {
-      return (v) => new Promise((resolve2, reject) => {
-        if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
+    function delay4(ms, abort2) {
+      return (v) => new Promise((resolve3, reject) => {
+        if (abort2 === null || abort2 === void 0 ? void 0 : abort2.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve2(v), ms);
-          if (abort) {
-            abort.addEventListener("abort", (ev) => {
+          const id = setTimeout(() => resolve3(v), ms);
+          if (abort2) {
+            abort2.addEventListener("abort", (ev) => {
               clearTimeout(id);
               reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
             });
@@ -3999,11 +4022,11 @@ var require_test_transport = __commonJS({
       });
     }
     var TestInputStream = class {
-      constructor(data, abort) {
+      constructor(data, abort2) {
         this._completed = false;
         this._sent = [];
         this.data = data;
-        this.abort = abort;
+        this.abort = abort2;
       }
       get sent() {
         return this._sent;
@@ -4337,8 +4360,8 @@ var require_package_version = __commonJS({
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports2, module) {
     var s = 1e3;
-    var m = s * 60;
-    var h = m * 60;
+    var m8 = s * 60;
+    var h = m8 * 60;
     var d = h * 24;
     var w = d * 7;
     var y = d * 365.25;
@@ -4346,7 +4369,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -4354,7 +4377,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -4393,7 +4416,7 @@ var require_ms = __commonJS({
         case "mins":
         case "min":
         case "m":
-          return n * m;
+          return n * m8;
         case "seconds":
         case "second":
         case "secs":
@@ -4418,8 +4441,8 @@ var require_ms = __commonJS({
       if (msAbs >= h) {
         return Math.round(ms / h) + "h";
       }
-      if (msAbs >= m) {
-        return Math.round(ms / m) + "m";
+      if (msAbs >= m8) {
+        return Math.round(ms / m8) + "m";
       }
       if (msAbs >= s) {
         return Math.round(ms / s) + "s";
@@ -4434,8 +4457,8 @@ var require_ms = __commonJS({
       if (msAbs >= h) {
         return plural(ms, msAbs, h, "hour");
       }
-      if (msAbs >= m) {
-        return plural(ms, msAbs, m, "minute");
+      if (msAbs >= m8) {
+        return plural(ms, msAbs, m8, "minute");
       }
       if (msAbs >= s) {
         return plural(ms, msAbs, s, "second");
@@ -4452,7 +4475,7 @@ var require_ms = __commonJS({
 // node_modules/debug/src/common.js
 var require_common = __commonJS({
   "node_modules/debug/src/common.js"(exports2, module) {
-    function setup(env) {
+    function setup(env2) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
       createDebug.coerce = coerce;
@@ -4460,9 +4483,9 @@ var require_common = __commonJS({
       createDebug.enable = enable2;
       createDebug.enabled = enabled2;
       createDebug.humanize = require_ms();
-      createDebug.destroy = destroy2;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
+      createDebug.destroy = destroy3;
+      Object.keys(env2).forEach((key) => {
+        createDebug[key] = env2[key];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -4481,11 +4504,11 @@ var require_common = __commonJS({
         let enableOverride = null;
         let namespacesCache;
         let enabledCache;
-        function debug2(...args) {
-          if (!debug2.enabled) {
+        function debug3(...args) {
+          if (!debug3.enabled) {
             return;
           }
-          const self2 = debug2;
+          const self2 = debug3;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms = curr - (prevTime || curr);
           self2.diff = ms;
@@ -4497,12 +4520,12 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter = createDebug.formatters[format];
+            const formatter = createDebug.formatters[format3];
             if (typeof formatter === "function") {
               const val = args[index];
               match = formatter.call(self2, val);
@@ -4515,12 +4538,12 @@ var require_common = __commonJS({
           const logFn = self2.log || createDebug.log;
           logFn.apply(self2, args);
         }
-        debug2.namespace = namespace;
-        debug2.useColors = createDebug.useColors();
-        debug2.color = createDebug.selectColor(namespace);
-        debug2.extend = extend2;
-        debug2.destroy = createDebug.destroy;
-        Object.defineProperty(debug2, "enabled", {
+        debug3.namespace = namespace;
+        debug3.useColors = createDebug.useColors();
+        debug3.color = createDebug.selectColor(namespace);
+        debug3.extend = extend2;
+        debug3.destroy = createDebug.destroy;
+        Object.defineProperty(debug3, "enabled", {
           enumerable: true,
           configurable: false,
           get: () => {
@@ -4538,9 +4561,9 @@ var require_common = __commonJS({
           }
         });
         if (typeof createDebug.init === "function") {
-          createDebug.init(debug2);
+          createDebug.init(debug3);
         }
-        return debug2;
+        return debug3;
       }
       function extend2(namespace, delimiter2) {
         const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
@@ -4616,7 +4639,7 @@ var require_common = __commonJS({
         }
         return val;
       }
-      function destroy2() {
+      function destroy3() {
         console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
       }
       createDebug.enable(createDebug.load());
@@ -4728,11 +4751,11 @@ var require_browser = __commonJS({
       if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
         return false;
       }
-      let m;
+      let m8;
       return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
       typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
       // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && (m8 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m8[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
@@ -4800,10 +4823,10 @@ var require_browser = __commonJS({
 var require_has_flag = __commonJS({
   "node_modules/has-flag/index.js"(exports2, module) {
     "use strict";
-    module.exports = (flag, argv = process.argv) => {
+    module.exports = (flag, argv2 = process.argv) => {
       const prefix2 = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix2 + flag);
-      const terminatorPosition = argv.indexOf("--");
+      const position = argv2.indexOf(prefix2 + flag);
+      const terminatorPosition = argv2.indexOf("--");
       return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
     };
   }
@@ -4813,23 +4836,23 @@ var require_has_flag = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module) {
     "use strict";
-    var os3 = __require("os");
+    var os = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag();
-    var { env } = process;
+    var { env: env2 } = process;
     var forceColor;
     if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
       forceColor = 0;
     } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
       forceColor = 1;
     }
-    if ("FORCE_COLOR" in env) {
-      if (env.FORCE_COLOR === "true") {
+    if ("FORCE_COLOR" in env2) {
+      if (env2.FORCE_COLOR === "true") {
         forceColor = 1;
-      } else if (env.FORCE_COLOR === "false") {
+      } else if (env2.FORCE_COLOR === "false") {
         forceColor = 0;
       } else {
-        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+        forceColor = env2.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env2.FORCE_COLOR, 10), 3);
       }
     }
     function translateLevel(level) {
@@ -4857,50 +4880,50 @@ var require_supports_color = __commonJS({
         return 0;
       }
       const min = forceColor || 0;
-      if (env.TERM === "dumb") {
+      if (env2.TERM === "dumb") {
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os3.release().split(".");
+        const osRelease = os.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
         return 1;
       }
-      if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
+      if ("CI" in env2) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env2) || env2.CI_NAME === "codeship") {
           return 1;
         }
         return min;
       }
-      if ("TEAMCITY_VERSION" in env) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      if ("TEAMCITY_VERSION" in env2) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env2.TEAMCITY_VERSION) ? 1 : 0;
       }
-      if (env.COLORTERM === "truecolor") {
+      if (env2.COLORTERM === "truecolor") {
         return 3;
       }
-      if ("TERM_PROGRAM" in env) {
-        const version3 = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env.TERM_PROGRAM) {
+      if ("TERM_PROGRAM" in env2) {
+        const version4 = parseInt((env2.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env2.TERM_PROGRAM) {
           case "iTerm.app":
-            return version3 >= 3 ? 3 : 2;
+            return version4 >= 3 ? 3 : 2;
           case "Apple_Terminal":
             return 2;
         }
       }
-      if (/-256(color)?$/i.test(env.TERM)) {
+      if (/-256(color)?$/i.test(env2.TERM)) {
         return 2;
       }
-      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env2.TERM)) {
         return 1;
       }
-      if ("COLORTERM" in env) {
+      if ("COLORTERM" in env2) {
         return 1;
       }
       return min;
     }
-    function getSupportLevel(stream4) {
-      const level = supportsColor(stream4, stream4 && stream4.isTTY);
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
       return translateLevel(level);
     }
     module.exports = {
@@ -4915,14 +4938,14 @@ var require_supports_color = __commonJS({
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports2, module) {
     var tty = __require("tty");
-    var util3 = __require("util");
+    var util = __require("util");
     exports2.init = init;
-    exports2.log = log2;
+    exports2.log = log3;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
     exports2.useColors = useColors;
-    exports2.destroy = util3.deprecate(
+    exports2.destroy = util.deprecate(
       () => {
       },
       "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
@@ -5052,8 +5075,8 @@ var require_node = __commonJS({
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
-    function log2(...args) {
-      return process.stderr.write(util3.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
+    function log3(...args) {
+      return process.stderr.write(util.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
       if (namespaces) {
@@ -5065,22 +5088,22 @@ var require_node = __commonJS({
     function load() {
       return process.env.DEBUG;
     }
-    function init(debug2) {
-      debug2.inspectOpts = {};
+    function init(debug3) {
+      debug3.inspectOpts = {};
       const keys = Object.keys(exports2.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
-        debug2.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
+        debug3.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
     module.exports = require_common()(exports2);
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util3.inspect(v, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util3.inspect(v, this.inspectOpts);
+      return util.inspect(v, this.inspectOpts);
     };
   }
 });
@@ -5100,18 +5123,18 @@ var require_src = __commonJS({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m8, k);
+      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m8[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m8[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5129,20 +5152,20 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http2 = __importStar(__require("http"));
-    var https2 = __importStar(__require("https"));
-    async function toBuffer(stream4) {
+    var http = __importStar(__require("http"));
+    var https = __importStar(__require("https"));
+    async function toBuffer(stream) {
       let length = 0;
       const chunks = [];
-      for await (const chunk of stream4) {
+      for await (const chunk of stream) {
         length += chunk.length;
         chunks.push(chunk);
       }
       return Buffer.concat(chunks, length);
     }
     exports2.toBuffer = toBuffer;
-    async function json(stream4) {
-      const buf = await toBuffer(stream4);
+    async function json(stream) {
+      const buf = await toBuffer(stream);
       const str = buf.toString("utf8");
       try {
         return JSON.parse(str);
@@ -5155,9 +5178,9 @@ var require_helpers = __commonJS({
     exports2.json = json;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https2 : http2).request(url2, opts);
-      const promise = new Promise((resolve2, reject) => {
-        req2.once("response", resolve2).once("error", reject).end();
+      const req2 = (href.startsWith("https:") ? https : http).request(url2, opts);
+      const promise = new Promise((resolve3, reject) => {
+        req2.once("response", resolve3).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -5170,18 +5193,18 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m8, k);
+      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m8[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m8[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5197,17 +5220,17 @@ var require_dist = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    var __exportStar = exports2 && exports2.__exportStar || function(m8, exports3) {
+      for (var p in m8) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m8, p);
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http2 = __importStar(__require("http"));
+    var http = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent = class extends http2.Agent {
+    var Agent = class extends http.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -5279,7 +5302,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name, fakeSocket);
-          if (socket instanceof http2.Agent) {
+          if (socket instanceof http.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -5332,9 +5355,9 @@ var require_parse_proxy_response = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseProxyResponse = void 0;
     var debug_1 = __importDefault(require_src());
-    var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
+    var debug3 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -5351,12 +5374,12 @@ var require_parse_proxy_response = __commonJS({
         }
         function onend() {
           cleanup();
-          debug2("onend");
+          debug3("onend");
           reject(new Error("Proxy connection ended before receiving CONNECT response"));
         }
         function onerror(err) {
           cleanup();
-          debug2("onerror %o", err);
+          debug3("onerror %o", err);
           reject(err);
         }
         function ondata(b) {
@@ -5365,7 +5388,7 @@ var require_parse_proxy_response = __commonJS({
           const buffered = Buffer.concat(buffers, buffersLength);
           const endOfHeaders = buffered.indexOf("\r\n\r\n");
           if (endOfHeaders === -1) {
-            debug2("have not received end of HTTP headers yet...");
+            debug3("have not received end of HTTP headers yet...");
             read2();
             return;
           }
@@ -5398,9 +5421,9 @@ var require_parse_proxy_response = __commonJS({
               headers[key] = value;
             }
           }
-          debug2("got proxy server response: %o %o", firstLine, headers);
+          debug3("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve2({
+          resolve3({
             connect: {
               statusCode,
               statusText,
@@ -5422,18 +5445,18 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m8, k);
+      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m8[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m8[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5461,7 +5484,7 @@ var require_dist2 = __commonJS({
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
-    var debug2 = (0, debug_1.default)("https-proxy-agent");
+    var debug3 = (0, debug_1.default)("https-proxy-agent");
     var setServernameFromNonIpHost = (options) => {
       if (options.servername === void 0 && options.host && !net.isIP(options.host)) {
         return {
@@ -5477,7 +5500,7 @@ var require_dist2 = __commonJS({
         this.options = { path: void 0 };
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug2("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
+        debug3("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -5499,10 +5522,10 @@ var require_dist2 = __commonJS({
         }
         let socket;
         if (proxy.protocol === "https:") {
-          debug2("Creating `tls.Socket`: %o", this.connectOpts);
+          debug3("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
-          debug2("Creating `net.Socket`: %o", this.connectOpts);
+          debug3("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         const headers = typeof this.proxyHeaders === "function" ? this.proxyHeaders() : { ...this.proxyHeaders };
@@ -5530,7 +5553,7 @@ var require_dist2 = __commonJS({
         if (connect.statusCode === 200) {
           req.once("socket", resume);
           if (opts.secureEndpoint) {
-            debug2("Upgrading socket connection to TLS");
+            debug3("Upgrading socket connection to TLS");
             return tls.connect({
               ...omit2(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
@@ -5542,7 +5565,7 @@ var require_dist2 = __commonJS({
         const fakeSocket = new net.Socket({ writable: false });
         fakeSocket.readable = true;
         req.once("socket", (s) => {
-          debug2("Replaying proxy buffer for failed request");
+          debug3("Replaying proxy buffer for failed request");
           (0, assert_1.default)(s.listenerCount("data") > 0);
           s.push(buffered);
           s.push(null);
@@ -5572,18 +5595,18 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m8, k);
+      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m8[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m8[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5610,13 +5633,13 @@ var require_dist3 = __commonJS({
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
-    var debug2 = (0, debug_1.default)("http-proxy-agent");
+    var debug3 = (0, debug_1.default)("http-proxy-agent");
     var HttpProxyAgent2 = class extends agent_base_1.Agent {
       constructor(proxy, opts) {
         super(opts);
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug2("Creating new HttpProxyAgent instance: %o", this.proxy.href);
+        debug3("Creating new HttpProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -5662,21 +5685,21 @@ var require_dist3 = __commonJS({
         }
         let first;
         let endOfHeaders;
-        debug2("Regenerating stored HTTP header string for request");
+        debug3("Regenerating stored HTTP header string for request");
         req._implicitHeader();
         if (req.outputData && req.outputData.length > 0) {
-          debug2("Patching connection write() output buffer with updated header");
+          debug3("Patching connection write() output buffer with updated header");
           first = req.outputData[0].data;
           endOfHeaders = first.indexOf("\r\n\r\n") + 4;
           req.outputData[0].data = req._header + first.substring(endOfHeaders);
-          debug2("Output buffer: %o", req.outputData[0].data);
+          debug3("Output buffer: %o", req.outputData[0].data);
         }
         let socket;
         if (this.proxy.protocol === "https:") {
-          debug2("Creating `tls.Socket`: %o", this.connectOpts);
+          debug3("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(this.connectOpts);
         } else {
-          debug2("Creating `net.Socket`: %o", this.connectOpts);
+          debug3("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         await (0, events_1.once)(socket, "connect");
@@ -5748,8 +5771,8 @@ var require_balanced_match = __commonJS({
       };
     }
     function maybeMatch(reg, str) {
-      var m = str.match(reg);
-      return m ? m[0] : null;
+      var m8 = str.match(reg);
+      return m8 ? m8[0] : null;
     }
     balanced.range = range2;
     function range2(a, b, str) {
@@ -5877,19 +5900,19 @@ var require_brace_expansion = __commonJS({
       var parts = [];
       var carry = "";
       for (; ; ) {
-        var m = balancedWithBudget(str, str, budget);
+        var m8 = balancedWithBudget(str, str, budget);
         if (budget.remaining < 0) {
           return void 0;
         }
-        if (!m) {
+        if (!m8) {
           var tail = str.split(",");
           tail[0] = carry + tail[0];
           pushAll(parts, tail);
           return parts;
         }
-        var pre = m.pre;
-        var body2 = m.body;
-        var post = m.post;
+        var pre = m8.pre;
+        var body2 = m8.body;
+        var post = m8.post;
         var p = pre.split(",");
         p[0] = carry + p[0];
         p[p.length - 1] += "{" + body2 + "}";
@@ -6022,18 +6045,18 @@ var require_brace_expansion = __commonJS({
       var firstGroup = true;
       var masked = str;
       for (; ; ) {
-        const m = balancedWithBudget(str, masked, budget);
-        if (!m) {
+        const m8 = balancedWithBudget(str, masked, budget);
+        if (!m8) {
           return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
         }
-        if (m.unmatched) {
+        if (m8.unmatched) {
           masked = maskUnmatchedOpens(masked, budget);
         }
-        const pre = m.pre;
+        const pre = m8.pre;
         var literal = function() {
           return combine(
             acc,
-            pre + "{" + m.body + "}" + m.post,
+            pre + "{" + m8.body + "}" + m8.post,
             [""],
             max,
             maxLength,
@@ -6044,30 +6067,30 @@ var require_brace_expansion = __commonJS({
         if (/\$$/.test(pre)) {
           acc = combine(
             acc,
-            pre + "{" + m.body + "}",
+            pre + "{" + m8.body + "}",
             [""],
             max,
             maxLength,
-            dropEmpties && !m.post.length,
+            dropEmpties && !m8.post.length,
             budget
           );
           firstGroup = false;
-          if (!m.post.length) break;
-          str = m.post;
-          masked = masked.slice(m.end + 1);
+          if (!m8.post.length) break;
+          str = m8.post;
+          masked = masked.slice(m8.end + 1);
           continue;
         }
-        var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m8.body);
         var isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(
-          m.body
+          m8.body
         );
         var isSequence = isNumericSequence || isAlphaSequence;
-        var isOptions = m.body.indexOf(",") >= 0;
+        var isOptions = m8.body.indexOf(",") >= 0;
         if (!isSequence && !isOptions) {
-          if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+          if (rewrites < maxRewrites && commaSetFollows(m8.post, budget)) {
             rewrites++;
-            str = m.pre + "{" + m.body + escClose + m.post;
-            masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+            str = m8.pre + "{" + m8.body + escClose + m8.post;
+            masked = masked.slice(0, m8.end) + escClose + masked.slice(m8.end + 1);
             isTop = true;
             continue;
           }
@@ -6080,7 +6103,7 @@ var require_brace_expansion = __commonJS({
         var values;
         if (isSequence) {
           values = expandSequence(
-            m.body,
+            m8.body,
             isAlphaSequence,
             max,
             maxLength,
@@ -6090,7 +6113,7 @@ var require_brace_expansion = __commonJS({
             return literal();
           }
         } else {
-          var n = parseCommaParts(m.body, budget);
+          var n = parseCommaParts(m8.body, budget);
           if (!n) {
             return literal();
           }
@@ -6115,20 +6138,20 @@ var require_brace_expansion = __commonJS({
                 [""],
                 max,
                 maxLength,
-                dropEmpties && !m.post.length,
+                dropEmpties && !m8.post.length,
                 budget
               );
               if (budget.remaining < 0) {
                 return literal();
               }
               acc = single;
-              if (!m.post.length) break;
-              str = m.post;
-              masked = masked.slice(m.end + 1);
+              if (!m8.post.length) break;
+              str = m8.post;
+              masked = masked.slice(m8.end + 1);
               continue;
             }
           }
-          var dropsEmpties = dropEmpties && !m.post.length && !pre;
+          var dropsEmpties = dropEmpties && !m8.post.length && !pre;
           for (var d = 0; dropsEmpties && d < acc.length; d++) {
             if (acc[d]) {
               dropsEmpties = false;
@@ -6167,16 +6190,16 @@ var require_brace_expansion = __commonJS({
           values,
           max,
           maxLength,
-          dropEmpties && !m.post.length,
+          dropEmpties && !m8.post.length,
           budget
         );
         if (budget.remaining < 0) {
           return literal();
         }
         acc = next;
-        if (!m.post.length) break;
-        str = m.post;
-        masked = masked.slice(m.end + 1);
+        if (!m8.post.length) break;
+        str = m8.post;
+        masked = masked.slice(m8.end + 1);
       }
       return acc;
     }
@@ -6194,8 +6217,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p);
     };
     module.exports = minimatch;
-    var path4 = require_path();
-    minimatch.sep = path4.sep;
+    var path = require_path();
+    minimatch.sep = path.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -6229,19 +6252,19 @@ var require_minimatch = __commonJS({
         return minimatch;
       }
       const orig = minimatch;
-      const m = (p, pattern, options) => orig(p, pattern, ext(def, options));
-      m.Minimatch = class Minimatch extends orig.Minimatch {
+      const m8 = (p, pattern, options) => orig(p, pattern, ext(def, options));
+      m8.Minimatch = class Minimatch extends orig.Minimatch {
         constructor(pattern, options) {
           super(pattern, ext(def, options));
         }
       };
-      m.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
-      m.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
-      m.defaults = (options) => orig.defaults(ext(def, options));
-      m.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
-      m.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
-      m.match = (list, pattern, options) => orig.match(list, pattern, ext(def, options));
-      return m;
+      m8.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
+      m8.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
+      m8.defaults = (options) => orig.defaults(ext(def, options));
+      m8.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
+      m8.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
+      m8.match = (list, pattern, options) => orig.match(list, pattern, ext(def, options));
+      return m8;
     };
     minimatch.braceExpand = (pattern, options) => braceExpand(pattern, options);
     var braceExpand = (pattern, options = {}) => {
@@ -6438,14 +6461,14 @@ var require_minimatch = __commonJS({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m = this._matchOne(
+          const m8 = this._matchOne(
             file.slice(0, fileIndex + body2.length),
             body2,
             partial,
             fileIndex,
             0
           );
-          if (m && globStarDepth < this.maxGlobstarRecursion) {
+          if (m8 && globStarDepth < this.maxGlobstarRecursion) {
             const sub = this._matchGlobStarBodySections(
               file,
               bodySegments,
@@ -6801,8 +6824,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path4.sep !== "/") {
-          f = f.split(path4.sep).join("/");
+        if (path.sep !== "/") {
+          f = f.split(path.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -6840,20 +6863,20 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports2, module) {
     module.exports = readdirGlob;
-    var fs6 = __require("fs");
-    var { EventEmitter: EventEmitter3 } = __require("events");
+    var fs = __require("fs");
+    var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
-    var { resolve: resolve2 } = __require("path");
+    var { resolve: resolve3 } = __require("path");
     function readdir(dir, strict) {
-      return new Promise((resolve3, reject) => {
-        fs6.readdir(dir, { withFileTypes: true }, (err, files) => {
+      return new Promise((resolve4, reject) => {
+        fs.readdir(dir, { withFileTypes: true }, (err, files) => {
           if (err) {
             switch (err.code) {
               case "ENOTDIR":
                 if (strict) {
                   reject(err);
                 } else {
-                  resolve3([]);
+                  resolve4([]);
                 }
                 break;
               case "ENOTSUP":
@@ -6863,7 +6886,7 @@ var require_readdir_glob = __commonJS({
               case "ENAMETOOLONG":
               // Filename too long
               case "UNKNOWN":
-                resolve3([]);
+                resolve4([]);
                 break;
               case "ELOOP":
               // Too many levels of symbolic links
@@ -6872,36 +6895,36 @@ var require_readdir_glob = __commonJS({
                 break;
             }
           } else {
-            resolve3(files);
+            resolve4(files);
           }
         });
       });
     }
     function stat(file, followSymlinks) {
-      return new Promise((resolve3, reject) => {
-        const statFunc = followSymlinks ? fs6.stat : fs6.lstat;
+      return new Promise((resolve4, reject) => {
+        const statFunc = followSymlinks ? fs.stat : fs.lstat;
         statFunc(file, (err, stats) => {
           if (err) {
             switch (err.code) {
               case "ENOENT":
                 if (followSymlinks) {
-                  resolve3(stat(file, false));
+                  resolve4(stat(file, false));
                 } else {
-                  resolve3(null);
+                  resolve4(null);
                 }
                 break;
               default:
-                resolve3(null);
+                resolve4(null);
                 break;
             }
           } else {
-            resolve3(stats);
+            resolve4(stats);
           }
         });
       });
     }
-    async function* exploreWalkAsync(dir, path4, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path4 + dir, strict);
+    async function* exploreWalkAsync(dir, path, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -6910,7 +6933,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative = filename.slice(1);
-        const absolute = path4 + "/" + relative;
+        const absolute = path + "/" + relative;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -6924,15 +6947,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative)) {
             yield { relative, absolute, stats };
-            yield* exploreWalkAsync(filename, path4, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative, absolute, stats };
         }
       }
     }
-    async function* explore(path4, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path4, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -6951,8 +6974,8 @@ var require_readdir_glob = __commonJS({
         absolute: !!options.absolute
       };
     }
-    var ReaddirGlob = class extends EventEmitter3 {
-      constructor(cwd, options, cb) {
+    var ReaddirGlob = class extends EventEmitter2 {
+      constructor(cwd2, options, cb) {
         super();
         if (typeof options === "function") {
           cb = options;
@@ -6963,7 +6986,7 @@ var require_readdir_glob = __commonJS({
         if (this.options.pattern) {
           const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
           this.matchers = matchers.map(
-            (m) => new Minimatch(m, {
+            (m8) => new Minimatch(m8, {
               dot: this.options.dot,
               noglobstar: this.options.noglobstar,
               matchBase: this.options.matchBase,
@@ -6985,7 +7008,7 @@ var require_readdir_glob = __commonJS({
             (skip) => new Minimatch(skip, { dot: true })
           );
         }
-        this.iterator = explore(resolve2(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
+        this.iterator = explore(resolve3(cwd2 || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
         this.paused = false;
         this.inactive = false;
         this.aborted = false;
@@ -6998,11 +7021,11 @@ var require_readdir_glob = __commonJS({
         setTimeout(() => this._next(), 0);
       }
       _shouldSkipDirectory(relative) {
-        return this.skipMatchers.some((m) => m.match(relative));
+        return this.skipMatchers.some((m8) => m8.match(relative));
       }
       _fileMatches(relative, isDirectory) {
         const file = relative + (isDirectory ? "/" : "");
-        return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file))) && !this.ignoreMatchers.some((m) => m.match(file)) && (!this.options.nodir || !isDirectory);
+        return (this.matchers.length === 0 || this.matchers.some((m8) => m8.match(file))) && !this.ignoreMatchers.some((m8) => m8.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
         if (!this.paused && !this.aborted) {
@@ -7152,10 +7175,10 @@ var require_async = __commonJS({
           if (typeof args[arity - 1] === "function") {
             return asyncFn.apply(this, args);
           }
-          return new Promise((resolve2, reject2) => {
+          return new Promise((resolve3, reject2) => {
             args[arity - 1] = (err, ...cbArgs) => {
               if (err) return reject2(err);
-              resolve2(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
+              resolve3(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
             };
             asyncFn.apply(this, args);
           });
@@ -7401,13 +7424,13 @@ var require_async = __commonJS({
       var applyEachSeries = applyEach$1(mapSeries$1);
       const PROMISE_SYMBOL = /* @__PURE__ */ Symbol("promiseCallback");
       function promiseCallback() {
-        let resolve2, reject2;
+        let resolve3, reject2;
         function callback(err, ...args) {
           if (err) return reject2(err);
-          resolve2(args.length > 1 ? args : args[0]);
+          resolve3(args.length > 1 ? args : args[0]);
         }
         callback[PROMISE_SYMBOL] = new Promise((res, rej) => {
-          resolve2 = res, reject2 = rej;
+          resolve3 = res, reject2 = rej;
         });
         return callback;
       }
@@ -7754,8 +7777,8 @@ var require_async = __commonJS({
             });
           }
           if (rejectOnError || !callback) {
-            return new Promise((resolve2, reject2) => {
-              res = resolve2;
+            return new Promise((resolve3, reject2) => {
+              res = resolve3;
               rej = reject2;
             });
           }
@@ -7794,10 +7817,10 @@ var require_async = __commonJS({
         }
         const eventMethod = (name) => (handler2) => {
           if (!handler2) {
-            return new Promise((resolve2, reject2) => {
+            return new Promise((resolve3, reject2) => {
               once2(name, (err, data) => {
                 if (err) return reject2(err);
-                resolve2(data);
+                resolve3(data);
               });
             });
           }
@@ -7970,7 +7993,7 @@ var require_async = __commonJS({
           return cb[PROMISE_SYMBOL];
         };
       }
-      function compose(...args) {
+      function compose2(...args) {
         return seq(...args.reverse());
       }
       function mapLimit(coll, limit, iteratee, callback) {
@@ -8215,7 +8238,7 @@ var require_async = __commonJS({
       function groupBySeries(coll, iteratee, callback) {
         return groupByLimit$1(coll, 1, iteratee, callback);
       }
-      var log2 = consoleFunc("log");
+      var log3 = consoleFunc("log");
       function mapValuesLimit(obj, limit, iteratee, callback) {
         callback = once(callback);
         var newObj = {};
@@ -8271,7 +8294,7 @@ var require_async = __commonJS({
       } else {
         _defer = fallback;
       }
-      var nextTick = wrap(_defer);
+      var nextTick2 = wrap(_defer);
       var _parallel = awaitify((eachfn, tasks, callback) => {
         var results = isArrayLike(tasks) ? [] : {};
         eachfn(tasks, (task, key, taskCb) => {
@@ -8712,7 +8735,7 @@ var require_async = __commonJS({
         autoInject,
         cargo: cargo$1,
         cargoQueue: cargo,
-        compose,
+        compose: compose2,
         concat: concat$1,
         concatLimit: concatLimit$1,
         concatSeries: concatSeries$1,
@@ -8740,7 +8763,7 @@ var require_async = __commonJS({
         groupBy,
         groupByLimit: groupByLimit$1,
         groupBySeries,
-        log: log2,
+        log: log3,
         map: map$1,
         mapLimit: mapLimit$1,
         mapSeries: mapSeries$1,
@@ -8748,7 +8771,7 @@ var require_async = __commonJS({
         mapValuesLimit: mapValuesLimit$1,
         mapValuesSeries,
         memoize,
-        nextTick,
+        nextTick: nextTick2,
         parallel,
         parallelLimit,
         priorityQueue,
@@ -8823,7 +8846,7 @@ var require_async = __commonJS({
       exports3.autoInject = autoInject;
       exports3.cargo = cargo$1;
       exports3.cargoQueue = cargo;
-      exports3.compose = compose;
+      exports3.compose = compose2;
       exports3.concat = concat$1;
       exports3.concatLimit = concatLimit$1;
       exports3.concatSeries = concatSeries$1;
@@ -8869,7 +8892,7 @@ var require_async = __commonJS({
       exports3.groupByLimit = groupByLimit$1;
       exports3.groupBySeries = groupBySeries;
       exports3.inject = reduce$1;
-      exports3.log = log2;
+      exports3.log = log3;
       exports3.map = map$1;
       exports3.mapLimit = mapLimit$1;
       exports3.mapSeries = mapSeries$1;
@@ -8877,7 +8900,7 @@ var require_async = __commonJS({
       exports3.mapValuesLimit = mapValuesLimit$1;
       exports3.mapValuesSeries = mapValuesSeries;
       exports3.memoize = memoize;
-      exports3.nextTick = nextTick;
+      exports3.nextTick = nextTick2;
       exports3.parallel = parallel;
       exports3.parallelLimit = parallelLimit;
       exports3.priorityQueue = priorityQueue;
@@ -8921,77 +8944,77 @@ var require_async = __commonJS({
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports2, module) {
-    var constants = __require("constants");
+    var constants3 = __require("constants");
     var origCwd = process.cwd;
-    var cwd = null;
-    var platform = process.env.GRACEFUL_FS_PLATFORM || process.platform;
+    var cwd2 = null;
+    var platform2 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
     process.cwd = function() {
-      if (!cwd)
-        cwd = origCwd.call(process);
-      return cwd;
+      if (!cwd2)
+        cwd2 = origCwd.call(process);
+      return cwd2;
     };
     try {
       process.cwd();
     } catch (er) {
     }
     if (typeof process.chdir === "function") {
-      chdir = process.chdir;
+      chdir2 = process.chdir;
       process.chdir = function(d) {
-        cwd = null;
-        chdir.call(process, d);
+        cwd2 = null;
+        chdir2.call(process, d);
       };
-      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
+      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir2);
     }
-    var chdir;
+    var chdir2;
     module.exports = patch;
-    function patch(fs6) {
-      if (constants.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs6);
+    function patch(fs) {
+      if (constants3.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+        patchLchmod(fs);
       }
-      if (!fs6.lutimes) {
-        patchLutimes(fs6);
+      if (!fs.lutimes) {
+        patchLutimes(fs);
       }
-      fs6.chown = chownFix(fs6.chown);
-      fs6.fchown = chownFix(fs6.fchown);
-      fs6.lchown = chownFix(fs6.lchown);
-      fs6.chmod = chmodFix(fs6.chmod);
-      fs6.fchmod = chmodFix(fs6.fchmod);
-      fs6.lchmod = chmodFix(fs6.lchmod);
-      fs6.chownSync = chownFixSync(fs6.chownSync);
-      fs6.fchownSync = chownFixSync(fs6.fchownSync);
-      fs6.lchownSync = chownFixSync(fs6.lchownSync);
-      fs6.chmodSync = chmodFixSync(fs6.chmodSync);
-      fs6.fchmodSync = chmodFixSync(fs6.fchmodSync);
-      fs6.lchmodSync = chmodFixSync(fs6.lchmodSync);
-      fs6.stat = statFix(fs6.stat);
-      fs6.fstat = statFix(fs6.fstat);
-      fs6.lstat = statFix(fs6.lstat);
-      fs6.statSync = statFixSync(fs6.statSync);
-      fs6.fstatSync = statFixSync(fs6.fstatSync);
-      fs6.lstatSync = statFixSync(fs6.lstatSync);
-      if (fs6.chmod && !fs6.lchmod) {
-        fs6.lchmod = function(path4, mode, cb) {
+      fs.chown = chownFix(fs.chown);
+      fs.fchown = chownFix(fs.fchown);
+      fs.lchown = chownFix(fs.lchown);
+      fs.chmod = chmodFix(fs.chmod);
+      fs.fchmod = chmodFix(fs.fchmod);
+      fs.lchmod = chmodFix(fs.lchmod);
+      fs.chownSync = chownFixSync(fs.chownSync);
+      fs.fchownSync = chownFixSync(fs.fchownSync);
+      fs.lchownSync = chownFixSync(fs.lchownSync);
+      fs.chmodSync = chmodFixSync(fs.chmodSync);
+      fs.fchmodSync = chmodFixSync(fs.fchmodSync);
+      fs.lchmodSync = chmodFixSync(fs.lchmodSync);
+      fs.stat = statFix(fs.stat);
+      fs.fstat = statFix(fs.fstat);
+      fs.lstat = statFix(fs.lstat);
+      fs.statSync = statFixSync(fs.statSync);
+      fs.fstatSync = statFixSync(fs.fstatSync);
+      fs.lstatSync = statFixSync(fs.lstatSync);
+      if (fs.chmod && !fs.lchmod) {
+        fs.lchmod = function(path, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs6.lchmodSync = function() {
+        fs.lchmodSync = function() {
         };
       }
-      if (fs6.chown && !fs6.lchown) {
-        fs6.lchown = function(path4, uid, gid, cb) {
+      if (fs.chown && !fs.lchown) {
+        fs.lchown = function(path, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs6.lchownSync = function() {
+        fs.lchownSync = function() {
         };
       }
-      if (platform === "win32") {
-        fs6.rename = typeof fs6.rename !== "function" ? fs6.rename : (function(fs$rename) {
+      if (platform2 === "win32") {
+        fs.rename = typeof fs.rename !== "function" ? fs.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs6.stat(to, function(stater, st) {
+                  fs.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -9007,32 +9030,32 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs6.rename);
+        })(fs.rename);
       }
-      fs6.read = typeof fs6.read !== "function" ? fs6.read : (function(fs$read) {
-        function read2(fd, buffer2, offset, length, position, callback_) {
+      fs.read = typeof fs.read !== "function" ? fs.read : (function(fs$read) {
+        function read2(fd, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
             var eagCounter = 0;
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs6, fd, buffer2, offset, length, position, callback);
+                return fs$read.call(fs, fd, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs6, fd, buffer2, offset, length, position, callback);
+          return fs$read.call(fs, fd, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs6.read);
-      fs6.readSync = typeof fs6.readSync !== "function" ? fs6.readSync : /* @__PURE__ */ (function(fs$readSync) {
-        return function(fd, buffer2, offset, length, position) {
+      })(fs.read);
+      fs.readSync = typeof fs.readSync !== "function" ? fs.readSync : /* @__PURE__ */ (function(fs$readSync) {
+        return function(fd, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs6, fd, buffer2, offset, length, position);
+              return fs$readSync.call(fs, fd, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -9042,92 +9065,92 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs6.readSync);
-      function patchLchmod(fs7) {
-        fs7.lchmod = function(path4, mode, callback) {
-          fs7.open(
-            path4,
-            constants.O_WRONLY | constants.O_SYMLINK,
+      })(fs.readSync);
+      function patchLchmod(fs2) {
+        fs2.lchmod = function(path, mode, callback) {
+          fs2.open(
+            path,
+            constants3.O_WRONLY | constants3.O_SYMLINK,
             mode,
             function(err, fd) {
               if (err) {
                 if (callback) callback(err);
                 return;
               }
-              fs7.fchmod(fd, mode, function(err2) {
-                fs7.close(fd, function(err22) {
+              fs2.fchmod(fd, mode, function(err2) {
+                fs2.close(fd, function(err22) {
                   if (callback) callback(err2 || err22);
                 });
               });
             }
           );
         };
-        fs7.lchmodSync = function(path4, mode) {
-          var fd = fs7.openSync(path4, constants.O_WRONLY | constants.O_SYMLINK, mode);
+        fs2.lchmodSync = function(path, mode) {
+          var fd = fs2.openSync(path, constants3.O_WRONLY | constants3.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs7.fchmodSync(fd, mode);
+            ret = fs2.fchmodSync(fd, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs7.closeSync(fd);
+                fs2.closeSync(fd);
               } catch (er) {
               }
             } else {
-              fs7.closeSync(fd);
+              fs2.closeSync(fd);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs7) {
-        if (constants.hasOwnProperty("O_SYMLINK") && fs7.futimes) {
-          fs7.lutimes = function(path4, at, mt, cb) {
-            fs7.open(path4, constants.O_SYMLINK, function(er, fd) {
+      function patchLutimes(fs2) {
+        if (constants3.hasOwnProperty("O_SYMLINK") && fs2.futimes) {
+          fs2.lutimes = function(path, at, mt, cb) {
+            fs2.open(path, constants3.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs7.futimes(fd, at, mt, function(er2) {
-                fs7.close(fd, function(er22) {
+              fs2.futimes(fd, at, mt, function(er2) {
+                fs2.close(fd, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs7.lutimesSync = function(path4, at, mt) {
-            var fd = fs7.openSync(path4, constants.O_SYMLINK);
+          fs2.lutimesSync = function(path, at, mt) {
+            var fd = fs2.openSync(path, constants3.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs7.futimesSync(fd, at, mt);
+              ret = fs2.futimesSync(fd, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs7.closeSync(fd);
+                  fs2.closeSync(fd);
                 } catch (er) {
                 }
               } else {
-                fs7.closeSync(fd);
+                fs2.closeSync(fd);
               }
             }
             return ret;
           };
-        } else if (fs7.futimes) {
-          fs7.lutimes = function(_a, _b, _c, cb) {
+        } else if (fs2.futimes) {
+          fs2.lutimes = function(_a, _b, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs7.lutimesSync = function() {
+          fs2.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs6, target, mode, function(er) {
+          return orig.call(fs, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -9137,7 +9160,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs6, target, mode);
+            return orig.call(fs, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -9146,7 +9169,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs6, target, uid, gid, function(er) {
+          return orig.call(fs, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -9156,7 +9179,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs6, target, uid, gid);
+            return orig.call(fs, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -9176,13 +9199,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs6, target, options, callback) : orig.call(fs6, target, callback);
+          return options ? orig.call(fs, target, options, callback) : orig.call(fs, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs6, target, options) : orig.call(fs6, target);
+          var stats = options ? orig.call(fs, target, options) : orig.call(fs, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -9211,16 +9234,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports2, module) {
     var Stream2 = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs6) {
+    function legacy(fs) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path4, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path4, options);
+      function ReadStream(path, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path, options);
         Stream2.call(this);
         var self2 = this;
-        this.path = path4;
+        this.path = path;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -9254,7 +9277,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs6.open(this.path, this.flags, this.mode, function(err, fd) {
+        fs.open(this.path, this.flags, this.mode, function(err, fd) {
           if (err) {
             self2.emit("error", err);
             self2.readable = false;
@@ -9265,10 +9288,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path4, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path4, options);
+      function WriteStream(path, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path, options);
         Stream2.call(this);
-        this.path = path4;
+        this.path = path;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -9293,7 +9316,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs6.open;
+          this._open = fs.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -9328,11 +9351,11 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports2, module) {
-    var fs6 = __require("fs");
+    var fs = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
-    var util3 = __require("util");
+    var util = __require("util");
     var gracefulQueue;
     var previousSymbol;
     if (typeof Symbol === "function" && typeof Symbol.for === "function") {
@@ -9351,21 +9374,21 @@ var require_graceful_fs = __commonJS({
         }
       });
     }
-    var debug2 = noop3;
-    if (util3.debuglog)
-      debug2 = util3.debuglog("gfs4");
+    var debug3 = noop3;
+    if (util.debuglog)
+      debug3 = util.debuglog("gfs4");
     else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
-      debug2 = function() {
-        var m = util3.format.apply(util3, arguments);
-        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
-        console.error(m);
+      debug3 = function() {
+        var m8 = util.format.apply(util, arguments);
+        m8 = "GFS4: " + m8.split(/\n/).join("\nGFS4: ");
+        console.error(m8);
       };
-    if (!fs6[gracefulQueue]) {
+    if (!fs[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs6, queue);
-      fs6.close = (function(fs$close) {
+      publishQueue(fs, queue);
+      fs.close = (function(fs$close) {
         function close(fd, cb) {
-          return fs$close.call(fs6, fd, function(err) {
+          return fs$close.call(fs, fd, function(err) {
             if (!err) {
               resetQueue();
             }
@@ -9377,48 +9400,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs6.close);
-      fs6.closeSync = (function(fs$closeSync) {
+      })(fs.close);
+      fs.closeSync = (function(fs$closeSync) {
         function closeSync(fd) {
-          fs$closeSync.apply(fs6, arguments);
+          fs$closeSync.apply(fs, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs6.closeSync);
+      })(fs.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs6[gracefulQueue]);
-          __require("assert").equal(fs6[gracefulQueue].length, 0);
+          debug3(fs[gracefulQueue]);
+          __require("assert").equal(fs[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs6[gracefulQueue]);
+      publishQueue(global, fs[gracefulQueue]);
     }
-    module.exports = patch(clone(fs6));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs6.__patched) {
-      module.exports = patch(fs6);
-      fs6.__patched = true;
+    module.exports = patch(clone(fs));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs.__patched) {
+      module.exports = patch(fs);
+      fs.__patched = true;
     }
-    function patch(fs7) {
-      polyfills(fs7);
-      fs7.gracefulify = patch;
-      fs7.createReadStream = createReadStream2;
-      fs7.createWriteStream = createWriteStream2;
-      var fs$readFile = fs7.readFile;
-      fs7.readFile = readFile;
-      function readFile(path4, options, cb) {
+    function patch(fs2) {
+      polyfills(fs2);
+      fs2.gracefulify = patch;
+      fs2.createReadStream = createReadStream2;
+      fs2.createWriteStream = createWriteStream2;
+      var fs$readFile = fs2.readFile;
+      fs2.readFile = readFile;
+      function readFile(path, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path4, options, cb);
-        function go$readFile(path5, options2, cb2, startTime) {
-          return fs$readFile(path5, options2, function(err) {
+        return go$readFile(path, options, cb);
+        function go$readFile(path2, options2, cb2, startTime) {
+          return fs$readFile(path2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path5, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -9426,16 +9449,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs7.writeFile;
-      fs7.writeFile = writeFile;
-      function writeFile(path4, data, options, cb) {
+      var fs$writeFile = fs2.writeFile;
+      fs2.writeFile = writeFile;
+      function writeFile(path, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path4, data, options, cb);
-        function go$writeFile(path5, data2, options2, cb2, startTime) {
-          return fs$writeFile(path5, data2, options2, function(err) {
+        return go$writeFile(path, data, options, cb);
+        function go$writeFile(path2, data2, options2, cb2, startTime) {
+          return fs$writeFile(path2, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path5, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path2, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -9443,17 +9466,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs7.appendFile;
+      var fs$appendFile = fs2.appendFile;
       if (fs$appendFile)
-        fs7.appendFile = appendFile;
-      function appendFile(path4, data, options, cb) {
+        fs2.appendFile = appendFile;
+      function appendFile(path, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path4, data, options, cb);
-        function go$appendFile(path5, data2, options2, cb2, startTime) {
-          return fs$appendFile(path5, data2, options2, function(err) {
+        return go$appendFile(path, data, options, cb);
+        function go$appendFile(path2, data2, options2, cb2, startTime) {
+          return fs$appendFile(path2, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path5, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path2, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -9461,9 +9484,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs7.copyFile;
+      var fs$copyFile = fs2.copyFile;
       if (fs$copyFile)
-        fs7.copyFile = copyFile;
+        fs2.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -9481,34 +9504,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs7.readdir;
-      fs7.readdir = readdir;
+      var fs$readdir = fs2.readdir;
+      fs2.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path4, options, cb) {
+      function readdir(path, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path5, options2, cb2, startTime) {
-          return fs$readdir(path5, fs$readdirCallback(
-            path5,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path2, options2, cb2, startTime) {
+          return fs$readdir(path2, fs$readdirCallback(
+            path2,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path5, options2, cb2, startTime) {
-          return fs$readdir(path5, options2, fs$readdirCallback(
-            path5,
+        } : function go$readdir2(path2, options2, cb2, startTime) {
+          return fs$readdir(path2, options2, fs$readdirCallback(
+            path2,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path4, options, cb);
-        function fs$readdirCallback(path5, options2, cb2, startTime) {
+        return go$readdir(path, options, cb);
+        function fs$readdirCallback(path2, options2, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path5, options2, cb2],
+                [path2, options2, cb2],
                 err,
                 startTime || Date.now(),
                 Date.now()
@@ -9523,21 +9546,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs7);
+        var legStreams = legacy(fs2);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs7.ReadStream;
+      var fs$ReadStream = fs2.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs7.WriteStream;
+      var fs$WriteStream = fs2.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs7, "ReadStream", {
+      Object.defineProperty(fs2, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -9547,7 +9570,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs7, "WriteStream", {
+      Object.defineProperty(fs2, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -9558,7 +9581,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs7, "FileReadStream", {
+      Object.defineProperty(fs2, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -9569,7 +9592,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs7, "FileWriteStream", {
+      Object.defineProperty(fs2, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -9579,7 +9602,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path4, options) {
+      function ReadStream(path, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -9599,7 +9622,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path4, options) {
+      function WriteStream(path, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -9617,22 +9640,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream2(path4, options) {
-        return new fs7.ReadStream(path4, options);
+      function createReadStream2(path, options) {
+        return new fs2.ReadStream(path, options);
       }
-      function createWriteStream2(path4, options) {
-        return new fs7.WriteStream(path4, options);
+      function createWriteStream2(path, options) {
+        return new fs2.WriteStream(path, options);
       }
-      var fs$open = fs7.open;
-      fs7.open = open;
-      function open(path4, flags, mode, cb) {
+      var fs$open = fs2.open;
+      fs2.open = open;
+      function open(path, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path4, flags, mode, cb);
-        function go$open(path5, flags2, mode2, cb2, startTime) {
-          return fs$open(path5, flags2, mode2, function(err, fd) {
+        return go$open(path, flags, mode, cb);
+        function go$open(path2, flags2, mode2, cb2, startTime) {
+          return fs$open(path2, flags2, mode2, function(err, fd) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$open, [path5, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path2, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -9640,20 +9663,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs7;
+      return fs2;
     }
     function enqueue(elem) {
-      debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs6[gracefulQueue].push(elem);
+      debug3("ENQUEUE", elem[0].name, elem[1]);
+      fs[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i = 0; i < fs6[gracefulQueue].length; ++i) {
-        if (fs6[gracefulQueue][i].length > 2) {
-          fs6[gracefulQueue][i][3] = now;
-          fs6[gracefulQueue][i][4] = now;
+      for (var i = 0; i < fs[gracefulQueue].length; ++i) {
+        if (fs[gracefulQueue][i].length > 2) {
+          fs[gracefulQueue][i][3] = now;
+          fs[gracefulQueue][i][4] = now;
         }
       }
       retry2();
@@ -9661,19 +9684,19 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs6[gracefulQueue].length === 0)
+      if (fs[gracefulQueue].length === 0)
         return;
-      var elem = fs6[gracefulQueue].shift();
+      var elem = fs[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err = elem[2];
       var startTime = elem[3];
       var lastTime = elem[4];
       if (startTime === void 0) {
-        debug2("RETRY", fn.name, args);
+        debug3("RETRY", fn.name, args);
         fn.apply(null, args);
       } else if (Date.now() - startTime >= 6e4) {
-        debug2("TIMEOUT", fn.name, args);
+        debug3("TIMEOUT", fn.name, args);
         var cb = args.pop();
         if (typeof cb === "function")
           cb.call(null, err);
@@ -9682,10 +9705,10 @@ var require_graceful_fs = __commonJS({
         var sinceStart = Math.max(lastTime - startTime, 1);
         var desiredDelay = Math.min(sinceStart * 1.2, 100);
         if (sinceAttempt >= desiredDelay) {
-          debug2("RETRY", fn.name, args);
+          debug3("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs6[gracefulQueue].push(elem);
+          fs[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -9699,11 +9722,11 @@ var require_graceful_fs = __commonJS({
 var require_is_stream = __commonJS({
   "node_modules/is-stream/index.js"(exports2, module) {
     "use strict";
-    var isStream = (stream4) => stream4 !== null && typeof stream4 === "object" && typeof stream4.pipe === "function";
-    isStream.writable = (stream4) => isStream(stream4) && stream4.writable !== false && typeof stream4._write === "function" && typeof stream4._writableState === "object";
-    isStream.readable = (stream4) => isStream(stream4) && stream4.readable !== false && typeof stream4._read === "function" && typeof stream4._readableState === "object";
-    isStream.duplex = (stream4) => isStream.writable(stream4) && isStream.readable(stream4);
-    isStream.transform = (stream4) => isStream.duplex(stream4) && typeof stream4._transform === "function";
+    var isStream = (stream) => stream !== null && typeof stream === "object" && typeof stream.pipe === "function";
+    isStream.writable = (stream) => isStream(stream) && stream.writable !== false && typeof stream._write === "function" && typeof stream._writableState === "object";
+    isStream.readable = (stream) => isStream(stream) && stream.readable !== false && typeof stream._read === "function" && typeof stream._readableState === "object";
+    isStream.duplex = (stream) => isStream.writable(stream) && isStream.readable(stream);
+    isStream.transform = (stream) => isStream.duplex(stream) && typeof stream._transform === "function";
     module.exports = isStream;
   }
 });
@@ -9713,11 +9736,11 @@ var require_process_nextick_args = __commonJS({
   "node_modules/process-nextick-args/index.js"(exports2, module) {
     "use strict";
     if (typeof process === "undefined" || !process.version || process.version.indexOf("v0.") === 0 || process.version.indexOf("v1.") === 0 && process.version.indexOf("v1.8.") !== 0) {
-      module.exports = { nextTick };
+      module.exports = { nextTick: nextTick2 };
     } else {
       module.exports = process;
     }
-    function nextTick(fn, arg1, arg2, arg3) {
+    function nextTick2(fn, arg1, arg2, arg3) {
       if (typeof fn !== "function") {
         throw new TypeError('"callback" argument must be a function');
       }
@@ -9773,17 +9796,17 @@ var require_stream = __commonJS({
 // node_modules/lazystream/node_modules/safe-buffer/index.js
 var require_safe_buffer = __commonJS({
   "node_modules/lazystream/node_modules/safe-buffer/index.js"(exports2, module) {
-    var buffer2 = __require("buffer");
-    var Buffer3 = buffer2.Buffer;
+    var buffer = __require("buffer");
+    var Buffer3 = buffer.Buffer;
     function copyProps(src, dst) {
       for (var key in src) {
         dst[key] = src[key];
       }
     }
     if (Buffer3.from && Buffer3.alloc && Buffer3.allocUnsafe && Buffer3.allocUnsafeSlow) {
-      module.exports = buffer2;
+      module.exports = buffer;
     } else {
-      copyProps(buffer2, exports2);
+      copyProps(buffer, exports2);
       exports2.Buffer = SafeBuffer;
     }
     function SafeBuffer(arg, encodingOrOffset, length) {
@@ -9822,7 +9845,7 @@ var require_safe_buffer = __commonJS({
       if (typeof size !== "number") {
         throw new TypeError("Argument must be a number");
       }
-      return buffer2.SlowBuffer(size);
+      return buffer.SlowBuffer(size);
     };
   }
 });
@@ -9830,66 +9853,66 @@ var require_safe_buffer = __commonJS({
 // node_modules/core-util-is/lib/util.js
 var require_util = __commonJS({
   "node_modules/core-util-is/lib/util.js"(exports2) {
-    function isArray(arg) {
+    function isArray2(arg) {
       if (Array.isArray) {
         return Array.isArray(arg);
       }
       return objectToString(arg) === "[object Array]";
     }
-    exports2.isArray = isArray;
-    function isBoolean(arg) {
+    exports2.isArray = isArray2;
+    function isBoolean2(arg) {
       return typeof arg === "boolean";
     }
-    exports2.isBoolean = isBoolean;
-    function isNull(arg) {
+    exports2.isBoolean = isBoolean2;
+    function isNull2(arg) {
       return arg === null;
     }
-    exports2.isNull = isNull;
-    function isNullOrUndefined(arg) {
+    exports2.isNull = isNull2;
+    function isNullOrUndefined2(arg) {
       return arg == null;
     }
-    exports2.isNullOrUndefined = isNullOrUndefined;
-    function isNumber(arg) {
+    exports2.isNullOrUndefined = isNullOrUndefined2;
+    function isNumber2(arg) {
       return typeof arg === "number";
     }
-    exports2.isNumber = isNumber;
-    function isString(arg) {
+    exports2.isNumber = isNumber2;
+    function isString2(arg) {
       return typeof arg === "string";
     }
-    exports2.isString = isString;
-    function isSymbol(arg) {
+    exports2.isString = isString2;
+    function isSymbol2(arg) {
       return typeof arg === "symbol";
     }
-    exports2.isSymbol = isSymbol;
-    function isUndefined(arg) {
+    exports2.isSymbol = isSymbol2;
+    function isUndefined2(arg) {
       return arg === void 0;
     }
-    exports2.isUndefined = isUndefined;
-    function isRegExp(re) {
+    exports2.isUndefined = isUndefined2;
+    function isRegExp2(re) {
       return objectToString(re) === "[object RegExp]";
     }
-    exports2.isRegExp = isRegExp;
-    function isObject2(arg) {
+    exports2.isRegExp = isRegExp2;
+    function isObject3(arg) {
       return typeof arg === "object" && arg !== null;
     }
-    exports2.isObject = isObject2;
-    function isDate(d) {
+    exports2.isObject = isObject3;
+    function isDate2(d) {
       return objectToString(d) === "[object Date]";
     }
-    exports2.isDate = isDate;
-    function isError3(e) {
+    exports2.isDate = isDate2;
+    function isError4(e) {
       return objectToString(e) === "[object Error]" || e instanceof Error;
     }
-    exports2.isError = isError3;
-    function isFunction(arg) {
+    exports2.isError = isError4;
+    function isFunction2(arg) {
       return typeof arg === "function";
     }
-    exports2.isFunction = isFunction;
-    function isPrimitive(arg) {
+    exports2.isFunction = isFunction2;
+    function isPrimitive2(arg) {
       return arg === null || typeof arg === "boolean" || typeof arg === "number" || typeof arg === "string" || typeof arg === "symbol" || // ES6 symbol
       typeof arg === "undefined";
     }
-    exports2.isPrimitive = isPrimitive;
+    exports2.isPrimitive = isPrimitive2;
     exports2.isBuffer = __require("buffer").Buffer.isBuffer;
     function objectToString(o) {
       return Object.prototype.toString.call(o);
@@ -9901,7 +9924,7 @@ var require_util = __commonJS({
 var require_inherits_browser = __commonJS({
   "node_modules/inherits/inherits_browser.js"(exports2, module) {
     if (typeof Object.create === "function") {
-      module.exports = function inherits(ctor, superCtor) {
+      module.exports = function inherits2(ctor, superCtor) {
         if (superCtor) {
           ctor.super_ = superCtor;
           ctor.prototype = Object.create(superCtor.prototype, {
@@ -9915,7 +9938,7 @@ var require_inherits_browser = __commonJS({
         }
       };
     } else {
-      module.exports = function inherits(ctor, superCtor) {
+      module.exports = function inherits2(ctor, superCtor) {
         if (superCtor) {
           ctor.super_ = superCtor;
           var TempCtor = function() {
@@ -9933,13 +9956,13 @@ var require_inherits_browser = __commonJS({
 var require_inherits = __commonJS({
   "node_modules/inherits/inherits.js"(exports2, module) {
     try {
-      util3 = __require("util");
-      if (typeof util3.inherits !== "function") throw "";
-      module.exports = util3.inherits;
+      util = __require("util");
+      if (typeof util.inherits !== "function") throw "";
+      module.exports = util.inherits;
     } catch (e) {
       module.exports = require_inherits_browser();
     }
-    var util3;
+    var util;
   }
 });
 
@@ -9953,7 +9976,7 @@ var require_BufferList = __commonJS({
       }
     }
     var Buffer3 = require_safe_buffer().Buffer;
-    var util3 = __require("util");
+    var util = __require("util");
     function copyBuffer(src, target, offset) {
       src.copy(target, offset);
     }
@@ -10012,9 +10035,9 @@ var require_BufferList = __commonJS({
       };
       return BufferList;
     })();
-    if (util3 && util3.inspect && util3.inspect.custom) {
-      module.exports.prototype[util3.inspect.custom] = function() {
-        var obj = util3.inspect({ length: this.length });
+    if (util && util.inspect && util.inspect.custom) {
+      module.exports.prototype[util.inspect.custom] = function() {
+        var obj = util.inspect({ length: this.length });
         return this.constructor.name + " " + obj;
       };
     }
@@ -10026,7 +10049,7 @@ var require_destroy = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/internal/streams/destroy.js"(exports2, module) {
     "use strict";
     var pna = require_process_nextick_args();
-    function destroy2(err, cb) {
+    function destroy3(err, cb) {
       var _this = this;
       var readableDestroyed = this._readableState && this._readableState.destroyed;
       var writableDestroyed = this._writableState && this._writableState.destroyed;
@@ -10084,7 +10107,7 @@ var require_destroy = __commonJS({
       self2.emit("error", err);
     }
     module.exports = {
-      destroy: destroy2,
+      destroy: destroy3,
       undestroy
     };
   }
@@ -10102,7 +10125,7 @@ var require_stream_writable = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_writable.js"(exports2, module) {
     "use strict";
     var pna = require_process_nextick_args();
-    module.exports = Writable;
+    module.exports = Writable2;
     function CorkedRequest(state3) {
       var _this = this;
       this.next = null;
@@ -10112,10 +10135,10 @@ var require_stream_writable = __commonJS({
       };
     }
     var asyncWrite = !process.browser && ["v0.10", "v0.9."].indexOf(process.version.slice(0, 5)) > -1 ? setImmediate : pna.nextTick;
-    var Duplex;
-    Writable.WritableState = WritableState;
-    var util3 = Object.create(require_util());
-    util3.inherits = require_inherits();
+    var Duplex2;
+    Writable2.WritableState = WritableState;
+    var util = Object.create(require_util());
+    util.inherits = require_inherits();
     var internalUtil = {
       deprecate: require_node2()
     };
@@ -10123,20 +10146,20 @@ var require_stream_writable = __commonJS({
     var Buffer3 = require_safe_buffer().Buffer;
     var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
     };
-    function _uint8ArrayToBuffer(chunk) {
+    function _uint8ArrayToBuffer2(chunk) {
       return Buffer3.from(chunk);
     }
-    function _isUint8Array(obj) {
+    function _isUint8Array2(obj) {
       return Buffer3.isBuffer(obj) || obj instanceof OurUint8Array;
     }
     var destroyImpl = require_destroy();
-    util3.inherits(Writable, Stream2);
+    util.inherits(Writable2, Stream2);
     function nop() {
     }
-    function WritableState(options, stream4) {
-      Duplex = Duplex || require_stream_duplex();
+    function WritableState(options, stream) {
+      Duplex2 = Duplex2 || require_stream_duplex();
       options = options || {};
-      var isDuplex = stream4 instanceof Duplex;
+      var isDuplex = stream instanceof Duplex2;
       this.objectMode = !!options.objectMode;
       if (isDuplex) this.objectMode = this.objectMode || !!options.writableObjectMode;
       var hwm = options.highWaterMark;
@@ -10161,7 +10184,7 @@ var require_stream_writable = __commonJS({
       this.sync = true;
       this.bufferProcessing = false;
       this.onwrite = function(er) {
-        onwrite(stream4, er);
+        onwrite(stream, er);
       };
       this.writecb = null;
       this.writelen = 0;
@@ -10195,10 +10218,10 @@ var require_stream_writable = __commonJS({
     var realHasInstance;
     if (typeof Symbol === "function" && Symbol.hasInstance && typeof Function.prototype[Symbol.hasInstance] === "function") {
       realHasInstance = Function.prototype[Symbol.hasInstance];
-      Object.defineProperty(Writable, Symbol.hasInstance, {
+      Object.defineProperty(Writable2, Symbol.hasInstance, {
         value: function(object) {
           if (realHasInstance.call(this, object)) return true;
-          if (this !== Writable) return false;
+          if (this !== Writable2) return false;
           return object && object._writableState instanceof WritableState;
         }
       });
@@ -10207,10 +10230,10 @@ var require_stream_writable = __commonJS({
         return object instanceof this;
       };
     }
-    function Writable(options) {
-      Duplex = Duplex || require_stream_duplex();
-      if (!realHasInstance.call(Writable, this) && !(this instanceof Duplex)) {
-        return new Writable(options);
+    function Writable2(options) {
+      Duplex2 = Duplex2 || require_stream_duplex();
+      if (!realHasInstance.call(Writable2, this) && !(this instanceof Duplex2)) {
+        return new Writable2(options);
       }
       this._writableState = new WritableState(options, this);
       this.writable = true;
@@ -10222,15 +10245,15 @@ var require_stream_writable = __commonJS({
       }
       Stream2.call(this);
     }
-    Writable.prototype.pipe = function() {
+    Writable2.prototype.pipe = function() {
       this.emit("error", new Error("Cannot pipe, not readable"));
     };
-    function writeAfterEnd(stream4, cb) {
+    function writeAfterEnd(stream, cb) {
       var er = new Error("write after end");
-      stream4.emit("error", er);
+      stream.emit("error", er);
       pna.nextTick(cb, er);
     }
-    function validChunk(stream4, state3, chunk, cb) {
+    function validChunk(stream, state3, chunk, cb) {
       var valid = true;
       var er = false;
       if (chunk === null) {
@@ -10239,18 +10262,18 @@ var require_stream_writable = __commonJS({
         er = new TypeError("Invalid non-string/buffer chunk");
       }
       if (er) {
-        stream4.emit("error", er);
+        stream.emit("error", er);
         pna.nextTick(cb, er);
         valid = false;
       }
       return valid;
     }
-    Writable.prototype.write = function(chunk, encoding, cb) {
+    Writable2.prototype.write = function(chunk, encoding, cb) {
       var state3 = this._writableState;
       var ret = false;
-      var isBuf = !state3.objectMode && _isUint8Array(chunk);
+      var isBuf = !state3.objectMode && _isUint8Array2(chunk);
       if (isBuf && !Buffer3.isBuffer(chunk)) {
-        chunk = _uint8ArrayToBuffer(chunk);
+        chunk = _uint8ArrayToBuffer2(chunk);
       }
       if (typeof encoding === "function") {
         cb = encoding;
@@ -10266,18 +10289,18 @@ var require_stream_writable = __commonJS({
       }
       return ret;
     };
-    Writable.prototype.cork = function() {
+    Writable2.prototype.cork = function() {
       var state3 = this._writableState;
       state3.corked++;
     };
-    Writable.prototype.uncork = function() {
+    Writable2.prototype.uncork = function() {
       var state3 = this._writableState;
       if (state3.corked) {
         state3.corked--;
         if (!state3.writing && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) clearBuffer(this, state3);
       }
     };
-    Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
       if (typeof encoding === "string") encoding = encoding.toLowerCase();
       if (!(["hex", "utf8", "utf-8", "ascii", "binary", "base64", "ucs2", "ucs-2", "utf16le", "utf-16le", "raw"].indexOf((encoding + "").toLowerCase()) > -1)) throw new TypeError("Unknown encoding: " + encoding);
       this._writableState.defaultEncoding = encoding;
@@ -10289,7 +10312,7 @@ var require_stream_writable = __commonJS({
       }
       return chunk;
     }
-    Object.defineProperty(Writable.prototype, "writableHighWaterMark", {
+    Object.defineProperty(Writable2.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -10298,7 +10321,7 @@ var require_stream_writable = __commonJS({
         return this._writableState.highWaterMark;
       }
     });
-    function writeOrBuffer(stream4, state3, isBuf, chunk, encoding, cb) {
+    function writeOrBuffer(stream, state3, isBuf, chunk, encoding, cb) {
       if (!isBuf) {
         var newChunk = decodeChunk(state3, chunk, encoding);
         if (chunk !== newChunk) {
@@ -10327,31 +10350,31 @@ var require_stream_writable = __commonJS({
         }
         state3.bufferedRequestCount += 1;
       } else {
-        doWrite(stream4, state3, false, len, chunk, encoding, cb);
+        doWrite(stream, state3, false, len, chunk, encoding, cb);
       }
       return ret;
     }
-    function doWrite(stream4, state3, writev, len, chunk, encoding, cb) {
+    function doWrite(stream, state3, writev, len, chunk, encoding, cb) {
       state3.writelen = len;
       state3.writecb = cb;
       state3.writing = true;
       state3.sync = true;
-      if (writev) stream4._writev(chunk, state3.onwrite);
-      else stream4._write(chunk, encoding, state3.onwrite);
+      if (writev) stream._writev(chunk, state3.onwrite);
+      else stream._write(chunk, encoding, state3.onwrite);
       state3.sync = false;
     }
-    function onwriteError(stream4, state3, sync, er, cb) {
+    function onwriteError(stream, state3, sync, er, cb) {
       --state3.pendingcb;
       if (sync) {
         pna.nextTick(cb, er);
-        pna.nextTick(finishMaybe, stream4, state3);
-        stream4._writableState.errorEmitted = true;
-        stream4.emit("error", er);
+        pna.nextTick(finishMaybe, stream, state3);
+        stream._writableState.errorEmitted = true;
+        stream.emit("error", er);
       } else {
         cb(er);
-        stream4._writableState.errorEmitted = true;
-        stream4.emit("error", er);
-        finishMaybe(stream4, state3);
+        stream._writableState.errorEmitted = true;
+        stream.emit("error", er);
+        finishMaybe(stream, state3);
       }
     }
     function onwriteStateUpdate(state3) {
@@ -10360,54 +10383,54 @@ var require_stream_writable = __commonJS({
       state3.length -= state3.writelen;
       state3.writelen = 0;
     }
-    function onwrite(stream4, er) {
-      var state3 = stream4._writableState;
+    function onwrite(stream, er) {
+      var state3 = stream._writableState;
       var sync = state3.sync;
       var cb = state3.writecb;
       onwriteStateUpdate(state3);
-      if (er) onwriteError(stream4, state3, sync, er, cb);
+      if (er) onwriteError(stream, state3, sync, er, cb);
       else {
-        var finished = needFinish(state3);
-        if (!finished && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) {
-          clearBuffer(stream4, state3);
+        var finished2 = needFinish(state3);
+        if (!finished2 && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) {
+          clearBuffer(stream, state3);
         }
         if (sync) {
-          asyncWrite(afterWrite, stream4, state3, finished, cb);
+          asyncWrite(afterWrite, stream, state3, finished2, cb);
         } else {
-          afterWrite(stream4, state3, finished, cb);
+          afterWrite(stream, state3, finished2, cb);
         }
       }
     }
-    function afterWrite(stream4, state3, finished, cb) {
-      if (!finished) onwriteDrain(stream4, state3);
+    function afterWrite(stream, state3, finished2, cb) {
+      if (!finished2) onwriteDrain(stream, state3);
       state3.pendingcb--;
       cb();
-      finishMaybe(stream4, state3);
+      finishMaybe(stream, state3);
     }
-    function onwriteDrain(stream4, state3) {
+    function onwriteDrain(stream, state3) {
       if (state3.length === 0 && state3.needDrain) {
         state3.needDrain = false;
-        stream4.emit("drain");
+        stream.emit("drain");
       }
     }
-    function clearBuffer(stream4, state3) {
+    function clearBuffer(stream, state3) {
       state3.bufferProcessing = true;
       var entry = state3.bufferedRequest;
-      if (stream4._writev && entry && entry.next) {
+      if (stream._writev && entry && entry.next) {
         var l = state3.bufferedRequestCount;
-        var buffer2 = new Array(l);
+        var buffer = new Array(l);
         var holder = state3.corkedRequestsFree;
         holder.entry = entry;
         var count = 0;
         var allBuffers = true;
         while (entry) {
-          buffer2[count] = entry;
+          buffer[count] = entry;
           if (!entry.isBuf) allBuffers = false;
           entry = entry.next;
           count += 1;
         }
-        buffer2.allBuffers = allBuffers;
-        doWrite(stream4, state3, true, state3.length, buffer2, "", holder.finish);
+        buffer.allBuffers = allBuffers;
+        doWrite(stream, state3, true, state3.length, buffer, "", holder.finish);
         state3.pendingcb++;
         state3.lastBufferedRequest = null;
         if (holder.next) {
@@ -10423,7 +10446,7 @@ var require_stream_writable = __commonJS({
           var encoding = entry.encoding;
           var cb = entry.callback;
           var len = state3.objectMode ? 1 : chunk.length;
-          doWrite(stream4, state3, false, len, chunk, encoding, cb);
+          doWrite(stream, state3, false, len, chunk, encoding, cb);
           entry = entry.next;
           state3.bufferedRequestCount--;
           if (state3.writing) {
@@ -10435,11 +10458,11 @@ var require_stream_writable = __commonJS({
       state3.bufferedRequest = entry;
       state3.bufferProcessing = false;
     }
-    Writable.prototype._write = function(chunk, encoding, cb) {
+    Writable2.prototype._write = function(chunk, encoding, cb) {
       cb(new Error("_write() is not implemented"));
     };
-    Writable.prototype._writev = null;
-    Writable.prototype.end = function(chunk, encoding, cb) {
+    Writable2.prototype._writev = null;
+    Writable2.prototype.end = function(chunk, encoding, cb) {
       var state3 = this._writableState;
       if (typeof chunk === "function") {
         cb = chunk;
@@ -10459,49 +10482,49 @@ var require_stream_writable = __commonJS({
     function needFinish(state3) {
       return state3.ending && state3.length === 0 && state3.bufferedRequest === null && !state3.finished && !state3.writing;
     }
-    function callFinal(stream4, state3) {
-      stream4._final(function(err) {
+    function callFinal(stream, state3) {
+      stream._final(function(err) {
         state3.pendingcb--;
         if (err) {
-          stream4.emit("error", err);
+          stream.emit("error", err);
         }
         state3.prefinished = true;
-        stream4.emit("prefinish");
-        finishMaybe(stream4, state3);
+        stream.emit("prefinish");
+        finishMaybe(stream, state3);
       });
     }
-    function prefinish(stream4, state3) {
+    function prefinish(stream, state3) {
       if (!state3.prefinished && !state3.finalCalled) {
-        if (typeof stream4._final === "function") {
+        if (typeof stream._final === "function") {
           state3.pendingcb++;
           state3.finalCalled = true;
-          pna.nextTick(callFinal, stream4, state3);
+          pna.nextTick(callFinal, stream, state3);
         } else {
           state3.prefinished = true;
-          stream4.emit("prefinish");
+          stream.emit("prefinish");
         }
       }
     }
-    function finishMaybe(stream4, state3) {
+    function finishMaybe(stream, state3) {
       var need = needFinish(state3);
       if (need) {
-        prefinish(stream4, state3);
+        prefinish(stream, state3);
         if (state3.pendingcb === 0) {
           state3.finished = true;
-          stream4.emit("finish");
+          stream.emit("finish");
         }
       }
       return need;
     }
-    function endWritable(stream4, state3, cb) {
+    function endWritable(stream, state3, cb) {
       state3.ending = true;
-      finishMaybe(stream4, state3);
+      finishMaybe(stream, state3);
       if (cb) {
         if (state3.finished) pna.nextTick(cb);
-        else stream4.once("finish", cb);
+        else stream.once("finish", cb);
       }
       state3.ended = true;
-      stream4.writable = false;
+      stream.writable = false;
     }
     function onCorkedFinish(corkReq, state3, err) {
       var entry = corkReq.entry;
@@ -10514,7 +10537,7 @@ var require_stream_writable = __commonJS({
       }
       state3.corkedRequestsFree.next = corkReq;
     }
-    Object.defineProperty(Writable.prototype, "destroyed", {
+    Object.defineProperty(Writable2.prototype, "destroyed", {
       get: function() {
         if (this._writableState === void 0) {
           return false;
@@ -10528,9 +10551,9 @@ var require_stream_writable = __commonJS({
         this._writableState.destroyed = value;
       }
     });
-    Writable.prototype.destroy = destroyImpl.destroy;
-    Writable.prototype._undestroy = destroyImpl.undestroy;
-    Writable.prototype._destroy = function(err, cb) {
+    Writable2.prototype.destroy = destroyImpl.destroy;
+    Writable2.prototype._undestroy = destroyImpl.undestroy;
+    Writable2.prototype._destroy = function(err, cb) {
       this.end();
       cb(err);
     };
@@ -10549,33 +10572,33 @@ var require_stream_duplex = __commonJS({
       }
       return keys2;
     };
-    module.exports = Duplex;
-    var util3 = Object.create(require_util());
-    util3.inherits = require_inherits();
-    var Readable7 = require_stream_readable();
-    var Writable = require_stream_writable();
-    util3.inherits(Duplex, Readable7);
+    module.exports = Duplex2;
+    var util = Object.create(require_util());
+    util.inherits = require_inherits();
+    var Readable2 = require_stream_readable();
+    var Writable2 = require_stream_writable();
+    util.inherits(Duplex2, Readable2);
     {
-      keys = objectKeys(Writable.prototype);
+      keys = objectKeys(Writable2.prototype);
       for (v = 0; v < keys.length; v++) {
         method = keys[v];
-        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
+        if (!Duplex2.prototype[method]) Duplex2.prototype[method] = Writable2.prototype[method];
       }
     }
     var keys;
     var method;
     var v;
-    function Duplex(options) {
-      if (!(this instanceof Duplex)) return new Duplex(options);
-      Readable7.call(this, options);
-      Writable.call(this, options);
+    function Duplex2(options) {
+      if (!(this instanceof Duplex2)) return new Duplex2(options);
+      Readable2.call(this, options);
+      Writable2.call(this, options);
       if (options && options.readable === false) this.readable = false;
       if (options && options.writable === false) this.writable = false;
       this.allowHalfOpen = true;
       if (options && options.allowHalfOpen === false) this.allowHalfOpen = false;
       this.once("end", onend);
     }
-    Object.defineProperty(Duplex.prototype, "writableHighWaterMark", {
+    Object.defineProperty(Duplex2.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -10591,7 +10614,7 @@ var require_stream_duplex = __commonJS({
     function onEndNT(self2) {
       self2.end();
     }
-    Object.defineProperty(Duplex.prototype, "destroyed", {
+    Object.defineProperty(Duplex2.prototype, "destroyed", {
       get: function() {
         if (this._readableState === void 0 || this._writableState === void 0) {
           return false;
@@ -10606,7 +10629,7 @@ var require_stream_duplex = __commonJS({
         this._writableState.destroyed = value;
       }
     });
-    Duplex.prototype._destroy = function(err, cb) {
+    Duplex2.prototype._destroy = function(err, cb) {
       this.push(null);
       this.end();
       pna.nextTick(cb, err);
@@ -10857,10 +10880,10 @@ var require_stream_readable = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_readable.js"(exports2, module) {
     "use strict";
     var pna = require_process_nextick_args();
-    module.exports = Readable7;
-    var isArray = require_isarray();
-    var Duplex;
-    Readable7.ReadableState = ReadableState;
+    module.exports = Readable2;
+    var isArray2 = require_isarray();
+    var Duplex2;
+    Readable2.ReadableState = ReadableState;
     var EE = __require("events").EventEmitter;
     var EElistenerCount = function(emitter, type) {
       return emitter.listeners(type).length;
@@ -10869,37 +10892,37 @@ var require_stream_readable = __commonJS({
     var Buffer3 = require_safe_buffer().Buffer;
     var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
     };
-    function _uint8ArrayToBuffer(chunk) {
+    function _uint8ArrayToBuffer2(chunk) {
       return Buffer3.from(chunk);
     }
-    function _isUint8Array(obj) {
+    function _isUint8Array2(obj) {
       return Buffer3.isBuffer(obj) || obj instanceof OurUint8Array;
     }
-    var util3 = Object.create(require_util());
-    util3.inherits = require_inherits();
+    var util = Object.create(require_util());
+    util.inherits = require_inherits();
     var debugUtil = __require("util");
-    var debug2 = void 0;
+    var debug3 = void 0;
     if (debugUtil && debugUtil.debuglog) {
-      debug2 = debugUtil.debuglog("stream");
+      debug3 = debugUtil.debuglog("stream");
     } else {
-      debug2 = function() {
+      debug3 = function() {
       };
     }
     var BufferList = require_BufferList();
     var destroyImpl = require_destroy();
     var StringDecoder;
-    util3.inherits(Readable7, Stream2);
+    util.inherits(Readable2, Stream2);
     var kProxyEvents = ["error", "close", "destroy", "pause", "resume"];
     function prependListener(emitter, event, fn) {
       if (typeof emitter.prependListener === "function") return emitter.prependListener(event, fn);
       if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);
-      else if (isArray(emitter._events[event])) emitter._events[event].unshift(fn);
+      else if (isArray2(emitter._events[event])) emitter._events[event].unshift(fn);
       else emitter._events[event] = [fn, emitter._events[event]];
     }
-    function ReadableState(options, stream4) {
-      Duplex = Duplex || require_stream_duplex();
+    function ReadableState(options, stream) {
+      Duplex2 = Duplex2 || require_stream_duplex();
       options = options || {};
-      var isDuplex = stream4 instanceof Duplex;
+      var isDuplex = stream instanceof Duplex2;
       this.objectMode = !!options.objectMode;
       if (isDuplex) this.objectMode = this.objectMode || !!options.readableObjectMode;
       var hwm = options.highWaterMark;
@@ -10934,9 +10957,9 @@ var require_stream_readable = __commonJS({
         this.encoding = options.encoding;
       }
     }
-    function Readable7(options) {
-      Duplex = Duplex || require_stream_duplex();
-      if (!(this instanceof Readable7)) return new Readable7(options);
+    function Readable2(options) {
+      Duplex2 = Duplex2 || require_stream_duplex();
+      if (!(this instanceof Readable2)) return new Readable2(options);
       this._readableState = new ReadableState(options, this);
       this.readable = true;
       if (options) {
@@ -10945,7 +10968,7 @@ var require_stream_readable = __commonJS({
       }
       Stream2.call(this);
     }
-    Object.defineProperty(Readable7.prototype, "destroyed", {
+    Object.defineProperty(Readable2.prototype, "destroyed", {
       get: function() {
         if (this._readableState === void 0) {
           return false;
@@ -10959,13 +10982,13 @@ var require_stream_readable = __commonJS({
         this._readableState.destroyed = value;
       }
     });
-    Readable7.prototype.destroy = destroyImpl.destroy;
-    Readable7.prototype._undestroy = destroyImpl.undestroy;
-    Readable7.prototype._destroy = function(err, cb) {
+    Readable2.prototype.destroy = destroyImpl.destroy;
+    Readable2.prototype._undestroy = destroyImpl.undestroy;
+    Readable2.prototype._destroy = function(err, cb) {
       this.push(null);
       cb(err);
     };
-    Readable7.prototype.push = function(chunk, encoding) {
+    Readable2.prototype.push = function(chunk, encoding) {
       var state3 = this._readableState;
       var skipChunkCheck;
       if (!state3.objectMode) {
@@ -10982,36 +11005,36 @@ var require_stream_readable = __commonJS({
       }
       return readableAddChunk(this, chunk, encoding, false, skipChunkCheck);
     };
-    Readable7.prototype.unshift = function(chunk) {
+    Readable2.prototype.unshift = function(chunk) {
       return readableAddChunk(this, chunk, null, true, false);
     };
-    function readableAddChunk(stream4, chunk, encoding, addToFront, skipChunkCheck) {
-      var state3 = stream4._readableState;
+    function readableAddChunk(stream, chunk, encoding, addToFront, skipChunkCheck) {
+      var state3 = stream._readableState;
       if (chunk === null) {
         state3.reading = false;
-        onEofChunk(stream4, state3);
+        onEofChunk(stream, state3);
       } else {
         var er;
         if (!skipChunkCheck) er = chunkInvalid(state3, chunk);
         if (er) {
-          stream4.emit("error", er);
+          stream.emit("error", er);
         } else if (state3.objectMode || chunk && chunk.length > 0) {
           if (typeof chunk !== "string" && !state3.objectMode && Object.getPrototypeOf(chunk) !== Buffer3.prototype) {
-            chunk = _uint8ArrayToBuffer(chunk);
+            chunk = _uint8ArrayToBuffer2(chunk);
           }
           if (addToFront) {
-            if (state3.endEmitted) stream4.emit("error", new Error("stream.unshift() after end event"));
-            else addChunk(stream4, state3, chunk, true);
+            if (state3.endEmitted) stream.emit("error", new Error("stream.unshift() after end event"));
+            else addChunk(stream, state3, chunk, true);
           } else if (state3.ended) {
-            stream4.emit("error", new Error("stream.push() after EOF"));
+            stream.emit("error", new Error("stream.push() after EOF"));
           } else {
             state3.reading = false;
             if (state3.decoder && !encoding) {
               chunk = state3.decoder.write(chunk);
-              if (state3.objectMode || chunk.length !== 0) addChunk(stream4, state3, chunk, false);
-              else maybeReadMore(stream4, state3);
+              if (state3.objectMode || chunk.length !== 0) addChunk(stream, state3, chunk, false);
+              else maybeReadMore(stream, state3);
             } else {
-              addChunk(stream4, state3, chunk, false);
+              addChunk(stream, state3, chunk, false);
             }
           }
         } else if (!addToFront) {
@@ -11020,21 +11043,21 @@ var require_stream_readable = __commonJS({
       }
       return needMoreData(state3);
     }
-    function addChunk(stream4, state3, chunk, addToFront) {
+    function addChunk(stream, state3, chunk, addToFront) {
       if (state3.flowing && state3.length === 0 && !state3.sync) {
-        stream4.emit("data", chunk);
-        stream4.read(0);
+        stream.emit("data", chunk);
+        stream.read(0);
       } else {
         state3.length += state3.objectMode ? 1 : chunk.length;
         if (addToFront) state3.buffer.unshift(chunk);
         else state3.buffer.push(chunk);
-        if (state3.needReadable) emitReadable(stream4);
+        if (state3.needReadable) emitReadable(stream);
       }
-      maybeReadMore(stream4, state3);
+      maybeReadMore(stream, state3);
     }
     function chunkInvalid(state3, chunk) {
       var er;
-      if (!_isUint8Array(chunk) && typeof chunk !== "string" && chunk !== void 0 && !state3.objectMode) {
+      if (!_isUint8Array2(chunk) && typeof chunk !== "string" && chunk !== void 0 && !state3.objectMode) {
         er = new TypeError("Invalid non-string/buffer chunk");
       }
       return er;
@@ -11042,10 +11065,10 @@ var require_stream_readable = __commonJS({
     function needMoreData(state3) {
       return !state3.ended && (state3.needReadable || state3.length < state3.highWaterMark || state3.length === 0);
     }
-    Readable7.prototype.isPaused = function() {
+    Readable2.prototype.isPaused = function() {
       return this._readableState.flowing === false;
     };
-    Readable7.prototype.setEncoding = function(enc) {
+    Readable2.prototype.setEncoding = function(enc) {
       if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
       this._readableState.decoder = new StringDecoder(enc);
       this._readableState.encoding = enc;
@@ -11081,14 +11104,14 @@ var require_stream_readable = __commonJS({
       }
       return state3.length;
     }
-    Readable7.prototype.read = function(n) {
-      debug2("read", n);
+    Readable2.prototype.read = function(n) {
+      debug3("read", n);
       n = parseInt(n, 10);
       var state3 = this._readableState;
       var nOrig = n;
       if (n !== 0) state3.emittedReadable = false;
       if (n === 0 && state3.needReadable && (state3.length >= state3.highWaterMark || state3.ended)) {
-        debug2("read: emitReadable", state3.length, state3.ended);
+        debug3("read: emitReadable", state3.length, state3.ended);
         if (state3.length === 0 && state3.ended) endReadable(this);
         else emitReadable(this);
         return null;
@@ -11099,16 +11122,16 @@ var require_stream_readable = __commonJS({
         return null;
       }
       var doRead = state3.needReadable;
-      debug2("need readable", doRead);
+      debug3("need readable", doRead);
       if (state3.length === 0 || state3.length - n < state3.highWaterMark) {
         doRead = true;
-        debug2("length less than watermark", doRead);
+        debug3("length less than watermark", doRead);
       }
       if (state3.ended || state3.reading) {
         doRead = false;
-        debug2("reading or ended", doRead);
+        debug3("reading or ended", doRead);
       } else if (doRead) {
-        debug2("do read");
+        debug3("do read");
         state3.reading = true;
         state3.sync = true;
         if (state3.length === 0) state3.needReadable = true;
@@ -11132,7 +11155,7 @@ var require_stream_readable = __commonJS({
       if (ret !== null) this.emit("data", ret);
       return ret;
     };
-    function onEofChunk(stream4, state3) {
+    function onEofChunk(stream, state3) {
       if (state3.ended) return;
       if (state3.decoder) {
         var chunk = state3.decoder.end();
@@ -11142,44 +11165,44 @@ var require_stream_readable = __commonJS({
         }
       }
       state3.ended = true;
-      emitReadable(stream4);
+      emitReadable(stream);
     }
-    function emitReadable(stream4) {
-      var state3 = stream4._readableState;
+    function emitReadable(stream) {
+      var state3 = stream._readableState;
       state3.needReadable = false;
       if (!state3.emittedReadable) {
-        debug2("emitReadable", state3.flowing);
+        debug3("emitReadable", state3.flowing);
         state3.emittedReadable = true;
-        if (state3.sync) pna.nextTick(emitReadable_, stream4);
-        else emitReadable_(stream4);
+        if (state3.sync) pna.nextTick(emitReadable_, stream);
+        else emitReadable_(stream);
       }
     }
-    function emitReadable_(stream4) {
-      debug2("emit readable");
-      stream4.emit("readable");
-      flow(stream4);
+    function emitReadable_(stream) {
+      debug3("emit readable");
+      stream.emit("readable");
+      flow(stream);
     }
-    function maybeReadMore(stream4, state3) {
+    function maybeReadMore(stream, state3) {
       if (!state3.readingMore) {
         state3.readingMore = true;
-        pna.nextTick(maybeReadMore_, stream4, state3);
+        pna.nextTick(maybeReadMore_, stream, state3);
       }
     }
-    function maybeReadMore_(stream4, state3) {
+    function maybeReadMore_(stream, state3) {
       var len = state3.length;
       while (!state3.reading && !state3.flowing && !state3.ended && state3.length < state3.highWaterMark) {
-        debug2("maybeReadMore read 0");
-        stream4.read(0);
+        debug3("maybeReadMore read 0");
+        stream.read(0);
         if (len === state3.length)
           break;
         else len = state3.length;
       }
       state3.readingMore = false;
     }
-    Readable7.prototype._read = function(n) {
+    Readable2.prototype._read = function(n) {
       this.emit("error", new Error("_read() is not implemented"));
     };
-    Readable7.prototype.pipe = function(dest, pipeOpts) {
+    Readable2.prototype.pipe = function(dest, pipeOpts) {
       var src = this;
       var state3 = this._readableState;
       switch (state3.pipesCount) {
@@ -11194,14 +11217,14 @@ var require_stream_readable = __commonJS({
           break;
       }
       state3.pipesCount += 1;
-      debug2("pipe count=%d opts=%j", state3.pipesCount, pipeOpts);
+      debug3("pipe count=%d opts=%j", state3.pipesCount, pipeOpts);
       var doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process.stdout && dest !== process.stderr;
       var endFn = doEnd ? onend : unpipe;
       if (state3.endEmitted) pna.nextTick(endFn);
       else src.once("end", endFn);
       dest.on("unpipe", onunpipe);
       function onunpipe(readable, unpipeInfo) {
-        debug2("onunpipe");
+        debug3("onunpipe");
         if (readable === src) {
           if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
             unpipeInfo.hasUnpiped = true;
@@ -11210,14 +11233,14 @@ var require_stream_readable = __commonJS({
         }
       }
       function onend() {
-        debug2("onend");
+        debug3("onend");
         dest.end();
       }
       var ondrain = pipeOnDrain(src);
       dest.on("drain", ondrain);
       var cleanedUp = false;
       function cleanup() {
-        debug2("cleanup");
+        debug3("cleanup");
         dest.removeListener("close", onclose);
         dest.removeListener("finish", onfinish);
         dest.removeListener("drain", ondrain);
@@ -11232,12 +11255,12 @@ var require_stream_readable = __commonJS({
       var increasedAwaitDrain = false;
       src.on("data", ondata);
       function ondata(chunk) {
-        debug2("ondata");
+        debug3("ondata");
         increasedAwaitDrain = false;
         var ret = dest.write(chunk);
         if (false === ret && !increasedAwaitDrain) {
           if ((state3.pipesCount === 1 && state3.pipes === dest || state3.pipesCount > 1 && indexOf(state3.pipes, dest) !== -1) && !cleanedUp) {
-            debug2("false write response, pause", state3.awaitDrain);
+            debug3("false write response, pause", state3.awaitDrain);
             state3.awaitDrain++;
             increasedAwaitDrain = true;
           }
@@ -11245,7 +11268,7 @@ var require_stream_readable = __commonJS({
         }
       }
       function onerror(er) {
-        debug2("onerror", er);
+        debug3("onerror", er);
         unpipe();
         dest.removeListener("error", onerror);
         if (EElistenerCount(dest, "error") === 0) dest.emit("error", er);
@@ -11257,18 +11280,18 @@ var require_stream_readable = __commonJS({
       }
       dest.once("close", onclose);
       function onfinish() {
-        debug2("onfinish");
+        debug3("onfinish");
         dest.removeListener("close", onclose);
         unpipe();
       }
       dest.once("finish", onfinish);
       function unpipe() {
-        debug2("unpipe");
+        debug3("unpipe");
         src.unpipe(dest);
       }
       dest.emit("pipe", src);
       if (!state3.flowing) {
-        debug2("pipe resume");
+        debug3("pipe resume");
         src.resume();
       }
       return dest;
@@ -11276,7 +11299,7 @@ var require_stream_readable = __commonJS({
     function pipeOnDrain(src) {
       return function() {
         var state3 = src._readableState;
-        debug2("pipeOnDrain", state3.awaitDrain);
+        debug3("pipeOnDrain", state3.awaitDrain);
         if (state3.awaitDrain) state3.awaitDrain--;
         if (state3.awaitDrain === 0 && EElistenerCount(src, "data")) {
           state3.flowing = true;
@@ -11284,7 +11307,7 @@ var require_stream_readable = __commonJS({
         }
       };
     }
-    Readable7.prototype.unpipe = function(dest) {
+    Readable2.prototype.unpipe = function(dest) {
       var state3 = this._readableState;
       var unpipeInfo = { hasUnpiped: false };
       if (state3.pipesCount === 0) return this;
@@ -11316,7 +11339,7 @@ var require_stream_readable = __commonJS({
       dest.emit("unpipe", this, unpipeInfo);
       return this;
     };
-    Readable7.prototype.on = function(ev, fn) {
+    Readable2.prototype.on = function(ev, fn) {
       var res = Stream2.prototype.on.call(this, ev, fn);
       if (ev === "data") {
         if (this._readableState.flowing !== false) this.resume();
@@ -11334,97 +11357,97 @@ var require_stream_readable = __commonJS({
       }
       return res;
     };
-    Readable7.prototype.addListener = Readable7.prototype.on;
+    Readable2.prototype.addListener = Readable2.prototype.on;
     function nReadingNextTick(self2) {
-      debug2("readable nexttick read 0");
+      debug3("readable nexttick read 0");
       self2.read(0);
     }
-    Readable7.prototype.resume = function() {
+    Readable2.prototype.resume = function() {
       var state3 = this._readableState;
       if (!state3.flowing) {
-        debug2("resume");
+        debug3("resume");
         state3.flowing = true;
         resume(this, state3);
       }
       return this;
     };
-    function resume(stream4, state3) {
+    function resume(stream, state3) {
       if (!state3.resumeScheduled) {
         state3.resumeScheduled = true;
-        pna.nextTick(resume_, stream4, state3);
+        pna.nextTick(resume_, stream, state3);
       }
     }
-    function resume_(stream4, state3) {
+    function resume_(stream, state3) {
       if (!state3.reading) {
-        debug2("resume read 0");
-        stream4.read(0);
+        debug3("resume read 0");
+        stream.read(0);
       }
       state3.resumeScheduled = false;
       state3.awaitDrain = 0;
-      stream4.emit("resume");
-      flow(stream4);
-      if (state3.flowing && !state3.reading) stream4.read(0);
+      stream.emit("resume");
+      flow(stream);
+      if (state3.flowing && !state3.reading) stream.read(0);
     }
-    Readable7.prototype.pause = function() {
-      debug2("call pause flowing=%j", this._readableState.flowing);
+    Readable2.prototype.pause = function() {
+      debug3("call pause flowing=%j", this._readableState.flowing);
       if (false !== this._readableState.flowing) {
-        debug2("pause");
+        debug3("pause");
         this._readableState.flowing = false;
         this.emit("pause");
       }
       return this;
     };
-    function flow(stream4) {
-      var state3 = stream4._readableState;
-      debug2("flow", state3.flowing);
-      while (state3.flowing && stream4.read() !== null) {
+    function flow(stream) {
+      var state3 = stream._readableState;
+      debug3("flow", state3.flowing);
+      while (state3.flowing && stream.read() !== null) {
       }
     }
-    Readable7.prototype.wrap = function(stream4) {
+    Readable2.prototype.wrap = function(stream) {
       var _this = this;
       var state3 = this._readableState;
       var paused = false;
-      stream4.on("end", function() {
-        debug2("wrapped end");
+      stream.on("end", function() {
+        debug3("wrapped end");
         if (state3.decoder && !state3.ended) {
           var chunk = state3.decoder.end();
           if (chunk && chunk.length) _this.push(chunk);
         }
         _this.push(null);
       });
-      stream4.on("data", function(chunk) {
-        debug2("wrapped data");
+      stream.on("data", function(chunk) {
+        debug3("wrapped data");
         if (state3.decoder) chunk = state3.decoder.write(chunk);
         if (state3.objectMode && (chunk === null || chunk === void 0)) return;
         else if (!state3.objectMode && (!chunk || !chunk.length)) return;
         var ret = _this.push(chunk);
         if (!ret) {
           paused = true;
-          stream4.pause();
+          stream.pause();
         }
       });
-      for (var i in stream4) {
-        if (this[i] === void 0 && typeof stream4[i] === "function") {
+      for (var i in stream) {
+        if (this[i] === void 0 && typeof stream[i] === "function") {
           this[i] = /* @__PURE__ */ (function(method) {
             return function() {
-              return stream4[method].apply(stream4, arguments);
+              return stream[method].apply(stream, arguments);
             };
           })(i);
         }
       }
       for (var n = 0; n < kProxyEvents.length; n++) {
-        stream4.on(kProxyEvents[n], this.emit.bind(this, kProxyEvents[n]));
+        stream.on(kProxyEvents[n], this.emit.bind(this, kProxyEvents[n]));
       }
       this._read = function(n2) {
-        debug2("wrapped _read", n2);
+        debug3("wrapped _read", n2);
         if (paused) {
           paused = false;
-          stream4.resume();
+          stream.resume();
         }
       };
       return this;
     };
-    Object.defineProperty(Readable7.prototype, "readableHighWaterMark", {
+    Object.defineProperty(Readable2.prototype, "readableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -11433,7 +11456,7 @@ var require_stream_readable = __commonJS({
         return this._readableState.highWaterMark;
       }
     });
-    Readable7._fromList = fromList;
+    Readable2._fromList = fromList;
     function fromList(n, state3) {
       if (state3.length === 0) return null;
       var ret;
@@ -11514,19 +11537,19 @@ var require_stream_readable = __commonJS({
       list.length -= c;
       return ret;
     }
-    function endReadable(stream4) {
-      var state3 = stream4._readableState;
+    function endReadable(stream) {
+      var state3 = stream._readableState;
       if (state3.length > 0) throw new Error('"endReadable()" called on non-empty stream');
       if (!state3.endEmitted) {
         state3.ended = true;
-        pna.nextTick(endReadableNT, state3, stream4);
+        pna.nextTick(endReadableNT, state3, stream);
       }
     }
-    function endReadableNT(state3, stream4) {
+    function endReadableNT(state3, stream) {
       if (!state3.endEmitted && state3.length === 0) {
         state3.endEmitted = true;
-        stream4.readable = false;
-        stream4.emit("end");
+        stream.readable = false;
+        stream.emit("end");
       }
     }
     function indexOf(xs, x) {
@@ -11542,11 +11565,11 @@ var require_stream_readable = __commonJS({
 var require_stream_transform = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_transform.js"(exports2, module) {
     "use strict";
-    module.exports = Transform3;
-    var Duplex = require_stream_duplex();
-    var util3 = Object.create(require_util());
-    util3.inherits = require_inherits();
-    util3.inherits(Transform3, Duplex);
+    module.exports = Transform2;
+    var Duplex2 = require_stream_duplex();
+    var util = Object.create(require_util());
+    util.inherits = require_inherits();
+    util.inherits(Transform2, Duplex2);
     function afterTransform(er, data) {
       var ts = this._transformState;
       ts.transforming = false;
@@ -11565,9 +11588,9 @@ var require_stream_transform = __commonJS({
         this._read(rs.highWaterMark);
       }
     }
-    function Transform3(options) {
-      if (!(this instanceof Transform3)) return new Transform3(options);
-      Duplex.call(this, options);
+    function Transform2(options) {
+      if (!(this instanceof Transform2)) return new Transform2(options);
+      Duplex2.call(this, options);
       this._transformState = {
         afterTransform: afterTransform.bind(this),
         needTransform: false,
@@ -11594,14 +11617,14 @@ var require_stream_transform = __commonJS({
         done(this, null, null);
       }
     }
-    Transform3.prototype.push = function(chunk, encoding) {
+    Transform2.prototype.push = function(chunk, encoding) {
       this._transformState.needTransform = false;
-      return Duplex.prototype.push.call(this, chunk, encoding);
+      return Duplex2.prototype.push.call(this, chunk, encoding);
     };
-    Transform3.prototype._transform = function(chunk, encoding, cb) {
+    Transform2.prototype._transform = function(chunk, encoding, cb) {
       throw new Error("_transform() is not implemented");
     };
-    Transform3.prototype._write = function(chunk, encoding, cb) {
+    Transform2.prototype._write = function(chunk, encoding, cb) {
       var ts = this._transformState;
       ts.writecb = cb;
       ts.writechunk = chunk;
@@ -11611,7 +11634,7 @@ var require_stream_transform = __commonJS({
         if (ts.needTransform || rs.needReadable || rs.length < rs.highWaterMark) this._read(rs.highWaterMark);
       }
     };
-    Transform3.prototype._read = function(n) {
+    Transform2.prototype._read = function(n) {
       var ts = this._transformState;
       if (ts.writechunk !== null && ts.writecb && !ts.transforming) {
         ts.transforming = true;
@@ -11620,20 +11643,20 @@ var require_stream_transform = __commonJS({
         ts.needTransform = true;
       }
     };
-    Transform3.prototype._destroy = function(err, cb) {
+    Transform2.prototype._destroy = function(err, cb) {
       var _this2 = this;
-      Duplex.prototype._destroy.call(this, err, function(err2) {
+      Duplex2.prototype._destroy.call(this, err, function(err2) {
         cb(err2);
         _this2.emit("close");
       });
     };
-    function done(stream4, er, data) {
-      if (er) return stream4.emit("error", er);
+    function done(stream, er, data) {
+      if (er) return stream.emit("error", er);
       if (data != null)
-        stream4.push(data);
-      if (stream4._writableState.length) throw new Error("Calling transform done when ws.length != 0");
-      if (stream4._transformState.transforming) throw new Error("Calling transform done when still transforming");
-      return stream4.push(null);
+        stream.push(data);
+      if (stream._writableState.length) throw new Error("Calling transform done when ws.length != 0");
+      if (stream._transformState.transforming) throw new Error("Calling transform done when still transforming");
+      return stream.push(null);
     }
   }
 });
@@ -11642,16 +11665,16 @@ var require_stream_transform = __commonJS({
 var require_stream_passthrough = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_passthrough.js"(exports2, module) {
     "use strict";
-    module.exports = PassThrough3;
-    var Transform3 = require_stream_transform();
-    var util3 = Object.create(require_util());
-    util3.inherits = require_inherits();
-    util3.inherits(PassThrough3, Transform3);
-    function PassThrough3(options) {
-      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform3.call(this, options);
+    module.exports = PassThrough2;
+    var Transform2 = require_stream_transform();
+    var util = Object.create(require_util());
+    util.inherits = require_inherits();
+    util.inherits(PassThrough2, Transform2);
+    function PassThrough2(options) {
+      if (!(this instanceof PassThrough2)) return new PassThrough2(options);
+      Transform2.call(this, options);
     }
-    PassThrough3.prototype._transform = function(chunk, encoding, cb) {
+    PassThrough2.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
     };
   }
@@ -11692,14 +11715,14 @@ var require_passthrough = __commonJS({
 // node_modules/lazystream/lib/lazystream.js
 var require_lazystream = __commonJS({
   "node_modules/lazystream/lib/lazystream.js"(exports2, module) {
-    var util3 = __require("util");
-    var PassThrough3 = require_passthrough();
+    var util = __require("util");
+    var PassThrough2 = require_passthrough();
     module.exports = {
-      Readable: Readable7,
-      Writable
+      Readable: Readable2,
+      Writable: Writable2
     };
-    util3.inherits(Readable7, PassThrough3);
-    util3.inherits(Writable, PassThrough3);
+    util.inherits(Readable2, PassThrough2);
+    util.inherits(Writable2, PassThrough2);
     function beforeFirstCall(instance, method, callback) {
       instance[method] = function() {
         delete instance[method];
@@ -11707,10 +11730,10 @@ var require_lazystream = __commonJS({
         return this[method].apply(this, arguments);
       };
     }
-    function Readable7(fn, options) {
-      if (!(this instanceof Readable7))
-        return new Readable7(fn, options);
-      PassThrough3.call(this, options);
+    function Readable2(fn, options) {
+      if (!(this instanceof Readable2))
+        return new Readable2(fn, options);
+      PassThrough2.call(this, options);
       beforeFirstCall(this, "_read", function() {
         var source = fn.call(this, options);
         var emit = this.emit.bind(this, "error");
@@ -11719,10 +11742,10 @@ var require_lazystream = __commonJS({
       });
       this.emit("readable");
     }
-    function Writable(fn, options) {
-      if (!(this instanceof Writable))
-        return new Writable(fn, options);
-      PassThrough3.call(this, options);
+    function Writable2(fn, options) {
+      if (!(this instanceof Writable2))
+        return new Writable2(fn, options);
+      PassThrough2.call(this, options);
       beforeFirstCall(this, "_write", function() {
         var destination = fn.call(this, options);
         var emit = this.emit.bind(this, "error");
@@ -11737,22 +11760,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports2, module) {
-    module.exports = function(path4, stripTrailing) {
-      if (typeof path4 !== "string") {
+    module.exports = function(path, stripTrailing) {
+      if (typeof path !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path4 === "\\" || path4 === "/") return "/";
-      var len = path4.length;
-      if (len <= 1) return path4;
+      if (path === "\\" || path === "/") return "/";
+      var len = path.length;
+      if (len <= 1) return path;
       var prefix2 = "";
-      if (len > 4 && path4[3] === "\\") {
-        var ch = path4[2];
-        if ((ch === "?" || ch === ".") && path4.slice(0, 2) === "\\\\") {
-          path4 = path4.slice(2);
+      if (len > 4 && path[3] === "\\") {
+        var ch = path[2];
+        if ((ch === "?" || ch === ".") && path.slice(0, 2) === "\\\\") {
+          path = path.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path4.split(/[/\\]+/);
+      var segs = path.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -11918,11 +11941,11 @@ var require_baseGetTag = __commonJS({
 // node_modules/lodash/isObject.js
 var require_isObject = __commonJS({
   "node_modules/lodash/isObject.js"(exports2, module) {
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return value != null && (type == "object" || type == "function");
     }
-    module.exports = isObject2;
+    module.exports = isObject3;
   }
 });
 
@@ -11930,19 +11953,19 @@ var require_isObject = __commonJS({
 var require_isFunction = __commonJS({
   "node_modules/lodash/isFunction.js"(exports2, module) {
     var baseGetTag = require_baseGetTag();
-    var isObject2 = require_isObject();
+    var isObject3 = require_isObject();
     var asyncTag = "[object AsyncFunction]";
     var funcTag = "[object Function]";
     var genTag = "[object GeneratorFunction]";
     var proxyTag = "[object Proxy]";
-    function isFunction(value) {
-      if (!isObject2(value)) {
+    function isFunction2(value) {
+      if (!isObject3(value)) {
         return false;
       }
       var tag = baseGetTag(value);
       return tag == funcTag || tag == genTag || tag == asyncTag || tag == proxyTag;
     }
-    module.exports = isFunction;
+    module.exports = isFunction2;
   }
 });
 
@@ -11995,9 +12018,9 @@ var require_toSource = __commonJS({
 // node_modules/lodash/_baseIsNative.js
 var require_baseIsNative = __commonJS({
   "node_modules/lodash/_baseIsNative.js"(exports2, module) {
-    var isFunction = require_isFunction();
+    var isFunction2 = require_isFunction();
     var isMasked = require_isMasked();
-    var isObject2 = require_isObject();
+    var isObject3 = require_isObject();
     var toSource = require_toSource();
     var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
     var reIsHostCtor = /^\[object .+?Constructor\]$/;
@@ -12009,10 +12032,10 @@ var require_baseIsNative = __commonJS({
       "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
     );
     function baseIsNative(value) {
-      if (!isObject2(value) || isMasked(value)) {
+      if (!isObject3(value) || isMasked(value)) {
         return false;
       }
-      var pattern = isFunction(value) ? reIsNative : reIsHostCtor;
+      var pattern = isFunction2(value) ? reIsNative : reIsHostCtor;
       return pattern.test(toSource(value));
     }
     module.exports = baseIsNative;
@@ -12148,10 +12171,10 @@ var require_isLength = __commonJS({
 // node_modules/lodash/isArrayLike.js
 var require_isArrayLike = __commonJS({
   "node_modules/lodash/isArrayLike.js"(exports2, module) {
-    var isFunction = require_isFunction();
+    var isFunction2 = require_isFunction();
     var isLength = require_isLength();
     function isArrayLike(value) {
-      return value != null && isLength(value.length) && !isFunction(value);
+      return value != null && isLength(value.length) && !isFunction2(value);
     }
     module.exports = isArrayLike;
   }
@@ -12177,9 +12200,9 @@ var require_isIterateeCall = __commonJS({
     var eq = require_eq();
     var isArrayLike = require_isArrayLike();
     var isIndex = require_isIndex();
-    var isObject2 = require_isObject();
+    var isObject3 = require_isObject();
     function isIterateeCall(value, index, object) {
-      if (!isObject2(object)) {
+      if (!isObject3(object)) {
         return false;
       }
       var type = typeof index;
@@ -12249,8 +12272,8 @@ var require_isArguments = __commonJS({
 // node_modules/lodash/isArray.js
 var require_isArray = __commonJS({
   "node_modules/lodash/isArray.js"(exports2, module) {
-    var isArray = Array.isArray;
-    module.exports = isArray;
+    var isArray2 = Array.isArray;
+    module.exports = isArray2;
   }
 });
 
@@ -12274,8 +12297,8 @@ var require_isBuffer = __commonJS({
     var moduleExports = freeModule && freeModule.exports === freeExports;
     var Buffer3 = moduleExports ? root.Buffer : void 0;
     var nativeIsBuffer = Buffer3 ? Buffer3.isBuffer : void 0;
-    var isBuffer = nativeIsBuffer || stubFalse;
-    module.exports = isBuffer;
+    var isBuffer2 = nativeIsBuffer || stubFalse;
+    module.exports = isBuffer2;
   }
 });
 
@@ -12341,9 +12364,9 @@ var require_nodeUtil = __commonJS({
     var freeProcess = moduleExports && freeGlobal.process;
     var nodeUtil = (function() {
       try {
-        var types = freeModule && freeModule.require && freeModule.require("util").types;
-        if (types) {
-          return types;
+        var types2 = freeModule && freeModule.require && freeModule.require("util").types;
+        if (types2) {
+          return types2;
         }
         return freeProcess && freeProcess.binding && freeProcess.binding("util");
       } catch (e) {
@@ -12370,14 +12393,14 @@ var require_arrayLikeKeys = __commonJS({
   "node_modules/lodash/_arrayLikeKeys.js"(exports2, module) {
     var baseTimes = require_baseTimes();
     var isArguments = require_isArguments();
-    var isArray = require_isArray();
-    var isBuffer = require_isBuffer();
+    var isArray2 = require_isArray();
+    var isBuffer2 = require_isBuffer();
     var isIndex = require_isIndex();
     var isTypedArray = require_isTypedArray();
     var objectProto = Object.prototype;
     var hasOwnProperty = objectProto.hasOwnProperty;
     function arrayLikeKeys(value, inherited) {
-      var isArr = isArray(value), isArg = !isArr && isArguments(value), isBuff = !isArr && !isArg && isBuffer(value), isType = !isArr && !isArg && !isBuff && isTypedArray(value), skipIndexes = isArr || isArg || isBuff || isType, result = skipIndexes ? baseTimes(value.length, String) : [], length = result.length;
+      var isArr = isArray2(value), isArg = !isArr && isArguments(value), isBuff = !isArr && !isArg && isBuffer2(value), isType = !isArr && !isArg && !isBuff && isTypedArray(value), skipIndexes = isArr || isArg || isBuff || isType, result = skipIndexes ? baseTimes(value.length, String) : [], length = result.length;
       for (var key in value) {
         if ((inherited || hasOwnProperty.call(value, key)) && !(skipIndexes && // Safari 9 has enumerable `arguments.length` in strict mode.
         (key == "length" || // Node.js 0.10 has enumerable non-index properties on buffers.
@@ -12424,13 +12447,13 @@ var require_nativeKeysIn = __commonJS({
 // node_modules/lodash/_baseKeysIn.js
 var require_baseKeysIn = __commonJS({
   "node_modules/lodash/_baseKeysIn.js"(exports2, module) {
-    var isObject2 = require_isObject();
+    var isObject3 = require_isObject();
     var isPrototype = require_isPrototype();
     var nativeKeysIn = require_nativeKeysIn();
     var objectProto = Object.prototype;
     var hasOwnProperty = objectProto.hasOwnProperty;
     function baseKeysIn(object) {
-      if (!isObject2(object)) {
+      if (!isObject3(object)) {
         return nativeKeysIn(object);
       }
       var isProto = isPrototype(object), result = [];
@@ -12620,8 +12643,8 @@ var require_inspect = __commonJS({
   "node_modules/readable-stream/lib/ours/util/inspect.js"(exports2, module) {
     "use strict";
     module.exports = {
-      format(format, ...args) {
-        return format.replace(/%([sdifj])/g, function(...[_unused, type]) {
+      format(format3, ...args) {
+        return format3.replace(/%([sdifj])/g, function(...[_unused, type]) {
           const replacement = args.shift();
           if (type === "f") {
             return replacement.toFixed(6);
@@ -12670,7 +12693,7 @@ var require_inspect = __commonJS({
 var require_errors = __commonJS({
   "node_modules/readable-stream/lib/ours/errors.js"(exports2, module) {
     "use strict";
-    var { format, inspect: inspect2 } = require_inspect();
+    var { format: format3, inspect: inspect2 } = require_inspect();
     var { AggregateError: CustomAggregateError } = require_primordials();
     var AggregateError2 = globalThis.AggregateError || CustomAggregateError;
     var kIsNodeError = /* @__PURE__ */ Symbol("kIsNodeError");
@@ -12688,10 +12711,10 @@ var require_errors = __commonJS({
     ];
     var classRegExp = /^([A-Z][a-z0-9]*)+$/;
     var nodeInternalPrefix = "__node_internal_";
-    var codes = {};
-    function assert(value, message) {
+    var codes2 = {};
+    function assert2(value, message) {
       if (!value) {
-        throw new codes.ERR_INTERNAL_ASSERTION(message);
+        throw new codes2.ERR_INTERNAL_ASSERTION(message);
       }
     }
     function addNumericalSeparator(val) {
@@ -12705,7 +12728,7 @@ var require_errors = __commonJS({
     }
     function getMessage(key, msg, args) {
       if (typeof msg === "function") {
-        assert(
+        assert2(
           msg.length <= args.length,
           // Default options do not count.
           `Code: ${key}; The provided arguments length (${args.length}) does not match the required ones (${msg.length}).`
@@ -12713,14 +12736,14 @@ var require_errors = __commonJS({
         return msg(...args);
       }
       const expectedLength = (msg.match(/%[dfijoOs]/g) || []).length;
-      assert(
+      assert2(
         expectedLength === args.length,
         `Code: ${key}; The provided arguments length (${args.length}) does not match the required ones (${expectedLength}).`
       );
       if (args.length === 0) {
         return msg;
       }
-      return format(msg, ...args);
+      return format3(msg, ...args);
     }
     function E(code, message, Base) {
       if (!Base) {
@@ -12752,7 +12775,7 @@ var require_errors = __commonJS({
       });
       NodeError.prototype.code = code;
       NodeError.prototype[kIsNodeError] = true;
-      codes[code] = NodeError;
+      codes2[code] = NodeError;
     }
     function hideStackFrames(fn) {
       const hidden = nodeInternalPrefix + fn.name;
@@ -12776,7 +12799,7 @@ var require_errors = __commonJS({
     var AbortError3 = class extends Error {
       constructor(message = "The operation was aborted", options = void 0) {
         if (options !== void 0 && typeof options !== "object") {
-          throw new codes.ERR_INVALID_ARG_TYPE("options", "Object", options);
+          throw new codes2.ERR_INVALID_ARG_TYPE("options", "Object", options);
         }
         super(message, options);
         this.code = "ABORT_ERR";
@@ -12787,7 +12810,7 @@ var require_errors = __commonJS({
     E(
       "ERR_INVALID_ARG_TYPE",
       (name, expected, actual) => {
-        assert(typeof name === "string", "'name' must be a string");
+        assert2(typeof name === "string", "'name' must be a string");
         if (!Array.isArray(expected)) {
           expected = [expected];
         }
@@ -12798,38 +12821,38 @@ var require_errors = __commonJS({
           msg += `"${name}" ${name.includes(".") ? "property" : "argument"} `;
         }
         msg += "must be ";
-        const types = [];
+        const types2 = [];
         const instances = [];
         const other = [];
         for (const value of expected) {
-          assert(typeof value === "string", "All expected entries have to be of type string");
+          assert2(typeof value === "string", "All expected entries have to be of type string");
           if (kTypes.includes(value)) {
-            types.push(value.toLowerCase());
+            types2.push(value.toLowerCase());
           } else if (classRegExp.test(value)) {
             instances.push(value);
           } else {
-            assert(value !== "object", 'The value "object" should be written as "Object"');
+            assert2(value !== "object", 'The value "object" should be written as "Object"');
             other.push(value);
           }
         }
         if (instances.length > 0) {
-          const pos = types.indexOf("object");
+          const pos = types2.indexOf("object");
           if (pos !== -1) {
-            types.splice(types, pos, 1);
+            types2.splice(types2, pos, 1);
             instances.push("Object");
           }
         }
-        if (types.length > 0) {
-          switch (types.length) {
+        if (types2.length > 0) {
+          switch (types2.length) {
             case 1:
-              msg += `of type ${types[0]}`;
+              msg += `of type ${types2[0]}`;
               break;
             case 2:
-              msg += `one of type ${types[0]} or ${types[1]}`;
+              msg += `one of type ${types2[0]} or ${types2[1]}`;
               break;
             default: {
-              const last = types.pop();
-              msg += `one of type ${types.join(", ")}, or ${last}`;
+              const last = types2.pop();
+              msg += `one of type ${types2.join(", ")}, or ${last}`;
             }
           }
           if (instances.length > 0 || other.length > 0) {
@@ -12921,7 +12944,7 @@ var require_errors = __commonJS({
     E(
       "ERR_MISSING_ARGS",
       (...args) => {
-        assert(args.length > 0, "At least one arg needs to be specified");
+        assert2(args.length > 0, "At least one arg needs to be specified");
         let msg;
         const len = args.length;
         args = (Array.isArray(args) ? args : [args]).map((a) => `"${a}"`).join(" or ");
@@ -12946,7 +12969,7 @@ var require_errors = __commonJS({
     E(
       "ERR_OUT_OF_RANGE",
       (str, range2, input) => {
-        assert(range2, 'Missing "range" argument');
+        assert2(range2, 'Missing "range" argument');
         let received;
         if (Number.isInteger(input) && Math.abs(input) > 2 ** 32) {
           received = addNumericalSeparator(String(input));
@@ -12979,7 +13002,7 @@ var require_errors = __commonJS({
       AbortError: AbortError3,
       aggregateTwoErrors: hideStackFrames(aggregateTwoErrors),
       hideStackFrames,
-      codes
+      codes: codes2
     };
   }
 });
@@ -13307,7 +13330,7 @@ var require_event_target_shim = __commonJS({
     var CAPTURE = 1;
     var BUBBLE = 2;
     var ATTRIBUTE = 3;
-    function isObject2(x) {
+    function isObject3(x) {
       return x !== null && typeof x === "object";
     }
     function getListeners(eventTarget) {
@@ -13333,7 +13356,7 @@ var require_event_target_shim = __commonJS({
           return null;
         },
         set(listener) {
-          if (typeof listener !== "function" && !isObject2(listener)) {
+          if (typeof listener !== "function" && !isObject3(listener)) {
             listener = null;
           }
           const listeners = getListeners(this);
@@ -13404,11 +13427,11 @@ var require_event_target_shim = __commonJS({
         return defineCustomEventTarget(arguments[0]);
       }
       if (arguments.length > 0) {
-        const types = new Array(arguments.length);
+        const types2 = new Array(arguments.length);
         for (let i = 0; i < arguments.length; ++i) {
-          types[i] = arguments[i];
+          types2[i] = arguments[i];
         }
-        return defineCustomEventTarget(types);
+        return defineCustomEventTarget(types2);
       }
       throw new TypeError("Cannot call a class as a function");
     }
@@ -13424,11 +13447,11 @@ var require_event_target_shim = __commonJS({
         if (listener == null) {
           return;
         }
-        if (typeof listener !== "function" && !isObject2(listener)) {
+        if (typeof listener !== "function" && !isObject3(listener)) {
           throw new TypeError("'listener' should be a function or an object.");
         }
         const listeners = getListeners(this);
-        const optionsIsObj = isObject2(options);
+        const optionsIsObj = isObject3(options);
         const capture = optionsIsObj ? Boolean(options.capture) : Boolean(options);
         const listenerType = capture ? CAPTURE : BUBBLE;
         const newNode = {
@@ -13465,7 +13488,7 @@ var require_event_target_shim = __commonJS({
           return;
         }
         const listeners = getListeners(this);
-        const capture = isObject2(options) ? Boolean(options.capture) : Boolean(options);
+        const capture = isObject3(options) ? Boolean(options.capture) : Boolean(options);
         const listenerType = capture ? CAPTURE : BUBBLE;
         let prev = null;
         let node = listeners.get(eventName);
@@ -13574,11 +13597,11 @@ var require_abort_controller = __commonJS({
        * Returns `true` if this `AbortSignal`'s `AbortController` has signaled to abort, and `false` otherwise.
        */
       get aborted() {
-        const aborted = abortedFlags.get(this);
-        if (typeof aborted !== "boolean") {
+        const aborted2 = abortedFlags.get(this);
+        if (typeof aborted2 !== "boolean") {
           throw new TypeError(`Expected 'this' to be an 'AbortSignal' object, but got ${this === null ? "null" : typeof this}`);
         }
-        return aborted;
+        return aborted2;
       }
     };
     eventTargetShim.defineEventAttribute(AbortSignal2.prototype, "abort");
@@ -13657,7 +13680,7 @@ var require_util2 = __commonJS({
   "node_modules/readable-stream/lib/ours/util.js"(exports2, module) {
     "use strict";
     var bufferModule = __require("buffer");
-    var { format, inspect: inspect2 } = require_inspect();
+    var { format: format3, inspect: inspect2 } = require_inspect();
     var {
       codes: { ERR_INVALID_ARG_TYPE }
     } = require_errors();
@@ -13666,9 +13689,9 @@ var require_util2 = __commonJS({
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var AsyncFunction = Object.getPrototypeOf(async function() {
     }).constructor;
-    var Blob2 = globalThis.Blob || bufferModule.Blob;
-    var isBlob2 = typeof Blob2 !== "undefined" ? function isBlob3(b) {
-      return b instanceof Blob2;
+    var Blob3 = globalThis.Blob || bufferModule.Blob;
+    var isBlob2 = typeof Blob3 !== "undefined" ? function isBlob3(b) {
+      return b instanceof Blob3;
     } : function isBlob3(b) {
       return false;
     };
@@ -13696,25 +13719,25 @@ var require_util2 = __commonJS({
         };
       },
       createDeferredPromise: function() {
-        let resolve2;
+        let resolve3;
         let reject;
         const promise = new Promise((res, rej) => {
-          resolve2 = res;
+          resolve3 = res;
           reject = rej;
         });
         return {
           promise,
-          resolve: resolve2,
+          resolve: resolve3,
           reject
         };
       },
       promisify(fn) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           fn((err, ...args) => {
             if (err) {
               return reject(err);
             }
-            return resolve2(...args);
+            return resolve3(...args);
           });
         });
       },
@@ -13722,7 +13745,7 @@ var require_util2 = __commonJS({
         return function() {
         };
       },
-      format,
+      format: format3,
       inspect: inspect2,
       types: {
         isAsyncFunction(fn) {
@@ -13768,17 +13791,17 @@ var require_util2 = __commonJS({
           return signals[0];
         }
         const ac = new AbortController2();
-        const abort = () => ac.abort();
+        const abort2 = () => ac.abort();
         signals.forEach((signal) => {
           validateAbortSignal(signal, "signals");
-          signal.addEventListener("abort", abort, {
+          signal.addEventListener("abort", abort2, {
             once: true
           });
         });
         ac.signal.addEventListener(
           "abort",
           () => {
-            signals.forEach((signal) => signal.removeEventListener("abort", abort));
+            signals.forEach((signal) => signal.removeEventListener("abort", abort2));
           },
           {
             once: true
@@ -13951,9 +13974,9 @@ var require_validators = __commonJS({
         throw new ERR_UNKNOWN_SIGNAL(signal);
       }
     }
-    var validateBuffer = hideStackFrames((buffer2, name = "buffer") => {
-      if (!isArrayBufferView(buffer2)) {
-        throw new ERR_INVALID_ARG_TYPE(name, ["Buffer", "TypedArray", "DataView"], buffer2);
+    var validateBuffer = hideStackFrames((buffer, name = "buffer") => {
+      if (!isArrayBufferView(buffer)) {
+        throw new ERR_INVALID_ARG_TYPE(name, ["Buffer", "TypedArray", "DataView"], buffer);
       }
     });
     function validateEncoding(data, encoding) {
@@ -14066,7 +14089,7 @@ var require_process = __commonJS({
 var require_process2 = __commonJS({
   "node_modules/readable-stream/lib/internal/shims/process.js"(exports2, module) {
     "use strict";
-    var process5 = ((base, esmKey, keys, isValid) => {
+    var process2 = ((base, esmKey, keys, isValid) => {
       if (esmKey in base && base[esmKey] === true) {
         let candidate;
         for (const key of keys) {
@@ -14081,7 +14104,7 @@ var require_process2 = __commonJS({
       }
       return base;
     })(require_process(), "__esModule", ["default", "process"], (candidate) => "nextTick" in candidate);
-    module.exports = process5;
+    module.exports = process2;
   }
 });
 
@@ -14130,141 +14153,141 @@ var require_utils = __commonJS({
       if (isAsync === false) return typeof obj[SymbolIterator] === "function";
       return typeof obj[SymbolAsyncIterator] === "function" || typeof obj[SymbolIterator] === "function";
     }
-    function isDestroyed(stream4) {
-      if (!isNodeStream(stream4)) return null;
-      const wState = stream4._writableState;
-      const rState = stream4._readableState;
+    function isDestroyed2(stream) {
+      if (!isNodeStream(stream)) return null;
+      const wState = stream._writableState;
+      const rState = stream._readableState;
       const state3 = wState || rState;
-      return !!(stream4.destroyed || stream4[kIsDestroyed] || state3 !== null && state3 !== void 0 && state3.destroyed);
+      return !!(stream.destroyed || stream[kIsDestroyed] || state3 !== null && state3 !== void 0 && state3.destroyed);
     }
-    function isWritableEnded(stream4) {
-      if (!isWritableNodeStream(stream4)) return null;
-      if (stream4.writableEnded === true) return true;
-      const wState = stream4._writableState;
+    function isWritableEnded(stream) {
+      if (!isWritableNodeStream(stream)) return null;
+      if (stream.writableEnded === true) return true;
+      const wState = stream._writableState;
       if (wState !== null && wState !== void 0 && wState.errored) return false;
       if (typeof (wState === null || wState === void 0 ? void 0 : wState.ended) !== "boolean") return null;
       return wState.ended;
     }
-    function isWritableFinished(stream4, strict) {
-      if (!isWritableNodeStream(stream4)) return null;
-      if (stream4.writableFinished === true) return true;
-      const wState = stream4._writableState;
+    function isWritableFinished(stream, strict) {
+      if (!isWritableNodeStream(stream)) return null;
+      if (stream.writableFinished === true) return true;
+      const wState = stream._writableState;
       if (wState !== null && wState !== void 0 && wState.errored) return false;
       if (typeof (wState === null || wState === void 0 ? void 0 : wState.finished) !== "boolean") return null;
       return !!(wState.finished || strict === false && wState.ended === true && wState.length === 0);
     }
-    function isReadableEnded(stream4) {
-      if (!isReadableNodeStream(stream4)) return null;
-      if (stream4.readableEnded === true) return true;
-      const rState = stream4._readableState;
+    function isReadableEnded(stream) {
+      if (!isReadableNodeStream(stream)) return null;
+      if (stream.readableEnded === true) return true;
+      const rState = stream._readableState;
       if (!rState || rState.errored) return false;
       if (typeof (rState === null || rState === void 0 ? void 0 : rState.ended) !== "boolean") return null;
       return rState.ended;
     }
-    function isReadableFinished(stream4, strict) {
-      if (!isReadableNodeStream(stream4)) return null;
-      const rState = stream4._readableState;
+    function isReadableFinished(stream, strict) {
+      if (!isReadableNodeStream(stream)) return null;
+      const rState = stream._readableState;
       if (rState !== null && rState !== void 0 && rState.errored) return false;
       if (typeof (rState === null || rState === void 0 ? void 0 : rState.endEmitted) !== "boolean") return null;
       return !!(rState.endEmitted || strict === false && rState.ended === true && rState.length === 0);
     }
-    function isReadable(stream4) {
-      if (stream4 && stream4[kIsReadable] != null) return stream4[kIsReadable];
-      if (typeof (stream4 === null || stream4 === void 0 ? void 0 : stream4.readable) !== "boolean") return null;
-      if (isDestroyed(stream4)) return false;
-      return isReadableNodeStream(stream4) && stream4.readable && !isReadableFinished(stream4);
+    function isReadable2(stream) {
+      if (stream && stream[kIsReadable] != null) return stream[kIsReadable];
+      if (typeof (stream === null || stream === void 0 ? void 0 : stream.readable) !== "boolean") return null;
+      if (isDestroyed2(stream)) return false;
+      return isReadableNodeStream(stream) && stream.readable && !isReadableFinished(stream);
     }
-    function isWritable(stream4) {
-      if (stream4 && stream4[kIsWritable] != null) return stream4[kIsWritable];
-      if (typeof (stream4 === null || stream4 === void 0 ? void 0 : stream4.writable) !== "boolean") return null;
-      if (isDestroyed(stream4)) return false;
-      return isWritableNodeStream(stream4) && stream4.writable && !isWritableEnded(stream4);
+    function isWritable2(stream) {
+      if (stream && stream[kIsWritable] != null) return stream[kIsWritable];
+      if (typeof (stream === null || stream === void 0 ? void 0 : stream.writable) !== "boolean") return null;
+      if (isDestroyed2(stream)) return false;
+      return isWritableNodeStream(stream) && stream.writable && !isWritableEnded(stream);
     }
-    function isFinished(stream4, opts) {
-      if (!isNodeStream(stream4)) {
+    function isFinished(stream, opts) {
+      if (!isNodeStream(stream)) {
         return null;
       }
-      if (isDestroyed(stream4)) {
+      if (isDestroyed2(stream)) {
         return true;
       }
-      if ((opts === null || opts === void 0 ? void 0 : opts.readable) !== false && isReadable(stream4)) {
+      if ((opts === null || opts === void 0 ? void 0 : opts.readable) !== false && isReadable2(stream)) {
         return false;
       }
-      if ((opts === null || opts === void 0 ? void 0 : opts.writable) !== false && isWritable(stream4)) {
+      if ((opts === null || opts === void 0 ? void 0 : opts.writable) !== false && isWritable2(stream)) {
         return false;
       }
       return true;
     }
-    function isWritableErrored(stream4) {
+    function isWritableErrored(stream) {
       var _stream$_writableStat, _stream$_writableStat2;
-      if (!isNodeStream(stream4)) {
+      if (!isNodeStream(stream)) {
         return null;
       }
-      if (stream4.writableErrored) {
-        return stream4.writableErrored;
+      if (stream.writableErrored) {
+        return stream.writableErrored;
       }
-      return (_stream$_writableStat = (_stream$_writableStat2 = stream4._writableState) === null || _stream$_writableStat2 === void 0 ? void 0 : _stream$_writableStat2.errored) !== null && _stream$_writableStat !== void 0 ? _stream$_writableStat : null;
+      return (_stream$_writableStat = (_stream$_writableStat2 = stream._writableState) === null || _stream$_writableStat2 === void 0 ? void 0 : _stream$_writableStat2.errored) !== null && _stream$_writableStat !== void 0 ? _stream$_writableStat : null;
     }
-    function isReadableErrored(stream4) {
+    function isReadableErrored(stream) {
       var _stream$_readableStat, _stream$_readableStat2;
-      if (!isNodeStream(stream4)) {
+      if (!isNodeStream(stream)) {
         return null;
       }
-      if (stream4.readableErrored) {
-        return stream4.readableErrored;
+      if (stream.readableErrored) {
+        return stream.readableErrored;
       }
-      return (_stream$_readableStat = (_stream$_readableStat2 = stream4._readableState) === null || _stream$_readableStat2 === void 0 ? void 0 : _stream$_readableStat2.errored) !== null && _stream$_readableStat !== void 0 ? _stream$_readableStat : null;
+      return (_stream$_readableStat = (_stream$_readableStat2 = stream._readableState) === null || _stream$_readableStat2 === void 0 ? void 0 : _stream$_readableStat2.errored) !== null && _stream$_readableStat !== void 0 ? _stream$_readableStat : null;
     }
-    function isClosed(stream4) {
-      if (!isNodeStream(stream4)) {
+    function isClosed(stream) {
+      if (!isNodeStream(stream)) {
         return null;
       }
-      if (typeof stream4.closed === "boolean") {
-        return stream4.closed;
+      if (typeof stream.closed === "boolean") {
+        return stream.closed;
       }
-      const wState = stream4._writableState;
-      const rState = stream4._readableState;
+      const wState = stream._writableState;
+      const rState = stream._readableState;
       if (typeof (wState === null || wState === void 0 ? void 0 : wState.closed) === "boolean" || typeof (rState === null || rState === void 0 ? void 0 : rState.closed) === "boolean") {
         return (wState === null || wState === void 0 ? void 0 : wState.closed) || (rState === null || rState === void 0 ? void 0 : rState.closed);
       }
-      if (typeof stream4._closed === "boolean" && isOutgoingMessage(stream4)) {
-        return stream4._closed;
+      if (typeof stream._closed === "boolean" && isOutgoingMessage(stream)) {
+        return stream._closed;
       }
       return null;
     }
-    function isOutgoingMessage(stream4) {
-      return typeof stream4._closed === "boolean" && typeof stream4._defaultKeepAlive === "boolean" && typeof stream4._removedConnection === "boolean" && typeof stream4._removedContLen === "boolean";
+    function isOutgoingMessage(stream) {
+      return typeof stream._closed === "boolean" && typeof stream._defaultKeepAlive === "boolean" && typeof stream._removedConnection === "boolean" && typeof stream._removedContLen === "boolean";
     }
-    function isServerResponse(stream4) {
-      return typeof stream4._sent100 === "boolean" && isOutgoingMessage(stream4);
+    function isServerResponse(stream) {
+      return typeof stream._sent100 === "boolean" && isOutgoingMessage(stream);
     }
-    function isServerRequest(stream4) {
+    function isServerRequest(stream) {
       var _stream$req;
-      return typeof stream4._consuming === "boolean" && typeof stream4._dumped === "boolean" && ((_stream$req = stream4.req) === null || _stream$req === void 0 ? void 0 : _stream$req.upgradeOrConnect) === void 0;
+      return typeof stream._consuming === "boolean" && typeof stream._dumped === "boolean" && ((_stream$req = stream.req) === null || _stream$req === void 0 ? void 0 : _stream$req.upgradeOrConnect) === void 0;
     }
-    function willEmitClose(stream4) {
-      if (!isNodeStream(stream4)) return null;
-      const wState = stream4._writableState;
-      const rState = stream4._readableState;
+    function willEmitClose(stream) {
+      if (!isNodeStream(stream)) return null;
+      const wState = stream._writableState;
+      const rState = stream._readableState;
       const state3 = wState || rState;
-      return !state3 && isServerResponse(stream4) || !!(state3 && state3.autoDestroy && state3.emitClose && state3.closed === false);
+      return !state3 && isServerResponse(stream) || !!(state3 && state3.autoDestroy && state3.emitClose && state3.closed === false);
     }
-    function isDisturbed(stream4) {
+    function isDisturbed2(stream) {
       var _stream$kIsDisturbed;
-      return !!(stream4 && ((_stream$kIsDisturbed = stream4[kIsDisturbed]) !== null && _stream$kIsDisturbed !== void 0 ? _stream$kIsDisturbed : stream4.readableDidRead || stream4.readableAborted));
+      return !!(stream && ((_stream$kIsDisturbed = stream[kIsDisturbed]) !== null && _stream$kIsDisturbed !== void 0 ? _stream$kIsDisturbed : stream.readableDidRead || stream.readableAborted));
     }
-    function isErrored(stream4) {
+    function isErrored2(stream) {
       var _ref, _ref2, _ref3, _ref4, _ref5, _stream$kIsErrored, _stream$_readableStat3, _stream$_writableStat3, _stream$_readableStat4, _stream$_writableStat4;
-      return !!(stream4 && ((_ref = (_ref2 = (_ref3 = (_ref4 = (_ref5 = (_stream$kIsErrored = stream4[kIsErrored]) !== null && _stream$kIsErrored !== void 0 ? _stream$kIsErrored : stream4.readableErrored) !== null && _ref5 !== void 0 ? _ref5 : stream4.writableErrored) !== null && _ref4 !== void 0 ? _ref4 : (_stream$_readableStat3 = stream4._readableState) === null || _stream$_readableStat3 === void 0 ? void 0 : _stream$_readableStat3.errorEmitted) !== null && _ref3 !== void 0 ? _ref3 : (_stream$_writableStat3 = stream4._writableState) === null || _stream$_writableStat3 === void 0 ? void 0 : _stream$_writableStat3.errorEmitted) !== null && _ref2 !== void 0 ? _ref2 : (_stream$_readableStat4 = stream4._readableState) === null || _stream$_readableStat4 === void 0 ? void 0 : _stream$_readableStat4.errored) !== null && _ref !== void 0 ? _ref : (_stream$_writableStat4 = stream4._writableState) === null || _stream$_writableStat4 === void 0 ? void 0 : _stream$_writableStat4.errored));
+      return !!(stream && ((_ref = (_ref2 = (_ref3 = (_ref4 = (_ref5 = (_stream$kIsErrored = stream[kIsErrored]) !== null && _stream$kIsErrored !== void 0 ? _stream$kIsErrored : stream.readableErrored) !== null && _ref5 !== void 0 ? _ref5 : stream.writableErrored) !== null && _ref4 !== void 0 ? _ref4 : (_stream$_readableStat3 = stream._readableState) === null || _stream$_readableStat3 === void 0 ? void 0 : _stream$_readableStat3.errorEmitted) !== null && _ref3 !== void 0 ? _ref3 : (_stream$_writableStat3 = stream._writableState) === null || _stream$_writableStat3 === void 0 ? void 0 : _stream$_writableStat3.errorEmitted) !== null && _ref2 !== void 0 ? _ref2 : (_stream$_readableStat4 = stream._readableState) === null || _stream$_readableStat4 === void 0 ? void 0 : _stream$_readableStat4.errored) !== null && _ref !== void 0 ? _ref : (_stream$_writableStat4 = stream._writableState) === null || _stream$_writableStat4 === void 0 ? void 0 : _stream$_writableStat4.errored));
     }
     module.exports = {
-      isDestroyed,
+      isDestroyed: isDestroyed2,
       kIsDestroyed,
-      isDisturbed,
+      isDisturbed: isDisturbed2,
       kIsDisturbed,
-      isErrored,
+      isErrored: isErrored2,
       kIsErrored,
-      isReadable,
+      isReadable: isReadable2,
       kIsReadable,
       kIsClosedPromise,
       kControllerErrorFunction,
@@ -14280,7 +14303,7 @@ var require_utils = __commonJS({
       isReadableErrored,
       isNodeStream,
       isWebStream,
-      isWritable,
+      isWritable: isWritable2,
       isWritableNodeStream,
       isWritableStream,
       isWritableEnded,
@@ -14298,20 +14321,20 @@ var require_utils = __commonJS({
 var require_end_of_stream = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/end-of-stream.js"(exports2, module) {
     "use strict";
-    var process5 = require_process2();
-    var { AbortError: AbortError3, codes } = require_errors();
-    var { ERR_INVALID_ARG_TYPE, ERR_STREAM_PREMATURE_CLOSE } = codes;
+    var process2 = require_process2();
+    var { AbortError: AbortError3, codes: codes2 } = require_errors();
+    var { ERR_INVALID_ARG_TYPE, ERR_STREAM_PREMATURE_CLOSE } = codes2;
     var { kEmptyObject, once } = require_util2();
     var { validateAbortSignal, validateFunction, validateObject, validateBoolean } = require_validators();
     var { Promise: Promise2, PromisePrototypeThen, SymbolDispose } = require_primordials();
     var {
       isClosed,
-      isReadable,
+      isReadable: isReadable2,
       isReadableNodeStream,
       isReadableStream: isReadableStream3,
       isReadableFinished,
       isReadableErrored,
-      isWritable,
+      isWritable: isWritable2,
       isWritableNodeStream,
       isWritableStream,
       isWritableFinished,
@@ -14321,12 +14344,12 @@ var require_end_of_stream = __commonJS({
       kIsClosedPromise
     } = require_utils();
     var addAbortListener;
-    function isRequest(stream4) {
-      return stream4.setHeader && typeof stream4.abort === "function";
+    function isRequest(stream) {
+      return stream.setHeader && typeof stream.abort === "function";
     }
     var nop = () => {
     };
-    function eos(stream4, options, callback) {
+    function eos(stream, options, callback) {
       var _options$readable, _options$writable;
       if (arguments.length === 2) {
         callback = options;
@@ -14339,186 +14362,186 @@ var require_end_of_stream = __commonJS({
       validateFunction(callback, "callback");
       validateAbortSignal(options.signal, "options.signal");
       callback = once(callback);
-      if (isReadableStream3(stream4) || isWritableStream(stream4)) {
-        return eosWeb(stream4, options, callback);
+      if (isReadableStream3(stream) || isWritableStream(stream)) {
+        return eosWeb(stream, options, callback);
       }
-      if (!isNodeStream(stream4)) {
-        throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream4);
+      if (!isNodeStream(stream)) {
+        throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream);
       }
-      const readable = (_options$readable = options.readable) !== null && _options$readable !== void 0 ? _options$readable : isReadableNodeStream(stream4);
-      const writable = (_options$writable = options.writable) !== null && _options$writable !== void 0 ? _options$writable : isWritableNodeStream(stream4);
-      const wState = stream4._writableState;
-      const rState = stream4._readableState;
+      const readable = (_options$readable = options.readable) !== null && _options$readable !== void 0 ? _options$readable : isReadableNodeStream(stream);
+      const writable = (_options$writable = options.writable) !== null && _options$writable !== void 0 ? _options$writable : isWritableNodeStream(stream);
+      const wState = stream._writableState;
+      const rState = stream._readableState;
       const onlegacyfinish = () => {
-        if (!stream4.writable) {
+        if (!stream.writable) {
           onfinish();
         }
       };
-      let willEmitClose = _willEmitClose(stream4) && isReadableNodeStream(stream4) === readable && isWritableNodeStream(stream4) === writable;
-      let writableFinished = isWritableFinished(stream4, false);
+      let willEmitClose = _willEmitClose(stream) && isReadableNodeStream(stream) === readable && isWritableNodeStream(stream) === writable;
+      let writableFinished = isWritableFinished(stream, false);
       const onfinish = () => {
         writableFinished = true;
-        if (stream4.destroyed) {
+        if (stream.destroyed) {
           willEmitClose = false;
         }
-        if (willEmitClose && (!stream4.readable || readable)) {
+        if (willEmitClose && (!stream.readable || readable)) {
           return;
         }
         if (!readable || readableFinished) {
-          callback.call(stream4);
+          callback.call(stream);
         }
       };
-      let readableFinished = isReadableFinished(stream4, false);
+      let readableFinished = isReadableFinished(stream, false);
       const onend = () => {
         readableFinished = true;
-        if (stream4.destroyed) {
+        if (stream.destroyed) {
           willEmitClose = false;
         }
-        if (willEmitClose && (!stream4.writable || writable)) {
+        if (willEmitClose && (!stream.writable || writable)) {
           return;
         }
         if (!writable || writableFinished) {
-          callback.call(stream4);
+          callback.call(stream);
         }
       };
       const onerror = (err) => {
-        callback.call(stream4, err);
+        callback.call(stream, err);
       };
-      let closed = isClosed(stream4);
+      let closed = isClosed(stream);
       const onclose = () => {
         closed = true;
-        const errored = isWritableErrored(stream4) || isReadableErrored(stream4);
+        const errored = isWritableErrored(stream) || isReadableErrored(stream);
         if (errored && typeof errored !== "boolean") {
-          return callback.call(stream4, errored);
+          return callback.call(stream, errored);
         }
-        if (readable && !readableFinished && isReadableNodeStream(stream4, true)) {
-          if (!isReadableFinished(stream4, false)) return callback.call(stream4, new ERR_STREAM_PREMATURE_CLOSE());
+        if (readable && !readableFinished && isReadableNodeStream(stream, true)) {
+          if (!isReadableFinished(stream, false)) return callback.call(stream, new ERR_STREAM_PREMATURE_CLOSE());
         }
         if (writable && !writableFinished) {
-          if (!isWritableFinished(stream4, false)) return callback.call(stream4, new ERR_STREAM_PREMATURE_CLOSE());
+          if (!isWritableFinished(stream, false)) return callback.call(stream, new ERR_STREAM_PREMATURE_CLOSE());
         }
-        callback.call(stream4);
+        callback.call(stream);
       };
       const onclosed = () => {
         closed = true;
-        const errored = isWritableErrored(stream4) || isReadableErrored(stream4);
+        const errored = isWritableErrored(stream) || isReadableErrored(stream);
         if (errored && typeof errored !== "boolean") {
-          return callback.call(stream4, errored);
+          return callback.call(stream, errored);
         }
-        callback.call(stream4);
+        callback.call(stream);
       };
       const onrequest = () => {
-        stream4.req.on("finish", onfinish);
+        stream.req.on("finish", onfinish);
       };
-      if (isRequest(stream4)) {
-        stream4.on("complete", onfinish);
+      if (isRequest(stream)) {
+        stream.on("complete", onfinish);
         if (!willEmitClose) {
-          stream4.on("abort", onclose);
+          stream.on("abort", onclose);
         }
-        if (stream4.req) {
+        if (stream.req) {
           onrequest();
         } else {
-          stream4.on("request", onrequest);
+          stream.on("request", onrequest);
         }
       } else if (writable && !wState) {
-        stream4.on("end", onlegacyfinish);
-        stream4.on("close", onlegacyfinish);
+        stream.on("end", onlegacyfinish);
+        stream.on("close", onlegacyfinish);
       }
-      if (!willEmitClose && typeof stream4.aborted === "boolean") {
-        stream4.on("aborted", onclose);
+      if (!willEmitClose && typeof stream.aborted === "boolean") {
+        stream.on("aborted", onclose);
       }
-      stream4.on("end", onend);
-      stream4.on("finish", onfinish);
+      stream.on("end", onend);
+      stream.on("finish", onfinish);
       if (options.error !== false) {
-        stream4.on("error", onerror);
+        stream.on("error", onerror);
       }
-      stream4.on("close", onclose);
+      stream.on("close", onclose);
       if (closed) {
-        process5.nextTick(onclose);
+        process2.nextTick(onclose);
       } else if (wState !== null && wState !== void 0 && wState.errorEmitted || rState !== null && rState !== void 0 && rState.errorEmitted) {
         if (!willEmitClose) {
-          process5.nextTick(onclosed);
+          process2.nextTick(onclosed);
         }
-      } else if (!readable && (!willEmitClose || isReadable(stream4)) && (writableFinished || isWritable(stream4) === false)) {
-        process5.nextTick(onclosed);
-      } else if (!writable && (!willEmitClose || isWritable(stream4)) && (readableFinished || isReadable(stream4) === false)) {
-        process5.nextTick(onclosed);
-      } else if (rState && stream4.req && stream4.aborted) {
-        process5.nextTick(onclosed);
+      } else if (!readable && (!willEmitClose || isReadable2(stream)) && (writableFinished || isWritable2(stream) === false)) {
+        process2.nextTick(onclosed);
+      } else if (!writable && (!willEmitClose || isWritable2(stream)) && (readableFinished || isReadable2(stream) === false)) {
+        process2.nextTick(onclosed);
+      } else if (rState && stream.req && stream.aborted) {
+        process2.nextTick(onclosed);
       }
       const cleanup = () => {
         callback = nop;
-        stream4.removeListener("aborted", onclose);
-        stream4.removeListener("complete", onfinish);
-        stream4.removeListener("abort", onclose);
-        stream4.removeListener("request", onrequest);
-        if (stream4.req) stream4.req.removeListener("finish", onfinish);
-        stream4.removeListener("end", onlegacyfinish);
-        stream4.removeListener("close", onlegacyfinish);
-        stream4.removeListener("finish", onfinish);
-        stream4.removeListener("end", onend);
-        stream4.removeListener("error", onerror);
-        stream4.removeListener("close", onclose);
+        stream.removeListener("aborted", onclose);
+        stream.removeListener("complete", onfinish);
+        stream.removeListener("abort", onclose);
+        stream.removeListener("request", onrequest);
+        if (stream.req) stream.req.removeListener("finish", onfinish);
+        stream.removeListener("end", onlegacyfinish);
+        stream.removeListener("close", onlegacyfinish);
+        stream.removeListener("finish", onfinish);
+        stream.removeListener("end", onend);
+        stream.removeListener("error", onerror);
+        stream.removeListener("close", onclose);
       };
       if (options.signal && !closed) {
-        const abort = () => {
+        const abort2 = () => {
           const endCallback = callback;
           cleanup();
           endCallback.call(
-            stream4,
+            stream,
             new AbortError3(void 0, {
               cause: options.signal.reason
             })
           );
         };
         if (options.signal.aborted) {
-          process5.nextTick(abort);
+          process2.nextTick(abort2);
         } else {
           addAbortListener = addAbortListener || require_util2().addAbortListener;
-          const disposable = addAbortListener(options.signal, abort);
+          const disposable = addAbortListener(options.signal, abort2);
           const originalCallback = callback;
           callback = once((...args) => {
             disposable[SymbolDispose]();
-            originalCallback.apply(stream4, args);
+            originalCallback.apply(stream, args);
           });
         }
       }
       return cleanup;
     }
-    function eosWeb(stream4, options, callback) {
+    function eosWeb(stream, options, callback) {
       let isAborted = false;
-      let abort = nop;
+      let abort2 = nop;
       if (options.signal) {
-        abort = () => {
+        abort2 = () => {
           isAborted = true;
           callback.call(
-            stream4,
+            stream,
             new AbortError3(void 0, {
               cause: options.signal.reason
             })
           );
         };
         if (options.signal.aborted) {
-          process5.nextTick(abort);
+          process2.nextTick(abort2);
         } else {
           addAbortListener = addAbortListener || require_util2().addAbortListener;
-          const disposable = addAbortListener(options.signal, abort);
+          const disposable = addAbortListener(options.signal, abort2);
           const originalCallback = callback;
           callback = once((...args) => {
             disposable[SymbolDispose]();
-            originalCallback.apply(stream4, args);
+            originalCallback.apply(stream, args);
           });
         }
       }
       const resolverFn = (...args) => {
         if (!isAborted) {
-          process5.nextTick(() => callback.apply(stream4, args));
+          process2.nextTick(() => callback.apply(stream, args));
         }
       };
-      PromisePrototypeThen(stream4[kIsClosedPromise].promise, resolverFn, resolverFn);
+      PromisePrototypeThen(stream[kIsClosedPromise].promise, resolverFn, resolverFn);
       return nop;
     }
-    function finished(stream4, opts) {
+    function finished2(stream, opts) {
       var _opts;
       let autoCleanup = false;
       if (opts === null) {
@@ -14528,21 +14551,21 @@ var require_end_of_stream = __commonJS({
         validateBoolean(opts.cleanup, "cleanup");
         autoCleanup = opts.cleanup;
       }
-      return new Promise2((resolve2, reject) => {
-        const cleanup = eos(stream4, opts, (err) => {
+      return new Promise2((resolve3, reject) => {
+        const cleanup = eos(stream, opts, (err) => {
           if (autoCleanup) {
             cleanup();
           }
           if (err) {
             reject(err);
           } else {
-            resolve2();
+            resolve3();
           }
         });
       });
     }
     module.exports = eos;
-    module.exports.finished = finished;
+    module.exports.finished = finished2;
   }
 });
 
@@ -14550,14 +14573,14 @@ var require_end_of_stream = __commonJS({
 var require_destroy2 = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/destroy.js"(exports2, module) {
     "use strict";
-    var process5 = require_process2();
+    var process2 = require_process2();
     var {
       aggregateTwoErrors,
       codes: { ERR_MULTIPLE_CALLBACK },
       AbortError: AbortError3
     } = require_errors();
     var { Symbol: Symbol2 } = require_primordials();
-    var { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = require_utils();
+    var { kIsDestroyed, isDestroyed: isDestroyed2, isFinished, isServerRequest } = require_utils();
     var kDestroy = Symbol2("kDestroy");
     var kConstruct = Symbol2("kConstruct");
     function checkError(err, w, r) {
@@ -14571,7 +14594,7 @@ var require_destroy2 = __commonJS({
         }
       }
     }
-    function destroy2(err, cb) {
+    function destroy3(err, cb) {
       const r = this._readableState;
       const w = this._writableState;
       const s = w || r;
@@ -14617,9 +14640,9 @@ var require_destroy2 = __commonJS({
           cb(err2);
         }
         if (err2) {
-          process5.nextTick(emitErrorCloseNT, self2, err2);
+          process2.nextTick(emitErrorCloseNT, self2, err2);
         } else {
-          process5.nextTick(emitCloseNT, self2);
+          process2.nextTick(emitCloseNT, self2);
         }
       }
       try {
@@ -14687,14 +14710,14 @@ var require_destroy2 = __commonJS({
         w.finished = w.writable === false;
       }
     }
-    function errorOrDestroy(stream4, err, sync) {
-      const r = stream4._readableState;
-      const w = stream4._writableState;
+    function errorOrDestroy(stream, err, sync) {
+      const r = stream._readableState;
+      const w = stream._writableState;
       if (w !== null && w !== void 0 && w.destroyed || r !== null && r !== void 0 && r.destroyed) {
         return this;
       }
       if (r !== null && r !== void 0 && r.autoDestroy || w !== null && w !== void 0 && w.autoDestroy)
-        stream4.destroy(err);
+        stream.destroy(err);
       else if (err) {
         err.stack;
         if (w && !w.errored) {
@@ -14704,40 +14727,40 @@ var require_destroy2 = __commonJS({
           r.errored = err;
         }
         if (sync) {
-          process5.nextTick(emitErrorNT, stream4, err);
+          process2.nextTick(emitErrorNT, stream, err);
         } else {
-          emitErrorNT(stream4, err);
+          emitErrorNT(stream, err);
         }
       }
     }
-    function construct(stream4, cb) {
-      if (typeof stream4._construct !== "function") {
+    function construct(stream, cb) {
+      if (typeof stream._construct !== "function") {
         return;
       }
-      const r = stream4._readableState;
-      const w = stream4._writableState;
+      const r = stream._readableState;
+      const w = stream._writableState;
       if (r) {
         r.constructed = false;
       }
       if (w) {
         w.constructed = false;
       }
-      stream4.once(kConstruct, cb);
-      if (stream4.listenerCount(kConstruct) > 1) {
+      stream.once(kConstruct, cb);
+      if (stream.listenerCount(kConstruct) > 1) {
         return;
       }
-      process5.nextTick(constructNT, stream4);
+      process2.nextTick(constructNT, stream);
     }
-    function constructNT(stream4) {
+    function constructNT(stream) {
       let called = false;
       function onConstruct(err) {
         if (called) {
-          errorOrDestroy(stream4, err !== null && err !== void 0 ? err : new ERR_MULTIPLE_CALLBACK());
+          errorOrDestroy(stream, err !== null && err !== void 0 ? err : new ERR_MULTIPLE_CALLBACK());
           return;
         }
         called = true;
-        const r = stream4._readableState;
-        const w = stream4._writableState;
+        const r = stream._readableState;
+        const w = stream._writableState;
         const s = w || r;
         if (r) {
           r.constructed = true;
@@ -14746,65 +14769,65 @@ var require_destroy2 = __commonJS({
           w.constructed = true;
         }
         if (s.destroyed) {
-          stream4.emit(kDestroy, err);
+          stream.emit(kDestroy, err);
         } else if (err) {
-          errorOrDestroy(stream4, err, true);
+          errorOrDestroy(stream, err, true);
         } else {
-          process5.nextTick(emitConstructNT, stream4);
+          process2.nextTick(emitConstructNT, stream);
         }
       }
       try {
-        stream4._construct((err) => {
-          process5.nextTick(onConstruct, err);
+        stream._construct((err) => {
+          process2.nextTick(onConstruct, err);
         });
       } catch (err) {
-        process5.nextTick(onConstruct, err);
+        process2.nextTick(onConstruct, err);
       }
     }
-    function emitConstructNT(stream4) {
-      stream4.emit(kConstruct);
+    function emitConstructNT(stream) {
+      stream.emit(kConstruct);
     }
-    function isRequest(stream4) {
-      return (stream4 === null || stream4 === void 0 ? void 0 : stream4.setHeader) && typeof stream4.abort === "function";
+    function isRequest(stream) {
+      return (stream === null || stream === void 0 ? void 0 : stream.setHeader) && typeof stream.abort === "function";
     }
-    function emitCloseLegacy(stream4) {
-      stream4.emit("close");
+    function emitCloseLegacy(stream) {
+      stream.emit("close");
     }
-    function emitErrorCloseLegacy(stream4, err) {
-      stream4.emit("error", err);
-      process5.nextTick(emitCloseLegacy, stream4);
+    function emitErrorCloseLegacy(stream, err) {
+      stream.emit("error", err);
+      process2.nextTick(emitCloseLegacy, stream);
     }
-    function destroyer(stream4, err) {
-      if (!stream4 || isDestroyed(stream4)) {
+    function destroyer(stream, err) {
+      if (!stream || isDestroyed2(stream)) {
         return;
       }
-      if (!err && !isFinished(stream4)) {
+      if (!err && !isFinished(stream)) {
         err = new AbortError3();
       }
-      if (isServerRequest(stream4)) {
-        stream4.socket = null;
-        stream4.destroy(err);
-      } else if (isRequest(stream4)) {
-        stream4.abort();
-      } else if (isRequest(stream4.req)) {
-        stream4.req.abort();
-      } else if (typeof stream4.destroy === "function") {
-        stream4.destroy(err);
-      } else if (typeof stream4.close === "function") {
-        stream4.close();
+      if (isServerRequest(stream)) {
+        stream.socket = null;
+        stream.destroy(err);
+      } else if (isRequest(stream)) {
+        stream.abort();
+      } else if (isRequest(stream.req)) {
+        stream.req.abort();
+      } else if (typeof stream.destroy === "function") {
+        stream.destroy(err);
+      } else if (typeof stream.close === "function") {
+        stream.close();
       } else if (err) {
-        process5.nextTick(emitErrorCloseLegacy, stream4, err);
+        process2.nextTick(emitErrorCloseLegacy, stream, err);
       } else {
-        process5.nextTick(emitCloseLegacy, stream4);
+        process2.nextTick(emitCloseLegacy, stream);
       }
-      if (!stream4.destroyed) {
-        stream4[kIsDestroyed] = true;
+      if (!stream.destroyed) {
+        stream[kIsDestroyed] = true;
       }
     }
     module.exports = {
       construct,
       destroyer,
-      destroy: destroy2,
+      destroy: destroy3,
       undestroy,
       errorOrDestroy
     };
@@ -14895,35 +14918,35 @@ var require_add_abort_signal = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/add-abort-signal.js"(exports2, module) {
     "use strict";
     var { SymbolDispose } = require_primordials();
-    var { AbortError: AbortError3, codes } = require_errors();
+    var { AbortError: AbortError3, codes: codes2 } = require_errors();
     var { isNodeStream, isWebStream, kControllerErrorFunction } = require_utils();
     var eos = require_end_of_stream();
-    var { ERR_INVALID_ARG_TYPE } = codes;
+    var { ERR_INVALID_ARG_TYPE } = codes2;
     var addAbortListener;
     var validateAbortSignal = (signal, name) => {
       if (typeof signal !== "object" || !("aborted" in signal)) {
         throw new ERR_INVALID_ARG_TYPE(name, "AbortSignal", signal);
       }
     };
-    module.exports.addAbortSignal = function addAbortSignal(signal, stream4) {
+    module.exports.addAbortSignal = function addAbortSignal2(signal, stream) {
       validateAbortSignal(signal, "signal");
-      if (!isNodeStream(stream4) && !isWebStream(stream4)) {
-        throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream4);
+      if (!isNodeStream(stream) && !isWebStream(stream)) {
+        throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream);
       }
-      return module.exports.addAbortSignalNoValidate(signal, stream4);
+      return module.exports.addAbortSignalNoValidate(signal, stream);
     };
-    module.exports.addAbortSignalNoValidate = function(signal, stream4) {
+    module.exports.addAbortSignalNoValidate = function(signal, stream) {
       if (typeof signal !== "object" || !("aborted" in signal)) {
-        return stream4;
+        return stream;
       }
-      const onAbort = isNodeStream(stream4) ? () => {
-        stream4.destroy(
+      const onAbort = isNodeStream(stream) ? () => {
+        stream.destroy(
           new AbortError3(void 0, {
             cause: signal.reason
           })
         );
       } : () => {
-        stream4[kControllerErrorFunction](
+        stream[kControllerErrorFunction](
           new AbortError3(void 0, {
             cause: signal.reason
           })
@@ -14934,9 +14957,9 @@ var require_add_abort_signal = __commonJS({
       } else {
         addAbortListener = addAbortListener || require_util2().addAbortListener;
         const disposable = addAbortListener(signal, onAbort);
-        eos(stream4, disposable[SymbolDispose]);
+        eos(stream, disposable[SymbolDispose]);
       }
-      return stream4;
+      return stream;
     };
   }
 });
@@ -15108,10 +15131,10 @@ var require_state2 = __commonJS({
     function highWaterMarkFrom(options, isDuplex, duplexKey) {
       return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
     }
-    function getDefaultHighWaterMark(objectMode) {
+    function getDefaultHighWaterMark2(objectMode) {
       return objectMode ? defaultHighWaterMarkObjectMode : defaultHighWaterMarkBytes;
     }
-    function setDefaultHighWaterMark(objectMode, value) {
+    function setDefaultHighWaterMark2(objectMode, value) {
       validateInteger(value, "value", 0);
       if (objectMode) {
         defaultHighWaterMarkObjectMode = value;
@@ -15128,12 +15151,12 @@ var require_state2 = __commonJS({
         }
         return MathFloor(hwm);
       }
-      return getDefaultHighWaterMark(state3.objectMode);
+      return getDefaultHighWaterMark2(state3.objectMode);
     }
     module.exports = {
       getHighWaterMark,
-      getDefaultHighWaterMark,
-      setDefaultHighWaterMark
+      getDefaultHighWaterMark: getDefaultHighWaterMark2,
+      setDefaultHighWaterMark: setDefaultHighWaterMark2
     };
   }
 });
@@ -15141,17 +15164,17 @@ var require_state2 = __commonJS({
 // node_modules/safe-buffer/index.js
 var require_safe_buffer2 = __commonJS({
   "node_modules/safe-buffer/index.js"(exports2, module) {
-    var buffer2 = __require("buffer");
-    var Buffer3 = buffer2.Buffer;
+    var buffer = __require("buffer");
+    var Buffer3 = buffer.Buffer;
     function copyProps(src, dst) {
       for (var key in src) {
         dst[key] = src[key];
       }
     }
     if (Buffer3.from && Buffer3.alloc && Buffer3.allocUnsafe && Buffer3.allocUnsafeSlow) {
-      module.exports = buffer2;
+      module.exports = buffer;
     } else {
-      copyProps(buffer2, exports2);
+      copyProps(buffer, exports2);
       exports2.Buffer = SafeBuffer;
     }
     function SafeBuffer(arg, encodingOrOffset, length) {
@@ -15191,7 +15214,7 @@ var require_safe_buffer2 = __commonJS({
       if (typeof size !== "number") {
         throw new TypeError("Argument must be a number");
       }
-      return buffer2.SlowBuffer(size);
+      return buffer.SlowBuffer(size);
     };
   }
 });
@@ -15438,14 +15461,14 @@ var require_string_decoder2 = __commonJS({
 var require_from = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/from.js"(exports2, module) {
     "use strict";
-    var process5 = require_process2();
+    var process2 = require_process2();
     var { PromisePrototypeThen, SymbolAsyncIterator, SymbolIterator } = require_primordials();
     var { Buffer: Buffer3 } = __require("buffer");
     var { ERR_INVALID_ARG_TYPE, ERR_STREAM_NULL_VALUES } = require_errors().codes;
-    function from(Readable7, iterable, opts) {
+    function from(Readable2, iterable, opts) {
       let iterator2;
       if (typeof iterable === "string" || iterable instanceof Buffer3) {
-        return new Readable7({
+        return new Readable2({
           objectMode: true,
           ...opts,
           read() {
@@ -15464,7 +15487,7 @@ var require_from = __commonJS({
       } else {
         throw new ERR_INVALID_ARG_TYPE("iterable", ["Iterable"], iterable);
       }
-      const readable = new Readable7({
+      const readable = new Readable2({
         objectMode: true,
         highWaterMark: 1,
         // TODO(ronag): What options should be allowed?
@@ -15480,9 +15503,9 @@ var require_from = __commonJS({
       readable._destroy = function(error2, cb) {
         PromisePrototypeThen(
           close(error2),
-          () => process5.nextTick(cb, error2),
+          () => process2.nextTick(cb, error2),
           // nextTick is here in case cb throws
-          (e) => process5.nextTick(cb, e || error2)
+          (e) => process2.nextTick(cb, e || error2)
         );
       };
       async function close(error2) {
@@ -15533,7 +15556,7 @@ var require_from = __commonJS({
 var require_readable2 = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/readable.js"(exports2, module) {
     "use strict";
-    var process5 = require_process2();
+    var process2 = require_process2();
     var {
       ArrayPrototypeIndexOf,
       NumberIsInteger,
@@ -15548,19 +15571,19 @@ var require_readable2 = __commonJS({
       SymbolAsyncIterator,
       Symbol: Symbol2
     } = require_primordials();
-    module.exports = Readable7;
-    Readable7.ReadableState = ReadableState;
+    module.exports = Readable2;
+    Readable2.ReadableState = ReadableState;
     var { EventEmitter: EE } = __require("events");
     var { Stream: Stream2, prependListener } = require_legacy();
     var { Buffer: Buffer3 } = __require("buffer");
-    var { addAbortSignal } = require_add_abort_signal();
+    var { addAbortSignal: addAbortSignal2 } = require_add_abort_signal();
     var eos = require_end_of_stream();
-    var debug2 = require_util2().debuglog("stream", (fn) => {
-      debug2 = fn;
+    var debug3 = require_util2().debuglog("stream", (fn) => {
+      debug3 = fn;
     });
     var BufferList = require_buffer_list();
     var destroyImpl = require_destroy2();
-    var { getHighWaterMark, getDefaultHighWaterMark } = require_state2();
+    var { getHighWaterMark, getDefaultHighWaterMark: getDefaultHighWaterMark2 } = require_state2();
     var {
       aggregateTwoErrors,
       codes: {
@@ -15576,8 +15599,8 @@ var require_readable2 = __commonJS({
     var kPaused = Symbol2("kPaused");
     var { StringDecoder } = require_string_decoder2();
     var from = require_from();
-    ObjectSetPrototypeOf(Readable7.prototype, Stream2.prototype);
-    ObjectSetPrototypeOf(Readable7, Stream2);
+    ObjectSetPrototypeOf(Readable2.prototype, Stream2.prototype);
+    ObjectSetPrototypeOf(Readable2, Stream2);
     var nop = () => {
     };
     var { errorOrDestroy } = destroyImpl;
@@ -15649,12 +15672,12 @@ var require_readable2 = __commonJS({
       readingMore: makeBitMapDescriptor(kReadingMore),
       dataEmitted: makeBitMapDescriptor(kDataEmitted)
     });
-    function ReadableState(options, stream4, isDuplex) {
-      if (typeof isDuplex !== "boolean") isDuplex = stream4 instanceof require_duplex();
+    function ReadableState(options, stream, isDuplex) {
+      if (typeof isDuplex !== "boolean") isDuplex = stream instanceof require_duplex();
       this.state = kEmitClose | kAutoDestroy | kConstructed | kSync;
       if (options && options.objectMode) this.state |= kObjectMode;
       if (isDuplex && options && options.readableObjectMode) this.state |= kObjectMode;
-      this.highWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
+      this.highWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark2(false);
       this.buffer = new BufferList();
       this.length = 0;
       this.pipes = [];
@@ -15672,15 +15695,15 @@ var require_readable2 = __commonJS({
         this.encoding = options.encoding;
       }
     }
-    function Readable7(options) {
-      if (!(this instanceof Readable7)) return new Readable7(options);
+    function Readable2(options) {
+      if (!(this instanceof Readable2)) return new Readable2(options);
       const isDuplex = this instanceof require_duplex();
       this._readableState = new ReadableState(options, this, isDuplex);
       if (options) {
         if (typeof options.read === "function") this._read = options.read;
         if (typeof options.destroy === "function") this._destroy = options.destroy;
         if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal && !isDuplex) addAbortSignal(options.signal, this);
+        if (options.signal && !isDuplex) addAbortSignal2(options.signal, this);
       }
       Stream2.call(this, options);
       destroyImpl.construct(this, () => {
@@ -15689,31 +15712,31 @@ var require_readable2 = __commonJS({
         }
       });
     }
-    Readable7.prototype.destroy = destroyImpl.destroy;
-    Readable7.prototype._undestroy = destroyImpl.undestroy;
-    Readable7.prototype._destroy = function(err, cb) {
+    Readable2.prototype.destroy = destroyImpl.destroy;
+    Readable2.prototype._undestroy = destroyImpl.undestroy;
+    Readable2.prototype._destroy = function(err, cb) {
       cb(err);
     };
-    Readable7.prototype[EE.captureRejectionSymbol] = function(err) {
+    Readable2.prototype[EE.captureRejectionSymbol] = function(err) {
       this.destroy(err);
     };
-    Readable7.prototype[SymbolAsyncDispose] = function() {
+    Readable2.prototype[SymbolAsyncDispose] = function() {
       let error2;
       if (!this.destroyed) {
         error2 = this.readableEnded ? null : new AbortError3();
         this.destroy(error2);
       }
-      return new Promise2((resolve2, reject) => eos(this, (err) => err && err !== error2 ? reject(err) : resolve2(null)));
+      return new Promise2((resolve3, reject) => eos(this, (err) => err && err !== error2 ? reject(err) : resolve3(null)));
     };
-    Readable7.prototype.push = function(chunk, encoding) {
+    Readable2.prototype.push = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, false);
     };
-    Readable7.prototype.unshift = function(chunk, encoding) {
+    Readable2.prototype.unshift = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, true);
     };
-    function readableAddChunk(stream4, chunk, encoding, addToFront) {
-      debug2("readableAddChunk", chunk);
-      const state3 = stream4._readableState;
+    function readableAddChunk(stream, chunk, encoding, addToFront) {
+      debug3("readableAddChunk", chunk);
+      const state3 = stream._readableState;
       let err;
       if ((state3.state & kObjectMode) === 0) {
         if (typeof chunk === "string") {
@@ -15736,67 +15759,67 @@ var require_readable2 = __commonJS({
         }
       }
       if (err) {
-        errorOrDestroy(stream4, err);
+        errorOrDestroy(stream, err);
       } else if (chunk === null) {
         state3.state &= ~kReading;
-        onEofChunk(stream4, state3);
+        onEofChunk(stream, state3);
       } else if ((state3.state & kObjectMode) !== 0 || chunk && chunk.length > 0) {
         if (addToFront) {
-          if ((state3.state & kEndEmitted) !== 0) errorOrDestroy(stream4, new ERR_STREAM_UNSHIFT_AFTER_END_EVENT());
+          if ((state3.state & kEndEmitted) !== 0) errorOrDestroy(stream, new ERR_STREAM_UNSHIFT_AFTER_END_EVENT());
           else if (state3.destroyed || state3.errored) return false;
-          else addChunk(stream4, state3, chunk, true);
+          else addChunk(stream, state3, chunk, true);
         } else if (state3.ended) {
-          errorOrDestroy(stream4, new ERR_STREAM_PUSH_AFTER_EOF());
+          errorOrDestroy(stream, new ERR_STREAM_PUSH_AFTER_EOF());
         } else if (state3.destroyed || state3.errored) {
           return false;
         } else {
           state3.state &= ~kReading;
           if (state3.decoder && !encoding) {
             chunk = state3.decoder.write(chunk);
-            if (state3.objectMode || chunk.length !== 0) addChunk(stream4, state3, chunk, false);
-            else maybeReadMore(stream4, state3);
+            if (state3.objectMode || chunk.length !== 0) addChunk(stream, state3, chunk, false);
+            else maybeReadMore(stream, state3);
           } else {
-            addChunk(stream4, state3, chunk, false);
+            addChunk(stream, state3, chunk, false);
           }
         }
       } else if (!addToFront) {
         state3.state &= ~kReading;
-        maybeReadMore(stream4, state3);
+        maybeReadMore(stream, state3);
       }
       return !state3.ended && (state3.length < state3.highWaterMark || state3.length === 0);
     }
-    function addChunk(stream4, state3, chunk, addToFront) {
-      if (state3.flowing && state3.length === 0 && !state3.sync && stream4.listenerCount("data") > 0) {
+    function addChunk(stream, state3, chunk, addToFront) {
+      if (state3.flowing && state3.length === 0 && !state3.sync && stream.listenerCount("data") > 0) {
         if ((state3.state & kMultiAwaitDrain) !== 0) {
           state3.awaitDrainWriters.clear();
         } else {
           state3.awaitDrainWriters = null;
         }
         state3.dataEmitted = true;
-        stream4.emit("data", chunk);
+        stream.emit("data", chunk);
       } else {
         state3.length += state3.objectMode ? 1 : chunk.length;
         if (addToFront) state3.buffer.unshift(chunk);
         else state3.buffer.push(chunk);
-        if ((state3.state & kNeedReadable) !== 0) emitReadable(stream4);
+        if ((state3.state & kNeedReadable) !== 0) emitReadable(stream);
       }
-      maybeReadMore(stream4, state3);
+      maybeReadMore(stream, state3);
     }
-    Readable7.prototype.isPaused = function() {
+    Readable2.prototype.isPaused = function() {
       const state3 = this._readableState;
       return state3[kPaused] === true || state3.flowing === false;
     };
-    Readable7.prototype.setEncoding = function(enc) {
+    Readable2.prototype.setEncoding = function(enc) {
       const decoder = new StringDecoder(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
-      const buffer2 = this._readableState.buffer;
+      const buffer = this._readableState.buffer;
       let content = "";
-      for (const data of buffer2) {
+      for (const data of buffer) {
         content += decoder.write(data);
       }
-      buffer2.clear();
-      if (content !== "") buffer2.push(content);
+      buffer.clear();
+      if (content !== "") buffer.push(content);
       this._readableState.length = content.length;
       return this;
     };
@@ -15825,8 +15848,8 @@ var require_readable2 = __commonJS({
       if (n <= state3.length) return n;
       return state3.ended ? state3.length : 0;
     }
-    Readable7.prototype.read = function(n) {
-      debug2("read", n);
+    Readable2.prototype.read = function(n) {
+      debug3("read", n);
       if (n === void 0) {
         n = NaN;
       } else if (!NumberIsInteger(n)) {
@@ -15837,7 +15860,7 @@ var require_readable2 = __commonJS({
       if (n > state3.highWaterMark) state3.highWaterMark = computeNewHighWaterMark(n);
       if (n !== 0) state3.state &= ~kEmittedReadable;
       if (n === 0 && state3.needReadable && ((state3.highWaterMark !== 0 ? state3.length >= state3.highWaterMark : state3.length > 0) || state3.ended)) {
-        debug2("read: emitReadable", state3.length, state3.ended);
+        debug3("read: emitReadable", state3.length, state3.ended);
         if (state3.length === 0 && state3.ended) endReadable(this);
         else emitReadable(this);
         return null;
@@ -15848,16 +15871,16 @@ var require_readable2 = __commonJS({
         return null;
       }
       let doRead = (state3.state & kNeedReadable) !== 0;
-      debug2("need readable", doRead);
+      debug3("need readable", doRead);
       if (state3.length === 0 || state3.length - n < state3.highWaterMark) {
         doRead = true;
-        debug2("length less than watermark", doRead);
+        debug3("length less than watermark", doRead);
       }
       if (state3.ended || state3.reading || state3.destroyed || state3.errored || !state3.constructed) {
         doRead = false;
-        debug2("reading, ended or constructing", doRead);
+        debug3("reading, ended or constructing", doRead);
       } else if (doRead) {
-        debug2("do read");
+        debug3("do read");
         state3.state |= kReading | kSync;
         if (state3.length === 0) state3.state |= kNeedReadable;
         try {
@@ -15892,8 +15915,8 @@ var require_readable2 = __commonJS({
       }
       return ret;
     };
-    function onEofChunk(stream4, state3) {
-      debug2("onEofChunk");
+    function onEofChunk(stream, state3) {
+      debug3("onEofChunk");
       if (state3.ended) return;
       if (state3.decoder) {
         const chunk = state3.decoder.end();
@@ -15904,53 +15927,53 @@ var require_readable2 = __commonJS({
       }
       state3.ended = true;
       if (state3.sync) {
-        emitReadable(stream4);
+        emitReadable(stream);
       } else {
         state3.needReadable = false;
         state3.emittedReadable = true;
-        emitReadable_(stream4);
+        emitReadable_(stream);
       }
     }
-    function emitReadable(stream4) {
-      const state3 = stream4._readableState;
-      debug2("emitReadable", state3.needReadable, state3.emittedReadable);
+    function emitReadable(stream) {
+      const state3 = stream._readableState;
+      debug3("emitReadable", state3.needReadable, state3.emittedReadable);
       state3.needReadable = false;
       if (!state3.emittedReadable) {
-        debug2("emitReadable", state3.flowing);
+        debug3("emitReadable", state3.flowing);
         state3.emittedReadable = true;
-        process5.nextTick(emitReadable_, stream4);
+        process2.nextTick(emitReadable_, stream);
       }
     }
-    function emitReadable_(stream4) {
-      const state3 = stream4._readableState;
-      debug2("emitReadable_", state3.destroyed, state3.length, state3.ended);
+    function emitReadable_(stream) {
+      const state3 = stream._readableState;
+      debug3("emitReadable_", state3.destroyed, state3.length, state3.ended);
       if (!state3.destroyed && !state3.errored && (state3.length || state3.ended)) {
-        stream4.emit("readable");
+        stream.emit("readable");
         state3.emittedReadable = false;
       }
       state3.needReadable = !state3.flowing && !state3.ended && state3.length <= state3.highWaterMark;
-      flow(stream4);
+      flow(stream);
     }
-    function maybeReadMore(stream4, state3) {
+    function maybeReadMore(stream, state3) {
       if (!state3.readingMore && state3.constructed) {
         state3.readingMore = true;
-        process5.nextTick(maybeReadMore_, stream4, state3);
+        process2.nextTick(maybeReadMore_, stream, state3);
       }
     }
-    function maybeReadMore_(stream4, state3) {
+    function maybeReadMore_(stream, state3) {
       while (!state3.reading && !state3.ended && (state3.length < state3.highWaterMark || state3.flowing && state3.length === 0)) {
         const len = state3.length;
-        debug2("maybeReadMore read 0");
-        stream4.read(0);
+        debug3("maybeReadMore read 0");
+        stream.read(0);
         if (len === state3.length)
           break;
       }
       state3.readingMore = false;
     }
-    Readable7.prototype._read = function(n) {
+    Readable2.prototype._read = function(n) {
       throw new ERR_METHOD_NOT_IMPLEMENTED("_read()");
     };
-    Readable7.prototype.pipe = function(dest, pipeOpts) {
+    Readable2.prototype.pipe = function(dest, pipeOpts) {
       const src = this;
       const state3 = this._readableState;
       if (state3.pipes.length === 1) {
@@ -15960,14 +15983,14 @@ var require_readable2 = __commonJS({
         }
       }
       state3.pipes.push(dest);
-      debug2("pipe count=%d opts=%j", state3.pipes.length, pipeOpts);
-      const doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process5.stdout && dest !== process5.stderr;
+      debug3("pipe count=%d opts=%j", state3.pipes.length, pipeOpts);
+      const doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process2.stdout && dest !== process2.stderr;
       const endFn = doEnd ? onend : unpipe;
-      if (state3.endEmitted) process5.nextTick(endFn);
+      if (state3.endEmitted) process2.nextTick(endFn);
       else src.once("end", endFn);
       dest.on("unpipe", onunpipe);
       function onunpipe(readable, unpipeInfo) {
-        debug2("onunpipe");
+        debug3("onunpipe");
         if (readable === src) {
           if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
             unpipeInfo.hasUnpiped = true;
@@ -15976,13 +15999,13 @@ var require_readable2 = __commonJS({
         }
       }
       function onend() {
-        debug2("onend");
+        debug3("onend");
         dest.end();
       }
       let ondrain;
       let cleanedUp = false;
       function cleanup() {
-        debug2("cleanup");
+        debug3("cleanup");
         dest.removeListener("close", onclose);
         dest.removeListener("finish", onfinish);
         if (ondrain) {
@@ -15999,11 +16022,11 @@ var require_readable2 = __commonJS({
       function pause() {
         if (!cleanedUp) {
           if (state3.pipes.length === 1 && state3.pipes[0] === dest) {
-            debug2("false write response, pause", 0);
+            debug3("false write response, pause", 0);
             state3.awaitDrainWriters = dest;
             state3.multiAwaitDrain = false;
           } else if (state3.pipes.length > 1 && state3.pipes.includes(dest)) {
-            debug2("false write response, pause", state3.awaitDrainWriters.size);
+            debug3("false write response, pause", state3.awaitDrainWriters.size);
             state3.awaitDrainWriters.add(dest);
           }
           src.pause();
@@ -16015,15 +16038,15 @@ var require_readable2 = __commonJS({
       }
       src.on("data", ondata);
       function ondata(chunk) {
-        debug2("ondata");
+        debug3("ondata");
         const ret = dest.write(chunk);
-        debug2("dest.write", ret);
+        debug3("dest.write", ret);
         if (ret === false) {
           pause();
         }
       }
       function onerror(er) {
-        debug2("onerror", er);
+        debug3("onerror", er);
         unpipe();
         dest.removeListener("error", onerror);
         if (dest.listenerCount("error") === 0) {
@@ -16042,20 +16065,20 @@ var require_readable2 = __commonJS({
       }
       dest.once("close", onclose);
       function onfinish() {
-        debug2("onfinish");
+        debug3("onfinish");
         dest.removeListener("close", onclose);
         unpipe();
       }
       dest.once("finish", onfinish);
       function unpipe() {
-        debug2("unpipe");
+        debug3("unpipe");
         src.unpipe(dest);
       }
       dest.emit("pipe", src);
       if (dest.writableNeedDrain === true) {
         pause();
       } else if (!state3.flowing) {
-        debug2("pipe resume");
+        debug3("pipe resume");
         src.resume();
       }
       return dest;
@@ -16064,10 +16087,10 @@ var require_readable2 = __commonJS({
       return function pipeOnDrainFunctionResult() {
         const state3 = src._readableState;
         if (state3.awaitDrainWriters === dest) {
-          debug2("pipeOnDrain", 1);
+          debug3("pipeOnDrain", 1);
           state3.awaitDrainWriters = null;
         } else if (state3.multiAwaitDrain) {
-          debug2("pipeOnDrain", state3.awaitDrainWriters.size);
+          debug3("pipeOnDrain", state3.awaitDrainWriters.size);
           state3.awaitDrainWriters.delete(dest);
         }
         if ((!state3.awaitDrainWriters || state3.awaitDrainWriters.size === 0) && src.listenerCount("data")) {
@@ -16075,7 +16098,7 @@ var require_readable2 = __commonJS({
         }
       };
     }
-    Readable7.prototype.unpipe = function(dest) {
+    Readable2.prototype.unpipe = function(dest) {
       const state3 = this._readableState;
       const unpipeInfo = {
         hasUnpiped: false
@@ -16098,7 +16121,7 @@ var require_readable2 = __commonJS({
       dest.emit("unpipe", this, unpipeInfo);
       return this;
     };
-    Readable7.prototype.on = function(ev, fn) {
+    Readable2.prototype.on = function(ev, fn) {
       const res = Stream2.prototype.on.call(this, ev, fn);
       const state3 = this._readableState;
       if (ev === "data") {
@@ -16109,29 +16132,29 @@ var require_readable2 = __commonJS({
           state3.readableListening = state3.needReadable = true;
           state3.flowing = false;
           state3.emittedReadable = false;
-          debug2("on readable", state3.length, state3.reading);
+          debug3("on readable", state3.length, state3.reading);
           if (state3.length) {
             emitReadable(this);
           } else if (!state3.reading) {
-            process5.nextTick(nReadingNextTick, this);
+            process2.nextTick(nReadingNextTick, this);
           }
         }
       }
       return res;
     };
-    Readable7.prototype.addListener = Readable7.prototype.on;
-    Readable7.prototype.removeListener = function(ev, fn) {
+    Readable2.prototype.addListener = Readable2.prototype.on;
+    Readable2.prototype.removeListener = function(ev, fn) {
       const res = Stream2.prototype.removeListener.call(this, ev, fn);
       if (ev === "readable") {
-        process5.nextTick(updateReadableListening, this);
+        process2.nextTick(updateReadableListening, this);
       }
       return res;
     };
-    Readable7.prototype.off = Readable7.prototype.removeListener;
-    Readable7.prototype.removeAllListeners = function(ev) {
+    Readable2.prototype.off = Readable2.prototype.removeListener;
+    Readable2.prototype.removeAllListeners = function(ev) {
       const res = Stream2.prototype.removeAllListeners.apply(this, arguments);
       if (ev === "readable" || ev === void 0) {
-        process5.nextTick(updateReadableListening, this);
+        process2.nextTick(updateReadableListening, this);
       }
       return res;
     };
@@ -16147,118 +16170,118 @@ var require_readable2 = __commonJS({
       }
     }
     function nReadingNextTick(self2) {
-      debug2("readable nexttick read 0");
+      debug3("readable nexttick read 0");
       self2.read(0);
     }
-    Readable7.prototype.resume = function() {
+    Readable2.prototype.resume = function() {
       const state3 = this._readableState;
       if (!state3.flowing) {
-        debug2("resume");
+        debug3("resume");
         state3.flowing = !state3.readableListening;
         resume(this, state3);
       }
       state3[kPaused] = false;
       return this;
     };
-    function resume(stream4, state3) {
+    function resume(stream, state3) {
       if (!state3.resumeScheduled) {
         state3.resumeScheduled = true;
-        process5.nextTick(resume_, stream4, state3);
+        process2.nextTick(resume_, stream, state3);
       }
     }
-    function resume_(stream4, state3) {
-      debug2("resume", state3.reading);
+    function resume_(stream, state3) {
+      debug3("resume", state3.reading);
       if (!state3.reading) {
-        stream4.read(0);
+        stream.read(0);
       }
       state3.resumeScheduled = false;
-      stream4.emit("resume");
-      flow(stream4);
-      if (state3.flowing && !state3.reading) stream4.read(0);
+      stream.emit("resume");
+      flow(stream);
+      if (state3.flowing && !state3.reading) stream.read(0);
     }
-    Readable7.prototype.pause = function() {
-      debug2("call pause flowing=%j", this._readableState.flowing);
+    Readable2.prototype.pause = function() {
+      debug3("call pause flowing=%j", this._readableState.flowing);
       if (this._readableState.flowing !== false) {
-        debug2("pause");
+        debug3("pause");
         this._readableState.flowing = false;
         this.emit("pause");
       }
       this._readableState[kPaused] = true;
       return this;
     };
-    function flow(stream4) {
-      const state3 = stream4._readableState;
-      debug2("flow", state3.flowing);
-      while (state3.flowing && stream4.read() !== null) ;
+    function flow(stream) {
+      const state3 = stream._readableState;
+      debug3("flow", state3.flowing);
+      while (state3.flowing && stream.read() !== null) ;
     }
-    Readable7.prototype.wrap = function(stream4) {
+    Readable2.prototype.wrap = function(stream) {
       let paused = false;
-      stream4.on("data", (chunk) => {
-        if (!this.push(chunk) && stream4.pause) {
+      stream.on("data", (chunk) => {
+        if (!this.push(chunk) && stream.pause) {
           paused = true;
-          stream4.pause();
+          stream.pause();
         }
       });
-      stream4.on("end", () => {
+      stream.on("end", () => {
         this.push(null);
       });
-      stream4.on("error", (err) => {
+      stream.on("error", (err) => {
         errorOrDestroy(this, err);
       });
-      stream4.on("close", () => {
+      stream.on("close", () => {
         this.destroy();
       });
-      stream4.on("destroy", () => {
+      stream.on("destroy", () => {
         this.destroy();
       });
       this._read = () => {
-        if (paused && stream4.resume) {
+        if (paused && stream.resume) {
           paused = false;
-          stream4.resume();
+          stream.resume();
         }
       };
-      const streamKeys = ObjectKeys(stream4);
+      const streamKeys = ObjectKeys(stream);
       for (let j = 1; j < streamKeys.length; j++) {
         const i = streamKeys[j];
-        if (this[i] === void 0 && typeof stream4[i] === "function") {
-          this[i] = stream4[i].bind(stream4);
+        if (this[i] === void 0 && typeof stream[i] === "function") {
+          this[i] = stream[i].bind(stream);
         }
       }
       return this;
     };
-    Readable7.prototype[SymbolAsyncIterator] = function() {
+    Readable2.prototype[SymbolAsyncIterator] = function() {
       return streamToAsyncIterator(this);
     };
-    Readable7.prototype.iterator = function(options) {
+    Readable2.prototype.iterator = function(options) {
       if (options !== void 0) {
         validateObject(options, "options");
       }
       return streamToAsyncIterator(this, options);
     };
-    function streamToAsyncIterator(stream4, options) {
-      if (typeof stream4.read !== "function") {
-        stream4 = Readable7.wrap(stream4, {
+    function streamToAsyncIterator(stream, options) {
+      if (typeof stream.read !== "function") {
+        stream = Readable2.wrap(stream, {
           objectMode: true
         });
       }
-      const iter = createAsyncIterator(stream4, options);
-      iter.stream = stream4;
+      const iter = createAsyncIterator(stream, options);
+      iter.stream = stream;
       return iter;
     }
-    async function* createAsyncIterator(stream4, options) {
+    async function* createAsyncIterator(stream, options) {
       let callback = nop;
-      function next(resolve2) {
-        if (this === stream4) {
+      function next(resolve3) {
+        if (this === stream) {
           callback();
           callback = nop;
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       }
-      stream4.on("readable", next);
+      stream.on("readable", next);
       let error2;
       const cleanup = eos(
-        stream4,
+        stream,
         {
           writable: false
         },
@@ -16270,7 +16293,7 @@ var require_readable2 = __commonJS({
       );
       try {
         while (true) {
-          const chunk = stream4.destroyed ? null : stream4.read();
+          const chunk = stream.destroyed ? null : stream.read();
           if (chunk !== null) {
             yield chunk;
           } else if (error2) {
@@ -16285,15 +16308,15 @@ var require_readable2 = __commonJS({
         error2 = aggregateTwoErrors(error2, err);
         throw error2;
       } finally {
-        if ((error2 || (options === null || options === void 0 ? void 0 : options.destroyOnReturn) !== false) && (error2 === void 0 || stream4._readableState.autoDestroy)) {
-          destroyImpl.destroyer(stream4, null);
+        if ((error2 || (options === null || options === void 0 ? void 0 : options.destroyOnReturn) !== false) && (error2 === void 0 || stream._readableState.autoDestroy)) {
+          destroyImpl.destroyer(stream, null);
         } else {
-          stream4.off("readable", next);
+          stream.off("readable", next);
           cleanup();
         }
       }
     }
-    ObjectDefineProperties(Readable7.prototype, {
+    ObjectDefineProperties(Readable2.prototype, {
       readable: {
         __proto__: null,
         get() {
@@ -16420,7 +16443,7 @@ var require_readable2 = __commonJS({
         }
       }
     });
-    Readable7._fromList = fromList;
+    Readable2._fromList = fromList;
     function fromList(n, state3) {
       if (state3.length === 0) return null;
       let ret;
@@ -16435,55 +16458,55 @@ var require_readable2 = __commonJS({
       }
       return ret;
     }
-    function endReadable(stream4) {
-      const state3 = stream4._readableState;
-      debug2("endReadable", state3.endEmitted);
+    function endReadable(stream) {
+      const state3 = stream._readableState;
+      debug3("endReadable", state3.endEmitted);
       if (!state3.endEmitted) {
         state3.ended = true;
-        process5.nextTick(endReadableNT, state3, stream4);
+        process2.nextTick(endReadableNT, state3, stream);
       }
     }
-    function endReadableNT(state3, stream4) {
-      debug2("endReadableNT", state3.endEmitted, state3.length);
+    function endReadableNT(state3, stream) {
+      debug3("endReadableNT", state3.endEmitted, state3.length);
       if (!state3.errored && !state3.closeEmitted && !state3.endEmitted && state3.length === 0) {
         state3.endEmitted = true;
-        stream4.emit("end");
-        if (stream4.writable && stream4.allowHalfOpen === false) {
-          process5.nextTick(endWritableNT, stream4);
+        stream.emit("end");
+        if (stream.writable && stream.allowHalfOpen === false) {
+          process2.nextTick(endWritableNT, stream);
         } else if (state3.autoDestroy) {
-          const wState = stream4._writableState;
+          const wState = stream._writableState;
           const autoDestroy = !wState || wState.autoDestroy && // We don't expect the writable to ever 'finish'
           // if writable is explicitly set to false.
           (wState.finished || wState.writable === false);
           if (autoDestroy) {
-            stream4.destroy();
+            stream.destroy();
           }
         }
       }
     }
-    function endWritableNT(stream4) {
-      const writable = stream4.writable && !stream4.writableEnded && !stream4.destroyed;
+    function endWritableNT(stream) {
+      const writable = stream.writable && !stream.writableEnded && !stream.destroyed;
       if (writable) {
-        stream4.end();
+        stream.end();
       }
     }
-    Readable7.from = function(iterable, opts) {
-      return from(Readable7, iterable, opts);
+    Readable2.from = function(iterable, opts) {
+      return from(Readable2, iterable, opts);
     };
     var webStreamsAdapters;
     function lazyWebStreams() {
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Readable7.fromWeb = function(readableStream, options) {
+    Readable2.fromWeb = function(readableStream, options) {
       return lazyWebStreams().newStreamReadableFromReadableStream(readableStream, options);
     };
-    Readable7.toWeb = function(streamReadable, options) {
+    Readable2.toWeb = function(streamReadable, options) {
       return lazyWebStreams().newReadableStreamFromStreamReadable(streamReadable, options);
     };
-    Readable7.wrap = function(src, options) {
+    Readable2.wrap = function(src, options) {
       var _ref, _src$readableObjectMo;
-      return new Readable7({
+      return new Readable2({
         objectMode: (_ref = (_src$readableObjectMo = src.readableObjectMode) !== null && _src$readableObjectMo !== void 0 ? _src$readableObjectMo : src.objectMode) !== null && _ref !== void 0 ? _ref : true,
         ...options,
         destroy(err, callback) {
@@ -16499,7 +16522,7 @@ var require_readable2 = __commonJS({
 var require_writable = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/writable.js"(exports2, module) {
     "use strict";
-    var process5 = require_process2();
+    var process2 = require_process2();
     var {
       ArrayPrototypeSlice,
       Error: Error2,
@@ -16511,14 +16534,14 @@ var require_writable = __commonJS({
       Symbol: Symbol2,
       SymbolHasInstance
     } = require_primordials();
-    module.exports = Writable;
-    Writable.WritableState = WritableState;
+    module.exports = Writable2;
+    Writable2.WritableState = WritableState;
     var { EventEmitter: EE } = __require("events");
     var Stream2 = require_legacy().Stream;
     var { Buffer: Buffer3 } = __require("buffer");
     var destroyImpl = require_destroy2();
-    var { addAbortSignal } = require_add_abort_signal();
-    var { getHighWaterMark, getDefaultHighWaterMark } = require_state2();
+    var { addAbortSignal: addAbortSignal2 } = require_add_abort_signal();
+    var { getHighWaterMark, getDefaultHighWaterMark: getDefaultHighWaterMark2 } = require_state2();
     var {
       ERR_INVALID_ARG_TYPE,
       ERR_METHOD_NOT_IMPLEMENTED,
@@ -16531,16 +16554,16 @@ var require_writable = __commonJS({
       ERR_UNKNOWN_ENCODING
     } = require_errors().codes;
     var { errorOrDestroy } = destroyImpl;
-    ObjectSetPrototypeOf(Writable.prototype, Stream2.prototype);
-    ObjectSetPrototypeOf(Writable, Stream2);
+    ObjectSetPrototypeOf(Writable2.prototype, Stream2.prototype);
+    ObjectSetPrototypeOf(Writable2, Stream2);
     function nop() {
     }
     var kOnFinished = Symbol2("kOnFinished");
-    function WritableState(options, stream4, isDuplex) {
-      if (typeof isDuplex !== "boolean") isDuplex = stream4 instanceof require_duplex();
+    function WritableState(options, stream, isDuplex) {
+      if (typeof isDuplex !== "boolean") isDuplex = stream instanceof require_duplex();
       this.objectMode = !!(options && options.objectMode);
       if (isDuplex) this.objectMode = this.objectMode || !!(options && options.writableObjectMode);
-      this.highWaterMark = options ? getHighWaterMark(this, options, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
+      this.highWaterMark = options ? getHighWaterMark(this, options, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark2(false);
       this.finalCalled = false;
       this.needDrain = false;
       this.ending = false;
@@ -16555,7 +16578,7 @@ var require_writable = __commonJS({
       this.corked = 0;
       this.sync = true;
       this.bufferProcessing = false;
-      this.onwrite = onwrite.bind(void 0, stream4);
+      this.onwrite = onwrite.bind(void 0, stream);
       this.writecb = null;
       this.writelen = 0;
       this.afterWriteTickInfo = null;
@@ -16586,9 +16609,9 @@ var require_writable = __commonJS({
         return this.buffered.length - this.bufferedIndex;
       }
     });
-    function Writable(options) {
+    function Writable2(options) {
       const isDuplex = this instanceof require_duplex();
-      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options);
+      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable2, this)) return new Writable2(options);
       this._writableState = new WritableState(options, this, isDuplex);
       if (options) {
         if (typeof options.write === "function") this._write = options.write;
@@ -16596,7 +16619,7 @@ var require_writable = __commonJS({
         if (typeof options.destroy === "function") this._destroy = options.destroy;
         if (typeof options.final === "function") this._final = options.final;
         if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal) addAbortSignal(options.signal, this);
+        if (options.signal) addAbortSignal2(options.signal, this);
       }
       Stream2.call(this, options);
       destroyImpl.construct(this, () => {
@@ -16607,19 +16630,19 @@ var require_writable = __commonJS({
         finishMaybe(this, state3);
       });
     }
-    ObjectDefineProperty(Writable, SymbolHasInstance, {
+    ObjectDefineProperty(Writable2, SymbolHasInstance, {
       __proto__: null,
       value: function(object) {
         if (FunctionPrototypeSymbolHasInstance(this, object)) return true;
-        if (this !== Writable) return false;
+        if (this !== Writable2) return false;
         return object && object._writableState instanceof WritableState;
       }
     });
-    Writable.prototype.pipe = function() {
+    Writable2.prototype.pipe = function() {
       errorOrDestroy(this, new ERR_STREAM_CANNOT_PIPE());
     };
-    function _write(stream4, chunk, encoding, cb) {
-      const state3 = stream4._writableState;
+    function _write(stream, chunk, encoding, cb) {
+      const state3 = stream._writableState;
       if (typeof encoding === "function") {
         cb = encoding;
         encoding = state3.defaultEncoding;
@@ -16652,33 +16675,33 @@ var require_writable = __commonJS({
         err = new ERR_STREAM_DESTROYED("write");
       }
       if (err) {
-        process5.nextTick(cb, err);
-        errorOrDestroy(stream4, err, true);
+        process2.nextTick(cb, err);
+        errorOrDestroy(stream, err, true);
         return err;
       }
       state3.pendingcb++;
-      return writeOrBuffer(stream4, state3, chunk, encoding, cb);
+      return writeOrBuffer(stream, state3, chunk, encoding, cb);
     }
-    Writable.prototype.write = function(chunk, encoding, cb) {
+    Writable2.prototype.write = function(chunk, encoding, cb) {
       return _write(this, chunk, encoding, cb) === true;
     };
-    Writable.prototype.cork = function() {
+    Writable2.prototype.cork = function() {
       this._writableState.corked++;
     };
-    Writable.prototype.uncork = function() {
+    Writable2.prototype.uncork = function() {
       const state3 = this._writableState;
       if (state3.corked) {
         state3.corked--;
         if (!state3.writing) clearBuffer(this, state3);
       }
     };
-    Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
       if (typeof encoding === "string") encoding = StringPrototypeToLowerCase(encoding);
       if (!Buffer3.isEncoding(encoding)) throw new ERR_UNKNOWN_ENCODING(encoding);
       this._writableState.defaultEncoding = encoding;
       return this;
     };
-    function writeOrBuffer(stream4, state3, chunk, encoding, callback) {
+    function writeOrBuffer(stream, state3, chunk, encoding, callback) {
       const len = state3.objectMode ? 1 : chunk.length;
       state3.length += len;
       const ret = state3.length < state3.highWaterMark;
@@ -16700,33 +16723,33 @@ var require_writable = __commonJS({
         state3.writecb = callback;
         state3.writing = true;
         state3.sync = true;
-        stream4._write(chunk, encoding, state3.onwrite);
+        stream._write(chunk, encoding, state3.onwrite);
         state3.sync = false;
       }
       return ret && !state3.errored && !state3.destroyed;
     }
-    function doWrite(stream4, state3, writev, len, chunk, encoding, cb) {
+    function doWrite(stream, state3, writev, len, chunk, encoding, cb) {
       state3.writelen = len;
       state3.writecb = cb;
       state3.writing = true;
       state3.sync = true;
       if (state3.destroyed) state3.onwrite(new ERR_STREAM_DESTROYED("write"));
-      else if (writev) stream4._writev(chunk, state3.onwrite);
-      else stream4._write(chunk, encoding, state3.onwrite);
+      else if (writev) stream._writev(chunk, state3.onwrite);
+      else stream._write(chunk, encoding, state3.onwrite);
       state3.sync = false;
     }
-    function onwriteError(stream4, state3, er, cb) {
+    function onwriteError(stream, state3, er, cb) {
       --state3.pendingcb;
       cb(er);
       errorBuffer(state3);
-      errorOrDestroy(stream4, er);
+      errorOrDestroy(stream, er);
     }
-    function onwrite(stream4, er) {
-      const state3 = stream4._writableState;
+    function onwrite(stream, er) {
+      const state3 = stream._writableState;
       const sync = state3.sync;
       const cb = state3.writecb;
       if (typeof cb !== "function") {
-        errorOrDestroy(stream4, new ERR_MULTIPLE_CALLBACK());
+        errorOrDestroy(stream, new ERR_MULTIPLE_CALLBACK());
         return;
       }
       state3.writing = false;
@@ -16738,17 +16761,17 @@ var require_writable = __commonJS({
         if (!state3.errored) {
           state3.errored = er;
         }
-        if (stream4._readableState && !stream4._readableState.errored) {
-          stream4._readableState.errored = er;
+        if (stream._readableState && !stream._readableState.errored) {
+          stream._readableState.errored = er;
         }
         if (sync) {
-          process5.nextTick(onwriteError, stream4, state3, er, cb);
+          process2.nextTick(onwriteError, stream, state3, er, cb);
         } else {
-          onwriteError(stream4, state3, er, cb);
+          onwriteError(stream, state3, er, cb);
         }
       } else {
         if (state3.buffered.length > state3.bufferedIndex) {
-          clearBuffer(stream4, state3);
+          clearBuffer(stream, state3);
         }
         if (sync) {
           if (state3.afterWriteTickInfo !== null && state3.afterWriteTickInfo.cb === cb) {
@@ -16757,25 +16780,25 @@ var require_writable = __commonJS({
             state3.afterWriteTickInfo = {
               count: 1,
               cb,
-              stream: stream4,
+              stream,
               state: state3
             };
-            process5.nextTick(afterWriteTick, state3.afterWriteTickInfo);
+            process2.nextTick(afterWriteTick, state3.afterWriteTickInfo);
           }
         } else {
-          afterWrite(stream4, state3, 1, cb);
+          afterWrite(stream, state3, 1, cb);
         }
       }
     }
-    function afterWriteTick({ stream: stream4, state: state3, count, cb }) {
+    function afterWriteTick({ stream, state: state3, count, cb }) {
       state3.afterWriteTickInfo = null;
-      return afterWrite(stream4, state3, count, cb);
+      return afterWrite(stream, state3, count, cb);
     }
-    function afterWrite(stream4, state3, count, cb) {
-      const needDrain = !state3.ending && !stream4.destroyed && state3.length === 0 && state3.needDrain;
+    function afterWrite(stream, state3, count, cb) {
+      const needDrain = !state3.ending && !stream.destroyed && state3.length === 0 && state3.needDrain;
       if (needDrain) {
         state3.needDrain = false;
-        stream4.emit("drain");
+        stream.emit("drain");
       }
       while (count-- > 0) {
         state3.pendingcb--;
@@ -16784,7 +16807,7 @@ var require_writable = __commonJS({
       if (state3.destroyed) {
         errorBuffer(state3);
       }
-      finishMaybe(stream4, state3);
+      finishMaybe(stream, state3);
     }
     function errorBuffer(state3) {
       if (state3.writing) {
@@ -16808,7 +16831,7 @@ var require_writable = __commonJS({
       }
       resetBuffer(state3);
     }
-    function clearBuffer(stream4, state3) {
+    function clearBuffer(stream, state3) {
       if (state3.corked || state3.bufferProcessing || state3.destroyed || !state3.constructed) {
         return;
       }
@@ -16819,7 +16842,7 @@ var require_writable = __commonJS({
       }
       let i = bufferedIndex;
       state3.bufferProcessing = true;
-      if (bufferedLength > 1 && stream4._writev) {
+      if (bufferedLength > 1 && stream._writev) {
         state3.pendingcb -= bufferedLength - 1;
         const callback = state3.allNoop ? nop : (err) => {
           for (let n = i; n < buffered.length; ++n) {
@@ -16828,14 +16851,14 @@ var require_writable = __commonJS({
         };
         const chunks = state3.allNoop && i === 0 ? buffered : ArrayPrototypeSlice(buffered, i);
         chunks.allBuffers = state3.allBuffers;
-        doWrite(stream4, state3, true, state3.length, chunks, "", callback);
+        doWrite(stream, state3, true, state3.length, chunks, "", callback);
         resetBuffer(state3);
       } else {
         do {
           const { chunk, encoding, callback } = buffered[i];
           buffered[i++] = null;
           const len = objectMode ? 1 : chunk.length;
-          doWrite(stream4, state3, false, len, chunk, encoding, callback);
+          doWrite(stream, state3, false, len, chunk, encoding, callback);
         } while (i < buffered.length && !state3.writing);
         if (i === buffered.length) {
           resetBuffer(state3);
@@ -16848,7 +16871,7 @@ var require_writable = __commonJS({
       }
       state3.bufferProcessing = false;
     }
-    Writable.prototype._write = function(chunk, encoding, cb) {
+    Writable2.prototype._write = function(chunk, encoding, cb) {
       if (this._writev) {
         this._writev(
           [
@@ -16863,8 +16886,8 @@ var require_writable = __commonJS({
         throw new ERR_METHOD_NOT_IMPLEMENTED("_write()");
       }
     };
-    Writable.prototype._writev = null;
-    Writable.prototype.end = function(chunk, encoding, cb) {
+    Writable2.prototype._writev = null;
+    Writable2.prototype.end = function(chunk, encoding, cb) {
       const state3 = this._writableState;
       if (typeof chunk === "function") {
         cb = chunk;
@@ -16897,7 +16920,7 @@ var require_writable = __commonJS({
       }
       if (typeof cb === "function") {
         if (err || state3.finished) {
-          process5.nextTick(cb, err);
+          process2.nextTick(cb, err);
         } else {
           state3[kOnFinished].push(cb);
         }
@@ -16907,11 +16930,11 @@ var require_writable = __commonJS({
     function needFinish(state3) {
       return state3.ending && !state3.destroyed && state3.constructed && state3.length === 0 && !state3.errored && state3.buffered.length === 0 && !state3.finished && !state3.writing && !state3.errorEmitted && !state3.closeEmitted;
     }
-    function callFinal(stream4, state3) {
+    function callFinal(stream, state3) {
       let called = false;
       function onFinish(err) {
         if (called) {
-          errorOrDestroy(stream4, err !== null && err !== void 0 ? err : ERR_MULTIPLE_CALLBACK());
+          errorOrDestroy(stream, err !== null && err !== void 0 ? err : ERR_MULTIPLE_CALLBACK());
           return;
         }
         called = true;
@@ -16921,77 +16944,77 @@ var require_writable = __commonJS({
           for (let i = 0; i < onfinishCallbacks.length; i++) {
             onfinishCallbacks[i](err);
           }
-          errorOrDestroy(stream4, err, state3.sync);
+          errorOrDestroy(stream, err, state3.sync);
         } else if (needFinish(state3)) {
           state3.prefinished = true;
-          stream4.emit("prefinish");
+          stream.emit("prefinish");
           state3.pendingcb++;
-          process5.nextTick(finish, stream4, state3);
+          process2.nextTick(finish, stream, state3);
         }
       }
       state3.sync = true;
       state3.pendingcb++;
       try {
-        stream4._final(onFinish);
+        stream._final(onFinish);
       } catch (err) {
         onFinish(err);
       }
       state3.sync = false;
     }
-    function prefinish(stream4, state3) {
+    function prefinish(stream, state3) {
       if (!state3.prefinished && !state3.finalCalled) {
-        if (typeof stream4._final === "function" && !state3.destroyed) {
+        if (typeof stream._final === "function" && !state3.destroyed) {
           state3.finalCalled = true;
-          callFinal(stream4, state3);
+          callFinal(stream, state3);
         } else {
           state3.prefinished = true;
-          stream4.emit("prefinish");
+          stream.emit("prefinish");
         }
       }
     }
-    function finishMaybe(stream4, state3, sync) {
+    function finishMaybe(stream, state3, sync) {
       if (needFinish(state3)) {
-        prefinish(stream4, state3);
+        prefinish(stream, state3);
         if (state3.pendingcb === 0) {
           if (sync) {
             state3.pendingcb++;
-            process5.nextTick(
-              (stream5, state4) => {
+            process2.nextTick(
+              (stream2, state4) => {
                 if (needFinish(state4)) {
-                  finish(stream5, state4);
+                  finish(stream2, state4);
                 } else {
                   state4.pendingcb--;
                 }
               },
-              stream4,
+              stream,
               state3
             );
           } else if (needFinish(state3)) {
             state3.pendingcb++;
-            finish(stream4, state3);
+            finish(stream, state3);
           }
         }
       }
     }
-    function finish(stream4, state3) {
+    function finish(stream, state3) {
       state3.pendingcb--;
       state3.finished = true;
       const onfinishCallbacks = state3[kOnFinished].splice(0);
       for (let i = 0; i < onfinishCallbacks.length; i++) {
         onfinishCallbacks[i]();
       }
-      stream4.emit("finish");
+      stream.emit("finish");
       if (state3.autoDestroy) {
-        const rState = stream4._readableState;
+        const rState = stream._readableState;
         const autoDestroy = !rState || rState.autoDestroy && // We don't expect the readable to ever 'end'
         // if readable is explicitly set to false.
         (rState.endEmitted || rState.readable === false);
         if (autoDestroy) {
-          stream4.destroy();
+          stream.destroy();
         }
       }
     }
-    ObjectDefineProperties(Writable.prototype, {
+    ObjectDefineProperties(Writable2.prototype, {
       closed: {
         __proto__: null,
         get() {
@@ -17086,20 +17109,20 @@ var require_writable = __commonJS({
         }
       }
     });
-    var destroy2 = destroyImpl.destroy;
-    Writable.prototype.destroy = function(err, cb) {
+    var destroy3 = destroyImpl.destroy;
+    Writable2.prototype.destroy = function(err, cb) {
       const state3 = this._writableState;
       if (!state3.destroyed && (state3.bufferedIndex < state3.buffered.length || state3[kOnFinished].length)) {
-        process5.nextTick(errorBuffer, state3);
+        process2.nextTick(errorBuffer, state3);
       }
-      destroy2.call(this, err, cb);
+      destroy3.call(this, err, cb);
       return this;
     };
-    Writable.prototype._undestroy = destroyImpl.undestroy;
-    Writable.prototype._destroy = function(err, cb) {
+    Writable2.prototype._undestroy = destroyImpl.undestroy;
+    Writable2.prototype._destroy = function(err, cb) {
       cb(err);
     };
-    Writable.prototype[EE.captureRejectionSymbol] = function(err) {
+    Writable2.prototype[EE.captureRejectionSymbol] = function(err) {
       this.destroy(err);
     };
     var webStreamsAdapters;
@@ -17107,10 +17130,10 @@ var require_writable = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Writable.fromWeb = function(writableStream, options) {
+    Writable2.fromWeb = function(writableStream, options) {
       return lazyWebStreams().newStreamWritableFromWritableStream(writableStream, options);
     };
-    Writable.toWeb = function(streamWritable) {
+    Writable2.toWeb = function(streamWritable) {
       return lazyWebStreams().newWritableStreamFromStreamWritable(streamWritable);
     };
   }
@@ -17119,11 +17142,11 @@ var require_writable = __commonJS({
 // node_modules/readable-stream/lib/internal/streams/duplexify.js
 var require_duplexify = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/duplexify.js"(exports2, module) {
-    var process5 = require_process2();
+    var process2 = require_process2();
     var bufferModule = __require("buffer");
     var {
-      isReadable,
-      isWritable,
+      isReadable: isReadable2,
+      isWritable: isWritable2,
       isIterable,
       isNodeStream,
       isReadableNodeStream,
@@ -17138,20 +17161,20 @@ var require_duplexify = __commonJS({
       codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_RETURN_VALUE }
     } = require_errors();
     var { destroyer } = require_destroy2();
-    var Duplex = require_duplex();
-    var Readable7 = require_readable2();
-    var Writable = require_writable();
+    var Duplex2 = require_duplex();
+    var Readable2 = require_readable2();
+    var Writable2 = require_writable();
     var { createDeferredPromise } = require_util2();
     var from = require_from();
-    var Blob2 = globalThis.Blob || bufferModule.Blob;
-    var isBlob2 = typeof Blob2 !== "undefined" ? function isBlob3(b) {
-      return b instanceof Blob2;
+    var Blob3 = globalThis.Blob || bufferModule.Blob;
+    var isBlob2 = typeof Blob3 !== "undefined" ? function isBlob3(b) {
+      return b instanceof Blob3;
     } : function isBlob3(b) {
       return false;
     };
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var { FunctionPrototypeCall } = require_primordials();
-    var Duplexify = class extends Duplex {
+    var Duplexify = class extends Duplex2 {
       constructor(options) {
         super(options);
         if ((options === null || options === void 0 ? void 0 : options.readable) === false) {
@@ -17189,23 +17212,23 @@ var require_duplexify = __commonJS({
       }
       if (isReadableStream3(body2)) {
         return _duplexify({
-          readable: Readable7.fromWeb(body2)
+          readable: Readable2.fromWeb(body2)
         });
       }
       if (isWritableStream(body2)) {
         return _duplexify({
-          writable: Writable.fromWeb(body2)
+          writable: Writable2.fromWeb(body2)
         });
       }
       if (typeof body2 === "function") {
-        const { value, write, final, destroy: destroy2 } = fromAsyncGen(body2);
+        const { value, write, final, destroy: destroy3 } = fromAsyncGen(body2);
         if (isIterable(value)) {
           return from(Duplexify, value, {
             // TODO (ronag): highWaterMark?
             objectMode: true,
             write,
             final,
-            destroy: destroy2
+            destroy: destroy3
           });
         }
         const then2 = value === null || value === void 0 ? void 0 : value.then;
@@ -17232,13 +17255,13 @@ var require_duplexify = __commonJS({
               final(async () => {
                 try {
                   await promise;
-                  process5.nextTick(cb, null);
+                  process2.nextTick(cb, null);
                 } catch (err) {
-                  process5.nextTick(cb, err);
+                  process2.nextTick(cb, err);
                 }
               });
             },
-            destroy: destroy2
+            destroy: destroy3
           });
         }
         throw new ERR_INVALID_RETURN_VALUE("Iterable, AsyncIterable or AsyncFunction", name, value);
@@ -17304,7 +17327,7 @@ var require_duplexify = __commonJS({
       );
     };
     function fromAsyncGen(fn) {
-      let { promise, resolve: resolve2 } = createDeferredPromise();
+      let { promise, resolve: resolve3 } = createDeferredPromise();
       const ac = new AbortController2();
       const signal = ac.signal;
       const value = fn(
@@ -17313,13 +17336,13 @@ var require_duplexify = __commonJS({
             const _promise = promise;
             promise = null;
             const { chunk, done, cb } = await _promise;
-            process5.nextTick(cb);
+            process2.nextTick(cb);
             if (done) return;
             if (signal.aborted)
               throw new AbortError3(void 0, {
                 cause: signal.reason
               });
-            ({ promise, resolve: resolve2 } = createDeferredPromise());
+            ({ promise, resolve: resolve3 } = createDeferredPromise());
             yield chunk;
           }
         })(),
@@ -17330,8 +17353,8 @@ var require_duplexify = __commonJS({
       return {
         value,
         write(chunk, encoding, cb) {
-          const _resolve = resolve2;
-          resolve2 = null;
+          const _resolve = resolve3;
+          resolve3 = null;
           _resolve({
             chunk,
             done: false,
@@ -17339,8 +17362,8 @@ var require_duplexify = __commonJS({
           });
         },
         final(cb) {
-          const _resolve = resolve2;
-          resolve2 = null;
+          const _resolve = resolve3;
+          resolve3 = null;
           _resolve({
             done: true,
             cb
@@ -17353,10 +17376,10 @@ var require_duplexify = __commonJS({
       };
     }
     function _duplexify(pair) {
-      const r = pair.readable && typeof pair.readable.read !== "function" ? Readable7.wrap(pair.readable) : pair.readable;
+      const r = pair.readable && typeof pair.readable.read !== "function" ? Readable2.wrap(pair.readable) : pair.readable;
       const w = pair.writable;
-      let readable = !!isReadable(r);
-      let writable = !!isWritable(w);
+      let readable = !!isReadable2(r);
+      let writable = !!isWritable2(w);
       let ondrain;
       let onfinish;
       let onreadable;
@@ -17473,22 +17496,22 @@ var require_duplex = __commonJS({
       ObjectKeys,
       ObjectSetPrototypeOf
     } = require_primordials();
-    module.exports = Duplex;
-    var Readable7 = require_readable2();
-    var Writable = require_writable();
-    ObjectSetPrototypeOf(Duplex.prototype, Readable7.prototype);
-    ObjectSetPrototypeOf(Duplex, Readable7);
+    module.exports = Duplex2;
+    var Readable2 = require_readable2();
+    var Writable2 = require_writable();
+    ObjectSetPrototypeOf(Duplex2.prototype, Readable2.prototype);
+    ObjectSetPrototypeOf(Duplex2, Readable2);
     {
-      const keys = ObjectKeys(Writable.prototype);
+      const keys = ObjectKeys(Writable2.prototype);
       for (let i = 0; i < keys.length; i++) {
         const method = keys[i];
-        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
+        if (!Duplex2.prototype[method]) Duplex2.prototype[method] = Writable2.prototype[method];
       }
     }
-    function Duplex(options) {
-      if (!(this instanceof Duplex)) return new Duplex(options);
-      Readable7.call(this, options);
-      Writable.call(this, options);
+    function Duplex2(options) {
+      if (!(this instanceof Duplex2)) return new Duplex2(options);
+      Readable2.call(this, options);
+      Writable2.call(this, options);
       if (options) {
         this.allowHalfOpen = options.allowHalfOpen !== false;
         if (options.readable === false) {
@@ -17506,42 +17529,42 @@ var require_duplex = __commonJS({
         this.allowHalfOpen = true;
       }
     }
-    ObjectDefineProperties(Duplex.prototype, {
+    ObjectDefineProperties(Duplex2.prototype, {
       writable: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writable")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writable")
       },
       writableHighWaterMark: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableHighWaterMark")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableHighWaterMark")
       },
       writableObjectMode: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableObjectMode")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableObjectMode")
       },
       writableBuffer: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableBuffer")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableBuffer")
       },
       writableLength: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableLength")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableLength")
       },
       writableFinished: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableFinished")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableFinished")
       },
       writableCorked: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableCorked")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableCorked")
       },
       writableEnded: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableEnded")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableEnded")
       },
       writableNeedDrain: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableNeedDrain")
+        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableNeedDrain")
       },
       destroyed: {
         __proto__: null,
@@ -17564,14 +17587,14 @@ var require_duplex = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Duplex.fromWeb = function(pair, options) {
+    Duplex2.fromWeb = function(pair, options) {
       return lazyWebStreams().newStreamDuplexFromReadableWritablePair(pair, options);
     };
-    Duplex.toWeb = function(duplex) {
+    Duplex2.toWeb = function(duplex) {
       return lazyWebStreams().newReadableWritablePairFromDuplex(duplex);
     };
     var duplexify;
-    Duplex.from = function(body2) {
+    Duplex2.from = function(body2) {
       if (!duplexify) {
         duplexify = require_duplexify();
       }
@@ -17585,15 +17608,15 @@ var require_transform = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/transform.js"(exports2, module) {
     "use strict";
     var { ObjectSetPrototypeOf, Symbol: Symbol2 } = require_primordials();
-    module.exports = Transform3;
+    module.exports = Transform2;
     var { ERR_METHOD_NOT_IMPLEMENTED } = require_errors().codes;
-    var Duplex = require_duplex();
+    var Duplex2 = require_duplex();
     var { getHighWaterMark } = require_state2();
-    ObjectSetPrototypeOf(Transform3.prototype, Duplex.prototype);
-    ObjectSetPrototypeOf(Transform3, Duplex);
+    ObjectSetPrototypeOf(Transform2.prototype, Duplex2.prototype);
+    ObjectSetPrototypeOf(Transform2, Duplex2);
     var kCallback = Symbol2("kCallback");
-    function Transform3(options) {
-      if (!(this instanceof Transform3)) return new Transform3(options);
+    function Transform2(options) {
+      if (!(this instanceof Transform2)) return new Transform2(options);
       const readableHighWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", true) : null;
       if (readableHighWaterMark === 0) {
         options = {
@@ -17607,7 +17630,7 @@ var require_transform = __commonJS({
           writableHighWaterMark: options.writableHighWaterMark || 0
         };
       }
-      Duplex.call(this, options);
+      Duplex2.call(this, options);
       this._readableState.sync = false;
       this[kCallback] = null;
       if (options) {
@@ -17647,11 +17670,11 @@ var require_transform = __commonJS({
         final.call(this);
       }
     }
-    Transform3.prototype._final = final;
-    Transform3.prototype._transform = function(chunk, encoding, callback) {
+    Transform2.prototype._final = final;
+    Transform2.prototype._transform = function(chunk, encoding, callback) {
       throw new ERR_METHOD_NOT_IMPLEMENTED("_transform()");
     };
-    Transform3.prototype._write = function(chunk, encoding, callback) {
+    Transform2.prototype._write = function(chunk, encoding, callback) {
       const rState = this._readableState;
       const wState = this._writableState;
       const length = rState.length;
@@ -17672,7 +17695,7 @@ var require_transform = __commonJS({
         }
       });
     };
-    Transform3.prototype._read = function() {
+    Transform2.prototype._read = function() {
       if (this[kCallback]) {
         const callback = this[kCallback];
         this[kCallback] = null;
@@ -17687,15 +17710,15 @@ var require_passthrough2 = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/passthrough.js"(exports2, module) {
     "use strict";
     var { ObjectSetPrototypeOf } = require_primordials();
-    module.exports = PassThrough3;
-    var Transform3 = require_transform();
-    ObjectSetPrototypeOf(PassThrough3.prototype, Transform3.prototype);
-    ObjectSetPrototypeOf(PassThrough3, Transform3);
-    function PassThrough3(options) {
-      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform3.call(this, options);
+    module.exports = PassThrough2;
+    var Transform2 = require_transform();
+    ObjectSetPrototypeOf(PassThrough2.prototype, Transform2.prototype);
+    ObjectSetPrototypeOf(PassThrough2, Transform2);
+    function PassThrough2(options) {
+      if (!(this instanceof PassThrough2)) return new PassThrough2(options);
+      Transform2.call(this, options);
     }
-    PassThrough3.prototype._transform = function(chunk, encoding, cb) {
+    PassThrough2.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
     };
   }
@@ -17704,12 +17727,12 @@ var require_passthrough2 = __commonJS({
 // node_modules/readable-stream/lib/internal/streams/pipeline.js
 var require_pipeline = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/pipeline.js"(exports2, module) {
-    var process5 = require_process2();
+    var process2 = require_process2();
     var { ArrayIsArray, Promise: Promise2, SymbolAsyncIterator, SymbolDispose } = require_primordials();
     var eos = require_end_of_stream();
     var { once } = require_util2();
     var destroyImpl = require_destroy2();
-    var Duplex = require_duplex();
+    var Duplex2 = require_duplex();
     var {
       aggregateTwoErrors,
       codes: {
@@ -17724,7 +17747,7 @@ var require_pipeline = __commonJS({
     var { validateFunction, validateAbortSignal } = require_validators();
     var {
       isIterable,
-      isReadable,
+      isReadable: isReadable2,
       isReadableNodeStream,
       isNodeStream,
       isTransformStream,
@@ -17733,29 +17756,29 @@ var require_pipeline = __commonJS({
       isReadableFinished
     } = require_utils();
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
-    var PassThrough3;
-    var Readable7;
+    var PassThrough2;
+    var Readable2;
     var addAbortListener;
-    function destroyer(stream4, reading, writing) {
-      let finished = false;
-      stream4.on("close", () => {
-        finished = true;
+    function destroyer(stream, reading, writing) {
+      let finished2 = false;
+      stream.on("close", () => {
+        finished2 = true;
       });
       const cleanup = eos(
-        stream4,
+        stream,
         {
           readable: reading,
           writable: writing
         },
         (err) => {
-          finished = !err;
+          finished2 = !err;
         }
       );
       return {
         destroy: (err) => {
-          if (finished) return;
-          finished = true;
-          destroyImpl.destroyer(stream4, err || new ERR_STREAM_DESTROYED("pipe"));
+          if (finished2) return;
+          finished2 = true;
+          destroyImpl.destroyer(stream, err || new ERR_STREAM_DESTROYED("pipe"));
         },
         cleanup
       };
@@ -17773,10 +17796,10 @@ var require_pipeline = __commonJS({
       throw new ERR_INVALID_ARG_TYPE("val", ["Readable", "Iterable", "AsyncIterable"], val);
     }
     async function* fromReadable(val) {
-      if (!Readable7) {
-        Readable7 = require_readable2();
+      if (!Readable2) {
+        Readable2 = require_readable2();
       }
-      yield* Readable7.prototype[SymbolAsyncIterator].call(val);
+      yield* Readable2.prototype[SymbolAsyncIterator].call(val);
     }
     async function pumpToNode(iterable, writable, finish, { end }) {
       let error2;
@@ -17791,7 +17814,7 @@ var require_pipeline = __commonJS({
           callback();
         }
       };
-      const wait = () => new Promise2((resolve2, reject) => {
+      const wait = () => new Promise2((resolve3, reject) => {
         if (error2) {
           reject(error2);
         } else {
@@ -17799,7 +17822,7 @@ var require_pipeline = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve2();
+              resolve3();
             }
           };
         }
@@ -17858,7 +17881,7 @@ var require_pipeline = __commonJS({
         }
       }
     }
-    function pipeline(...streams) {
+    function pipeline2(...streams) {
       return pipelineImpl(streams, once(popCallback(streams)));
     }
     function pipelineImpl(streams, callback, opts) {
@@ -17873,13 +17896,13 @@ var require_pipeline = __commonJS({
       const outerSignal = opts === null || opts === void 0 ? void 0 : opts.signal;
       const lastStreamCleanup = [];
       validateAbortSignal(outerSignal, "options.signal");
-      function abort() {
+      function abort2() {
         finishImpl(new AbortError3());
       }
       addAbortListener = addAbortListener || require_util2().addAbortListener;
       let disposable;
       if (outerSignal) {
-        disposable = addAbortListener(outerSignal, abort);
+        disposable = addAbortListener(outerSignal, abort2);
       }
       let error2;
       let value;
@@ -17906,17 +17929,17 @@ var require_pipeline = __commonJS({
           if (!error2) {
             lastStreamCleanup.forEach((fn) => fn());
           }
-          process5.nextTick(callback, error2, value);
+          process2.nextTick(callback, error2, value);
         }
       }
       let ret;
       for (let i = 0; i < streams.length; i++) {
-        const stream4 = streams[i];
+        const stream = streams[i];
         const reading = i < streams.length - 1;
         const writing = i > 0;
         const end = reading || (opts === null || opts === void 0 ? void 0 : opts.end) !== false;
         const isLastStream = i === streams.length - 1;
-        if (isNodeStream(stream4)) {
+        if (isNodeStream(stream)) {
           let onError2 = function(err) {
             if (err && err.name !== "AbortError" && err.code !== "ERR_STREAM_PREMATURE_CLOSE") {
               finish(err);
@@ -17924,40 +17947,40 @@ var require_pipeline = __commonJS({
           };
           var onError = onError2;
           if (end) {
-            const { destroy: destroy2, cleanup } = destroyer(stream4, reading, writing);
-            destroys.push(destroy2);
-            if (isReadable(stream4) && isLastStream) {
+            const { destroy: destroy3, cleanup } = destroyer(stream, reading, writing);
+            destroys.push(destroy3);
+            if (isReadable2(stream) && isLastStream) {
               lastStreamCleanup.push(cleanup);
             }
           }
-          stream4.on("error", onError2);
-          if (isReadable(stream4) && isLastStream) {
+          stream.on("error", onError2);
+          if (isReadable2(stream) && isLastStream) {
             lastStreamCleanup.push(() => {
-              stream4.removeListener("error", onError2);
+              stream.removeListener("error", onError2);
             });
           }
         }
         if (i === 0) {
-          if (typeof stream4 === "function") {
-            ret = stream4({
+          if (typeof stream === "function") {
+            ret = stream({
               signal
             });
             if (!isIterable(ret)) {
               throw new ERR_INVALID_RETURN_VALUE("Iterable, AsyncIterable or Stream", "source", ret);
             }
-          } else if (isIterable(stream4) || isReadableNodeStream(stream4) || isTransformStream(stream4)) {
-            ret = stream4;
+          } else if (isIterable(stream) || isReadableNodeStream(stream) || isTransformStream(stream)) {
+            ret = stream;
           } else {
-            ret = Duplex.from(stream4);
+            ret = Duplex2.from(stream);
           }
-        } else if (typeof stream4 === "function") {
+        } else if (typeof stream === "function") {
           if (isTransformStream(ret)) {
             var _ret;
             ret = makeAsyncIterable2((_ret = ret) === null || _ret === void 0 ? void 0 : _ret.readable);
           } else {
             ret = makeAsyncIterable2(ret);
           }
-          ret = stream4(ret, {
+          ret = stream(ret, {
             signal
           });
           if (reading) {
@@ -17966,10 +17989,10 @@ var require_pipeline = __commonJS({
             }
           } else {
             var _ret2;
-            if (!PassThrough3) {
-              PassThrough3 = require_passthrough2();
+            if (!PassThrough2) {
+              PassThrough2 = require_passthrough2();
             }
-            const pt = new PassThrough3({
+            const pt = new PassThrough2({
               objectMode: true
             });
             const then = (_ret2 = ret) === null || _ret2 === void 0 ? void 0 : _ret2.then;
@@ -17985,11 +18008,11 @@ var require_pipeline = __commonJS({
                   if (end) {
                     pt.end();
                   }
-                  process5.nextTick(finish);
+                  process2.nextTick(finish);
                 },
                 (err) => {
                   pt.destroy(err);
-                  process5.nextTick(finish, err);
+                  process2.nextTick(finish, err);
                 }
               );
             } else if (isIterable(ret, true)) {
@@ -18007,30 +18030,30 @@ var require_pipeline = __commonJS({
               throw new ERR_INVALID_RETURN_VALUE("AsyncIterable or Promise", "destination", ret);
             }
             ret = pt;
-            const { destroy: destroy2, cleanup } = destroyer(ret, false, true);
-            destroys.push(destroy2);
+            const { destroy: destroy3, cleanup } = destroyer(ret, false, true);
+            destroys.push(destroy3);
             if (isLastStream) {
               lastStreamCleanup.push(cleanup);
             }
           }
-        } else if (isNodeStream(stream4)) {
+        } else if (isNodeStream(stream)) {
           if (isReadableNodeStream(ret)) {
             finishCount += 2;
-            const cleanup = pipe(ret, stream4, finish, {
+            const cleanup = pipe(ret, stream, finish, {
               end
             });
-            if (isReadable(stream4) && isLastStream) {
+            if (isReadable2(stream) && isLastStream) {
               lastStreamCleanup.push(cleanup);
             }
           } else if (isTransformStream(ret) || isReadableStream3(ret)) {
             const toRead = ret.readable || ret;
             finishCount++;
-            pumpToNode(toRead, stream4, finish, {
+            pumpToNode(toRead, stream, finish, {
               end
             });
           } else if (isIterable(ret)) {
             finishCount++;
-            pumpToNode(ret, stream4, finish, {
+            pumpToNode(ret, stream, finish, {
               end
             });
           } else {
@@ -18040,21 +18063,21 @@ var require_pipeline = __commonJS({
               ret
             );
           }
-          ret = stream4;
-        } else if (isWebStream(stream4)) {
+          ret = stream;
+        } else if (isWebStream(stream)) {
           if (isReadableNodeStream(ret)) {
             finishCount++;
-            pumpToWeb(makeAsyncIterable2(ret), stream4, finish, {
+            pumpToWeb(makeAsyncIterable2(ret), stream, finish, {
               end
             });
           } else if (isReadableStream3(ret) || isIterable(ret)) {
             finishCount++;
-            pumpToWeb(ret, stream4, finish, {
+            pumpToWeb(ret, stream, finish, {
               end
             });
           } else if (isTransformStream(ret)) {
             finishCount++;
-            pumpToWeb(ret.readable, stream4, finish, {
+            pumpToWeb(ret.readable, stream, finish, {
               end
             });
           } else {
@@ -18064,13 +18087,13 @@ var require_pipeline = __commonJS({
               ret
             );
           }
-          ret = stream4;
+          ret = stream;
         } else {
-          ret = Duplex.from(stream4);
+          ret = Duplex2.from(stream);
         }
       }
       if (signal !== null && signal !== void 0 && signal.aborted || outerSignal !== null && outerSignal !== void 0 && outerSignal.aborted) {
-        process5.nextTick(abort);
+        process2.nextTick(abort2);
       }
       return ret;
     }
@@ -18091,7 +18114,7 @@ var require_pipeline = __commonJS({
         };
         var endFn = endFn2;
         if (isReadableFinished(src)) {
-          process5.nextTick(endFn2);
+          process2.nextTick(endFn2);
         } else {
           src.once("end", endFn2);
         }
@@ -18124,7 +18147,7 @@ var require_pipeline = __commonJS({
     }
     module.exports = {
       pipelineImpl,
-      pipeline
+      pipeline: pipeline2
     };
   }
 });
@@ -18133,13 +18156,13 @@ var require_pipeline = __commonJS({
 var require_compose = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/compose.js"(exports2, module) {
     "use strict";
-    var { pipeline } = require_pipeline();
-    var Duplex = require_duplex();
+    var { pipeline: pipeline2 } = require_pipeline();
+    var Duplex2 = require_duplex();
     var { destroyer } = require_destroy2();
     var {
       isNodeStream,
-      isReadable,
-      isWritable,
+      isReadable: isReadable2,
+      isWritable: isWritable2,
       isWebStream,
       isTransformStream,
       isWritableStream,
@@ -18150,29 +18173,29 @@ var require_compose = __commonJS({
       codes: { ERR_INVALID_ARG_VALUE, ERR_MISSING_ARGS }
     } = require_errors();
     var eos = require_end_of_stream();
-    module.exports = function compose(...streams) {
+    module.exports = function compose2(...streams) {
       if (streams.length === 0) {
         throw new ERR_MISSING_ARGS("streams");
       }
       if (streams.length === 1) {
-        return Duplex.from(streams[0]);
+        return Duplex2.from(streams[0]);
       }
       const orgStreams = [...streams];
       if (typeof streams[0] === "function") {
-        streams[0] = Duplex.from(streams[0]);
+        streams[0] = Duplex2.from(streams[0]);
       }
       if (typeof streams[streams.length - 1] === "function") {
         const idx = streams.length - 1;
-        streams[idx] = Duplex.from(streams[idx]);
+        streams[idx] = Duplex2.from(streams[idx]);
       }
       for (let n = 0; n < streams.length; ++n) {
         if (!isNodeStream(streams[n]) && !isWebStream(streams[n])) {
           continue;
         }
-        if (n < streams.length - 1 && !(isReadable(streams[n]) || isReadableStream3(streams[n]) || isTransformStream(streams[n]))) {
+        if (n < streams.length - 1 && !(isReadable2(streams[n]) || isReadableStream3(streams[n]) || isTransformStream(streams[n]))) {
           throw new ERR_INVALID_ARG_VALUE(`streams[${n}]`, orgStreams[n], "must be readable");
         }
-        if (n > 0 && !(isWritable(streams[n]) || isWritableStream(streams[n]) || isTransformStream(streams[n]))) {
+        if (n > 0 && !(isWritable2(streams[n]) || isWritableStream(streams[n]) || isTransformStream(streams[n]))) {
           throw new ERR_INVALID_ARG_VALUE(`streams[${n}]`, orgStreams[n], "must be writable");
         }
       }
@@ -18193,10 +18216,10 @@ var require_compose = __commonJS({
         }
       }
       const head = streams[0];
-      const tail = pipeline(streams, onfinished);
-      const writable = !!(isWritable(head) || isWritableStream(head) || isTransformStream(head));
-      const readable = !!(isReadable(tail) || isReadableStream3(tail) || isTransformStream(tail));
-      d = new Duplex({
+      const tail = pipeline2(streams, onfinished);
+      const writable = !!(isWritable2(head) || isWritableStream(head) || isTransformStream(head));
+      const readable = !!(isReadable2(tail) || isReadableStream3(tail) || isTransformStream(tail));
+      d = new Duplex2({
         // TODO (ronag): highWaterMark?
         writableObjectMode: !!(head !== null && head !== void 0 && head.writableObjectMode),
         readableObjectMode: !!(tail !== null && tail !== void 0 && tail.readableObjectMode),
@@ -18334,11 +18357,11 @@ var require_operators = __commonJS({
     var { validateAbortSignal, validateInteger, validateObject } = require_validators();
     var kWeakHandler = require_primordials().Symbol("kWeak");
     var kResistStopPropagation = require_primordials().Symbol("kResistStopPropagation");
-    var { finished } = require_end_of_stream();
+    var { finished: finished2 } = require_end_of_stream();
     var staticCompose = require_compose();
     var { addAbortSignalNoValidate } = require_add_abort_signal();
-    var { isWritable, isNodeStream } = require_utils();
-    var { deprecate } = require_util2();
+    var { isWritable: isWritable2, isNodeStream } = require_utils();
+    var { deprecate: deprecate2 } = require_util2();
     var {
       ArrayPrototypePush,
       Boolean: Boolean2,
@@ -18353,17 +18376,17 @@ var require_operators = __commonJS({
     } = require_primordials();
     var kEmpty = Symbol2("kEmpty");
     var kEof = Symbol2("kEof");
-    function compose(stream4, options) {
+    function compose2(stream, options) {
       if (options != null) {
         validateObject(options, "options");
       }
       if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
         validateAbortSignal(options.signal, "options.signal");
       }
-      if (isNodeStream(stream4) && !isWritable(stream4)) {
-        throw new ERR_INVALID_ARG_VALUE("stream", stream4, "must be writable");
+      if (isNodeStream(stream) && !isWritable2(stream)) {
+        throw new ERR_INVALID_ARG_VALUE("stream", stream, "must be writable");
       }
-      const composedStream = staticCompose(this, stream4);
+      const composedStream = staticCompose(this, stream);
       if (options !== null && options !== void 0 && options.signal) {
         addAbortSignalNoValidate(options.signal, composedStream);
       }
@@ -18394,7 +18417,7 @@ var require_operators = __commonJS({
         const signal = require_util2().AbortSignalAny(
           [options === null || options === void 0 ? void 0 : options.signal].filter(Boolean2)
         );
-        const stream4 = this;
+        const stream = this;
         const queue = [];
         const signalOpt = {
           signal
@@ -18419,7 +18442,7 @@ var require_operators = __commonJS({
         }
         async function pump2() {
           try {
-            for await (let val of stream4) {
+            for await (let val of stream) {
               if (done) {
                 return;
               }
@@ -18443,8 +18466,8 @@ var require_operators = __commonJS({
                 next = null;
               }
               if (!done && (queue.length >= highWaterMark || cnt >= concurrency)) {
-                await new Promise2((resolve2) => {
-                  resume = resolve2;
+                await new Promise2((resolve3) => {
+                  resume = resolve3;
                 });
               }
             }
@@ -18478,8 +18501,8 @@ var require_operators = __commonJS({
               queue.shift();
               maybeResume();
             }
-            await new Promise2((resolve2) => {
-              next = resolve2;
+            await new Promise2((resolve3) => {
+              next = resolve3;
             });
           }
         } finally {
@@ -18581,7 +18604,7 @@ var require_operators = __commonJS({
         });
         this.once("error", () => {
         });
-        await finished(this.destroy(err));
+        await finished2(this.destroy(err));
         throw err;
       }
       const ac = new AbortController2();
@@ -18708,13 +18731,13 @@ var require_operators = __commonJS({
       }.call(this);
     }
     module.exports.streamReturningOperators = {
-      asIndexedPairs: deprecate(asIndexedPairs, "readable.asIndexedPairs will be removed in a future version."),
+      asIndexedPairs: deprecate2(asIndexedPairs, "readable.asIndexedPairs will be removed in a future version."),
       drop,
       filter,
       flatMap,
       map,
       take,
-      compose
+      compose: compose2
     };
     module.exports.promiseReturningOperators = {
       every,
@@ -18734,10 +18757,10 @@ var require_promises = __commonJS({
     var { ArrayPrototypePop, Promise: Promise2 } = require_primordials();
     var { isIterable, isNodeStream, isWebStream } = require_utils();
     var { pipelineImpl: pl } = require_pipeline();
-    var { finished } = require_end_of_stream();
+    var { finished: finished2 } = require_end_of_stream();
     require_stream2();
-    function pipeline(...streams) {
-      return new Promise2((resolve2, reject) => {
+    function pipeline2(...streams) {
+      return new Promise2((resolve3, reject) => {
         let signal;
         let end;
         const lastArg = streams[streams.length - 1];
@@ -18752,7 +18775,7 @@ var require_promises = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(value);
+              resolve3(value);
             }
           },
           {
@@ -18763,8 +18786,8 @@ var require_promises = __commonJS({
       });
     }
     module.exports = {
-      finished,
-      pipeline
+      finished: finished2,
+      pipeline: pipeline2
     };
   }
 });
@@ -18782,12 +18805,12 @@ var require_stream2 = __commonJS({
     var {
       codes: { ERR_ILLEGAL_CONSTRUCTOR }
     } = require_errors();
-    var compose = require_compose();
-    var { setDefaultHighWaterMark, getDefaultHighWaterMark } = require_state2();
-    var { pipeline } = require_pipeline();
+    var compose2 = require_compose();
+    var { setDefaultHighWaterMark: setDefaultHighWaterMark2, getDefaultHighWaterMark: getDefaultHighWaterMark2 } = require_state2();
+    var { pipeline: pipeline2 } = require_pipeline();
     var { destroyer } = require_destroy2();
     var eos = require_end_of_stream();
-    var promises2 = require_promises();
+    var promises3 = require_promises();
     var utils = require_utils();
     var Stream2 = module.exports = require_legacy().Stream;
     Stream2.isDestroyed = utils.isDestroyed;
@@ -18848,41 +18871,41 @@ var require_stream2 = __commonJS({
     Stream2.Duplex = require_duplex();
     Stream2.Transform = require_transform();
     Stream2.PassThrough = require_passthrough2();
-    Stream2.pipeline = pipeline;
-    var { addAbortSignal } = require_add_abort_signal();
-    Stream2.addAbortSignal = addAbortSignal;
+    Stream2.pipeline = pipeline2;
+    var { addAbortSignal: addAbortSignal2 } = require_add_abort_signal();
+    Stream2.addAbortSignal = addAbortSignal2;
     Stream2.finished = eos;
     Stream2.destroy = destroyer;
-    Stream2.compose = compose;
-    Stream2.setDefaultHighWaterMark = setDefaultHighWaterMark;
-    Stream2.getDefaultHighWaterMark = getDefaultHighWaterMark;
+    Stream2.compose = compose2;
+    Stream2.setDefaultHighWaterMark = setDefaultHighWaterMark2;
+    Stream2.getDefaultHighWaterMark = getDefaultHighWaterMark2;
     ObjectDefineProperty(Stream2, "promises", {
       __proto__: null,
       configurable: true,
       enumerable: true,
       get() {
-        return promises2;
+        return promises3;
       }
     });
-    ObjectDefineProperty(pipeline, customPromisify, {
+    ObjectDefineProperty(pipeline2, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
-        return promises2.pipeline;
+        return promises3.pipeline;
       }
     });
     ObjectDefineProperty(eos, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
-        return promises2.finished;
+        return promises3.finished;
       }
     });
     Stream2.Stream = Stream2;
     Stream2._isUint8Array = function isUint8Array(value) {
       return value instanceof Uint8Array;
     };
-    Stream2._uint8ArrayToBuffer = function _uint8ArrayToBuffer(chunk) {
+    Stream2._uint8ArrayToBuffer = function _uint8ArrayToBuffer2(chunk) {
       return Buffer3.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     };
   }
@@ -18894,7 +18917,7 @@ var require_ours = __commonJS({
     "use strict";
     var Stream2 = __require("stream");
     if (Stream2 && process.env.READABLE_STREAM === "disable") {
-      const promises2 = Stream2.promises;
+      const promises3 = Stream2.promises;
       module.exports._uint8ArrayToBuffer = Stream2._uint8ArrayToBuffer;
       module.exports._isUint8Array = Stream2._isUint8Array;
       module.exports.isDisturbed = Stream2.isDisturbed;
@@ -18914,13 +18937,13 @@ var require_ours = __commonJS({
         configurable: true,
         enumerable: true,
         get() {
-          return promises2;
+          return promises3;
         }
       });
       module.exports.Stream = Stream2.Stream;
     } else {
       const CustomStream = require_stream2();
-      const promises2 = require_promises();
+      const promises3 = require_promises();
       const originalDestroy = CustomStream.Readable.destroy;
       module.exports = CustomStream.Readable;
       module.exports._uint8ArrayToBuffer = CustomStream._uint8ArrayToBuffer;
@@ -18943,7 +18966,7 @@ var require_ours = __commonJS({
         configurable: true,
         enumerable: true,
         get() {
-          return promises2;
+          return promises3;
         }
       });
       module.exports.Stream = CustomStream.Stream;
@@ -18971,10 +18994,10 @@ var require_isFlattenable = __commonJS({
   "node_modules/lodash/_isFlattenable.js"(exports2, module) {
     var Symbol2 = require_Symbol();
     var isArguments = require_isArguments();
-    var isArray = require_isArray();
+    var isArray2 = require_isArray();
     var spreadableSymbol = Symbol2 ? Symbol2.isConcatSpreadable : void 0;
     function isFlattenable(value) {
-      return isArray(value) || isArguments(value) || !!(spreadableSymbol && value && value[spreadableSymbol]);
+      return isArray2(value) || isArguments(value) || !!(spreadableSymbol && value && value[spreadableSymbol]);
     }
     module.exports = isFlattenable;
   }
@@ -19911,8 +19934,8 @@ var require_ast = __commonJS({
     exports2.AST = void 0;
     var brace_expressions_js_1 = require_brace_expressions();
     var unescape_js_1 = require_unescape();
-    var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-    var isExtglobType = (c) => types.has(c);
+    var types2 = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
+    var isExtglobType = (c) => types2.has(c);
     var isExtglobAST = (c) => isExtglobType(c.type);
     var adoptionMap = /* @__PURE__ */ new Map([
       ["!", ["@"]],
@@ -20226,8 +20249,8 @@ var require_ast = __commonJS({
         this.#toString = void 0;
       }
       #canUsurpType(c) {
-        const m = usurpMap.get(this.type);
-        return !!m?.has(c);
+        const m8 = usurpMap.get(this.type);
+        return !!m8?.has(c);
       }
       #canUsurp(child) {
         if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
@@ -20240,9 +20263,9 @@ var require_ast = __commonJS({
         return this.#canUsurpType(gc.type);
       }
       #usurp(child) {
-        const m = usurpMap.get(this.type);
+        const m8 = usurpMap.get(this.type);
         const gc = child.#parts[0];
-        const nt = m?.get(gc.type);
+        const nt = m8?.get(gc.type);
         if (!nt)
           return false;
         this.#parts = gc.#parts;
@@ -20610,11 +20633,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path4 = {
+    var path = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports2.sep = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
+    exports2.sep = defaultPlatform === "win32" ? path.win32.sep : path.posix.sep;
     exports2.minimatch.sep = exports2.sep;
     exports2.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports2.minimatch.GLOBSTAR = exports2.GLOBSTAR;
@@ -20631,8 +20654,8 @@ var require_commonjs3 = __commonJS({
         return exports2.minimatch;
       }
       const orig = exports2.minimatch;
-      const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-      return Object.assign(m, {
+      const m8 = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+      return Object.assign(m8, {
         Minimatch: class Minimatch extends orig.Minimatch {
           constructor(pattern, options = {}) {
             super(pattern, ext(def, options));
@@ -21155,8 +21178,8 @@ var require_commonjs3 = __commonJS({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
-          if (m && globStarDepth < this.maxGlobstarRecursion) {
+          const m8 = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
+          if (m8 && globStarDepth < this.maxGlobstarRecursion) {
             const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
             if (sub !== false)
               return sub;
@@ -21212,17 +21235,17 @@ var require_commonjs3 = __commonJS({
           return exports2.GLOBSTAR;
         if (pattern === "")
           return "";
-        let m;
+        let m8;
         let fastTest = null;
-        if (m = pattern.match(starRE)) {
+        if (m8 = pattern.match(starRE)) {
           fastTest = options.dot ? starTestDot : starTest;
-        } else if (m = pattern.match(starDotExtRE)) {
-          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
-        } else if (m = pattern.match(qmarksRE)) {
-          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m);
-        } else if (m = pattern.match(starDotStarRE)) {
+        } else if (m8 = pattern.match(starDotExtRE)) {
+          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m8[1]);
+        } else if (m8 = pattern.match(qmarksRE)) {
+          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m8);
+        } else if (m8 = pattern.match(starDotStarRE)) {
           fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-        } else if (m = pattern.match(dotStarRE)) {
+        } else if (m8 = pattern.match(dotStarRE)) {
           fastTest = dotStarTest;
         }
         const re = ast_js_1.AST.fromGlob(pattern, this.options).toMMPattern();
@@ -21368,7 +21391,7 @@ var require_commonjs4 = __commonJS({
     var perf = typeof performance === "object" && performance && typeof performance.now === "function" ? performance : Date;
     var warned = /* @__PURE__ */ new Set();
     var PROCESS = typeof process === "object" && !!process ? process : {};
-    var emitWarning = (msg, type, code, fn) => {
+    var emitWarning2 = (msg, type, code, fn) => {
       typeof PROCESS.emitWarning === "function" ? PROCESS.emitWarning(msg, type, code, fn) : console.error(`[${code}] ${type}: ${msg}`);
     };
     var AC = globalThis.AbortController;
@@ -21404,7 +21427,7 @@ var require_commonjs4 = __commonJS({
         if (!printACPolyfillWarning)
           return;
         printACPolyfillWarning = false;
-        emitWarning("AbortController is not defined. If using lru-cache in node 14, load an AbortController polyfill from the `node-abort-controller` package. A minimal polyfill is provided for use by LRUCache.fetch(), but it should not be relied upon in other contexts (eg, passing it to other APIs that use AbortController/AbortSignal might have undesirable effects). You may disable this with LRU_CACHE_IGNORE_AC_WARNING=1 in the env.", "NO_ABORT_CONTROLLER", "ENOTSUP", warnACPolyfill);
+        emitWarning2("AbortController is not defined. If using lru-cache in node 14, load an AbortController polyfill from the `node-abort-controller` package. A minimal polyfill is provided for use by LRUCache.fetch(), but it should not be relied upon in other contexts (eg, passing it to other APIs that use AbortController/AbortSignal might have undesirable effects). You may disable this with LRU_CACHE_IGNORE_AC_WARNING=1 in the env.", "NO_ABORT_CONTROLLER", "ENOTSUP", warnACPolyfill);
       };
     }
     var shouldWarn = (code) => !warned.has(code);
@@ -21702,7 +21725,7 @@ var require_commonjs4 = __commonJS({
           if (shouldWarn(code)) {
             warned.add(code);
             const msg = "TTL caching without ttlAutopurge, max, or maxSize can result in unbounded memory consumption.";
-            emitWarning(msg, "UnboundedCacheWarning", code, _LRUCache);
+            emitWarning2(msg, "UnboundedCacheWarning", code, _LRUCache);
           }
         }
       }
@@ -22362,10 +22385,10 @@ var require_commonjs4 = __commonJS({
           context: context5
         };
         const cb = (v2, updateCache = false) => {
-          const { aborted } = ac.signal;
+          const { aborted: aborted2 } = ac.signal;
           const ignoreAbort = options.ignoreFetchAbort && v2 !== void 0;
           if (options.status) {
-            if (aborted && !updateCache) {
+            if (aborted2 && !updateCache) {
               options.status.fetchAborted = true;
               options.status.fetchError = ac.signal.reason;
               if (ignoreAbort)
@@ -22374,7 +22397,7 @@ var require_commonjs4 = __commonJS({
               options.status.fetchResolved = true;
             }
           }
-          if (aborted && !ignoreAbort && !updateCache) {
+          if (aborted2 && !ignoreAbort && !updateCache) {
             return fetchFail(ac.signal.reason);
           }
           const bf2 = p;
@@ -22401,8 +22424,8 @@ var require_commonjs4 = __commonJS({
           return fetchFail(er);
         };
         const fetchFail = (er) => {
-          const { aborted } = ac.signal;
-          const allowStaleAborted = aborted && options.allowStaleOnFetchAbort;
+          const { aborted: aborted2 } = ac.signal;
+          const allowStaleAborted = aborted2 && options.allowStaleOnFetchAbort;
           const allowStale = allowStaleAborted || options.allowStaleOnFetchRejection;
           const noDelete = allowStale || options.noDeleteOnFetchRejection;
           const bf2 = p;
@@ -22753,11 +22776,11 @@ var require_commonjs5 = __commonJS({
     var node_string_decoder_1 = __require("node:string_decoder");
     var isStream = (s) => !!s && typeof s === "object" && (s instanceof Minipass || s instanceof node_stream_1.default || (0, exports2.isReadable)(s) || (0, exports2.isWritable)(s));
     exports2.isStream = isStream;
-    var isReadable = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.pipe === "function" && // node core Writable streams have a pipe() method, but it throws
+    var isReadable2 = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.pipe === "function" && // node core Writable streams have a pipe() method, but it throws
     s.pipe !== node_stream_1.default.Writable.prototype.pipe;
-    exports2.isReadable = isReadable;
-    var isWritable = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.write === "function" && typeof s.end === "function";
-    exports2.isWritable = isWritable;
+    exports2.isReadable = isReadable2;
+    var isWritable2 = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.write === "function" && typeof s.end === "function";
+    exports2.isWritable = isWritable2;
     var EOF = /* @__PURE__ */ Symbol("EOF");
     var MAYBE_EMIT_END = /* @__PURE__ */ Symbol("maybeEmitEnd");
     var EMITTED_END = /* @__PURE__ */ Symbol("emittedEnd");
@@ -23475,10 +23498,10 @@ var require_commonjs5 = __commonJS({
        * Return a void Promise that resolves once the stream ends.
        */
       async promise() {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve2());
+          this.on("end", () => resolve3());
         });
       }
       /**
@@ -23502,7 +23525,7 @@ var require_commonjs5 = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return stop();
-          let resolve2;
+          let resolve3;
           let reject;
           const onerr = (er) => {
             this.off("data", ondata);
@@ -23516,19 +23539,19 @@ var require_commonjs5 = __commonJS({
             this.off("end", onend);
             this.off(DESTROYED, ondestroy);
             this.pause();
-            resolve2({ value, done: !!this[EOF] });
+            resolve3({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.off("error", onerr);
             this.off("data", ondata);
             this.off(DESTROYED, ondestroy);
             stop();
-            resolve2({ done: true, value: void 0 });
+            resolve3({ done: true, value: void 0 });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve2 = res2;
+            resolve3 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -23635,18 +23658,18 @@ var require_commonjs5 = __commonJS({
 var require_commonjs6 = __commonJS({
   "node_modules/path-scurry/dist/commonjs/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m8, k);
+      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m8[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m8[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -23935,12 +23958,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path4) {
-        if (!path4) {
+      resolve(path) {
+        if (!path) {
           return this;
         }
-        const rootPath = this.getRootString(path4);
-        const dir = path4.substring(rootPath.length);
+        const rootPath = this.getRootString(path);
+        const dir = path.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -24544,9 +24567,9 @@ var require_commonjs6 = __commonJS({
         if (this.#asyncReaddirInFlight) {
           await this.#asyncReaddirInFlight;
         } else {
-          let resolve2 = () => {
+          let resolve3 = () => {
           };
-          this.#asyncReaddirInFlight = new Promise((res) => resolve2 = res);
+          this.#asyncReaddirInFlight = new Promise((res) => resolve3 = res);
           try {
             for (const e of await this.#fs.promises.readdir(fullpath, {
               withFileTypes: true
@@ -24559,7 +24582,7 @@ var require_commonjs6 = __commonJS({
             children.provisional = 0;
           }
           this.#asyncReaddirInFlight = void 0;
-          resolve2();
+          resolve3();
         }
         return children.slice(0, children.provisional);
       }
@@ -24693,8 +24716,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path4) {
-        return node_path_1.win32.parse(path4).root;
+      getRootString(path) {
+        return node_path_1.win32.parse(path).root;
       }
       /**
        * @internal
@@ -24741,8 +24764,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path4) {
-        return path4.startsWith("/") ? "/" : "";
+      getRootString(path) {
+        return path.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -24792,12 +24815,12 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep3, { nocase, childrenCacheSize = 16 * 1024, fs: fs6 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs6);
-        if (cwd instanceof URL || cwd.startsWith("file://")) {
-          cwd = (0, node_url_1.fileURLToPath)(cwd);
+      constructor(cwd2 = process.cwd(), pathImpl, sep3, { nocase, childrenCacheSize = 16 * 1024, fs = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs);
+        if (cwd2 instanceof URL || cwd2.startsWith("file://")) {
+          cwd2 = (0, node_url_1.fileURLToPath)(cwd2);
         }
-        const cwdPath = pathImpl.resolve(cwd);
+        const cwdPath = pathImpl.resolve(cwd2);
         this.roots = /* @__PURE__ */ Object.create(null);
         this.rootPath = this.parseRootPath(cwdPath);
         this.#resolveCache = new ResolveCache();
@@ -24832,11 +24855,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path4 = this.cwd) {
-        if (typeof path4 === "string") {
-          path4 = this.cwd.resolve(path4);
+      depth(path = this.cwd) {
+        if (typeof path === "string") {
+          path = this.cwd.resolve(path);
         }
-        return path4.depth();
+        return path.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -25215,7 +25238,7 @@ var require_commonjs6 = __commonJS({
         const dirs = /* @__PURE__ */ new Set();
         const queue = [entry];
         let processing = 0;
-        const process5 = () => {
+        const process2 = () => {
           let paused = false;
           while (!paused) {
             const dir = queue.shift();
@@ -25230,14 +25253,14 @@ var require_commonjs6 = __commonJS({
               if (er)
                 return results.emit("error", er);
               if (follow && !didRealpaths) {
-                const promises2 = [];
+                const promises3 = [];
                 for (const e of entries) {
                   if (e.isSymbolicLink()) {
-                    promises2.push(e.realpath().then((r) => r?.isUnknown() ? r.lstat() : r));
+                    promises3.push(e.realpath().then((r) => r?.isUnknown() ? r.lstat() : r));
                   }
                 }
-                if (promises2.length) {
-                  Promise.all(promises2).then(() => onReaddir(null, entries, true));
+                if (promises3.length) {
+                  Promise.all(promises3).then(() => onReaddir(null, entries, true));
                   return;
                 }
               }
@@ -25256,9 +25279,9 @@ var require_commonjs6 = __commonJS({
                 }
               }
               if (paused && !results.flowing) {
-                results.once("drain", process5);
+                results.once("drain", process2);
               } else if (!sync) {
-                process5();
+                process2();
               }
             };
             let sync = true;
@@ -25266,7 +25289,7 @@ var require_commonjs6 = __commonJS({
             sync = false;
           }
         };
-        process5();
+        process2();
         return results;
       }
       streamSync(entry = this.cwd, opts = {}) {
@@ -25284,7 +25307,7 @@ var require_commonjs6 = __commonJS({
         }
         const queue = [entry];
         let processing = 0;
-        const process5 = () => {
+        const process2 = () => {
           let paused = false;
           while (!paused) {
             const dir = queue.shift();
@@ -25318,14 +25341,14 @@ var require_commonjs6 = __commonJS({
             }
           }
           if (paused && !results.flowing)
-            results.once("drain", process5);
+            results.once("drain", process2);
         };
-        process5();
+        process2();
         return results;
       }
-      chdir(path4 = this.cwd) {
+      chdir(path = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path4 === "string" ? this.cwd.resolve(path4) : path4;
+        this.cwd = typeof path === "string" ? this.cwd.resolve(path) : path;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -25335,9 +25358,9 @@ var require_commonjs6 = __commonJS({
        * separator for generating path strings
        */
       sep = "\\";
-      constructor(cwd = process.cwd(), opts = {}) {
+      constructor(cwd2 = process.cwd(), opts = {}) {
         const { nocase = true } = opts;
-        super(cwd, node_path_1.win32, "\\", { ...opts, nocase });
+        super(cwd2, node_path_1.win32, "\\", { ...opts, nocase });
         this.nocase = nocase;
         for (let p = this.cwd; p; p = p.parent) {
           p.nocase = this.nocase;
@@ -25352,8 +25375,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs6) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs6 });
+      newRoot(fs) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -25368,9 +25391,9 @@ var require_commonjs6 = __commonJS({
        * separator for generating path strings
        */
       sep = "/";
-      constructor(cwd = process.cwd(), opts = {}) {
+      constructor(cwd2 = process.cwd(), opts = {}) {
         const { nocase = false } = opts;
-        super(cwd, node_path_1.posix, "/", { ...opts, nocase });
+        super(cwd2, node_path_1.posix, "/", { ...opts, nocase });
         this.nocase = nocase;
       }
       /**
@@ -25382,8 +25405,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs6) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs6 });
+      newRoot(fs) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -25394,9 +25417,9 @@ var require_commonjs6 = __commonJS({
     };
     exports2.PathScurryPosix = PathScurryPosix;
     var PathScurryDarwin = class extends PathScurryPosix {
-      constructor(cwd = process.cwd(), opts = {}) {
+      constructor(cwd2 = process.cwd(), opts = {}) {
         const { nocase = true } = opts;
-        super(cwd, { ...opts, nocase });
+        super(cwd2, { ...opts, nocase });
       }
     };
     exports2.PathScurryDarwin = PathScurryDarwin;
@@ -25426,7 +25449,7 @@ var require_pattern = __commonJS({
       #isUNC;
       #isAbsolute;
       #followGlobstar = true;
-      constructor(patternList, globList, index, platform) {
+      constructor(patternList, globList, index, platform2) {
         if (!isPatternList(patternList)) {
           throw new TypeError("empty pattern list");
         }
@@ -25443,7 +25466,7 @@ var require_pattern = __commonJS({
         this.#patternList = patternList;
         this.#globList = globList;
         this.#index = index;
-        this.#platform = platform;
+        this.#platform = platform2;
         if (this.#index === 0) {
           if (this.isUNC()) {
             const [p0, p1, p2, p3, ...prest] = this.#patternList;
@@ -25595,12 +25618,12 @@ var require_ignore = __commonJS({
       absoluteChildren;
       platform;
       mmopts;
-      constructor(ignored, { nobrace, nocase, noext, noglobstar, platform = defaultPlatform }) {
+      constructor(ignored, { nobrace, nocase, noext, noglobstar, platform: platform2 = defaultPlatform }) {
         this.relative = [];
         this.absolute = [];
         this.relativeChildren = [];
         this.absoluteChildren = [];
-        this.platform = platform;
+        this.platform = platform2;
         this.mmopts = {
           dot: true,
           nobrace,
@@ -25608,7 +25631,7 @@ var require_ignore = __commonJS({
           noext,
           noglobstar,
           optimizationLevel: 2,
-          platform,
+          platform: platform2,
           nocomment: true,
           nonegate: true
         };
@@ -25628,18 +25651,18 @@ var require_ignore = __commonJS({
             globParts.shift();
           }
           const p = new pattern_js_1.Pattern(parsed, globParts, 0, this.platform);
-          const m = new minimatch_1.Minimatch(p.globString(), this.mmopts);
+          const m8 = new minimatch_1.Minimatch(p.globString(), this.mmopts);
           const children = globParts[globParts.length - 1] === "**";
           const absolute = p.isAbsolute();
           if (absolute)
-            this.absolute.push(m);
+            this.absolute.push(m8);
           else
-            this.relative.push(m);
+            this.relative.push(m8);
           if (children) {
             if (absolute)
-              this.absoluteChildren.push(m);
+              this.absoluteChildren.push(m8);
             else
-              this.relativeChildren.push(m);
+              this.relativeChildren.push(m8);
           }
         }
       }
@@ -25648,12 +25671,12 @@ var require_ignore = __commonJS({
         const fullpaths = `${fullpath}/`;
         const relative = p.relative() || ".";
         const relatives = `${relative}/`;
-        for (const m of this.relative) {
-          if (m.match(relative) || m.match(relatives))
+        for (const m8 of this.relative) {
+          if (m8.match(relative) || m8.match(relatives))
             return true;
         }
-        for (const m of this.absolute) {
-          if (m.match(fullpath) || m.match(fullpaths))
+        for (const m8 of this.absolute) {
+          if (m8.match(fullpath) || m8.match(fullpaths))
             return true;
         }
         return false;
@@ -25661,12 +25684,12 @@ var require_ignore = __commonJS({
       childrenIgnored(p) {
         const fullpath = p.fullpath() + "/";
         const relative = (p.relative() || ".") + "/";
-        for (const m of this.relativeChildren) {
-          if (m.match(relative))
+        for (const m8 of this.relativeChildren) {
+          if (m8.match(relative))
             return true;
         }
-        for (const m of this.absoluteChildren) {
-          if (m.match(fullpath))
+        for (const m8 of this.absoluteChildren) {
+          if (m8.match(fullpath))
             return true;
         }
         return false;
@@ -25713,8 +25736,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path4, n]) => [
-          path4,
+        return [...this.store.entries()].map(([path, n]) => [
+          path,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -25932,17 +25955,17 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path4, opts) {
+      constructor(patterns, path, opts) {
         this.patterns = patterns;
-        this.path = path4;
+        this.path = path;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
         if (opts.ignore || !this.includeChildMatches) {
           this.#ignore = makeIgnore(opts.ignore ?? [], opts);
           if (!this.includeChildMatches && typeof this.#ignore.add !== "function") {
-            const m = "cannot ignore child matches, ignore lacks add() method.";
-            throw new Error(m);
+            const m8 = "cannot ignore child matches, ignore lacks add() method.";
+            throw new Error(m8);
           }
         }
         this.maxDepth = opts.maxDepth || Infinity;
@@ -25953,11 +25976,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path4) {
-        return this.seen.has(path4) || !!this.#ignore?.ignored?.(path4);
+      #ignored(path) {
+        return this.seen.has(path) || !!this.#ignore?.ignored?.(path);
       }
-      #childrenIgnored(path4) {
-        return !!this.#ignore?.childrenIgnored?.(path4);
+      #childrenIgnored(path) {
+        return !!this.#ignore?.childrenIgnored?.(path);
       }
       // backpressure mechanism
       pause() {
@@ -26077,11 +26100,11 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m))
+        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m8))
             continue;
           tasks++;
-          this.match(m, absolute, ifDir).then(() => next());
+          this.match(m8, absolute, ifDir).then(() => next());
         }
         for (const t of processor.subwalkTargets()) {
           if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
@@ -26104,11 +26127,11 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m))
+        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m8))
             continue;
           tasks++;
-          this.match(m, absolute, ifDir).then(() => next());
+          this.match(m8, absolute, ifDir).then(() => next());
         }
         for (const [target2, patterns] of processor.subwalks.entries()) {
           tasks++;
@@ -26136,10 +26159,10 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m))
+        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m8))
             continue;
-          this.matchSync(m, absolute, ifDir);
+          this.matchSync(m8, absolute, ifDir);
         }
         for (const t of processor.subwalkTargets()) {
           if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
@@ -26158,10 +26181,10 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m))
+        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m8))
             continue;
-          this.matchSync(m, absolute, ifDir);
+          this.matchSync(m8, absolute, ifDir);
         }
         for (const [target2, patterns] of processor.subwalks.entries()) {
           tasks++;
@@ -26173,8 +26196,8 @@ var require_walker = __commonJS({
     exports2.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path4, opts) {
-        super(patterns, path4, opts);
+      constructor(patterns, path, opts) {
+        super(patterns, path, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -26212,8 +26235,8 @@ var require_walker = __commonJS({
     exports2.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path4, opts) {
-        super(patterns, path4, opts);
+      constructor(patterns, path, opts) {
+        super(patterns, path, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -26385,9 +26408,9 @@ var require_glob = __commonJS({
           debug: !!this.opts.debug
         };
         const mms = this.pattern.map((p) => new minimatch_1.Minimatch(p, mmo));
-        const [matchSet, globParts] = mms.reduce((set, m) => {
-          set[0].push(...m.set);
-          set[1].push(...m.globParts);
+        const [matchSet, globParts] = mms.reduce((set, m8) => {
+          set[0].push(...m8.set);
+          set[1].push(...m8.globParts);
           return set;
         }, [[], []]);
         this.patterns = matchSet.map((set, i) => {
@@ -26568,8 +26591,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports2, module) {
-    var fs6 = require_graceful_fs();
-    var path4 = __require("path");
+    var fs = require_graceful_fs();
+    var path = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -26594,8 +26617,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path4.join.apply(path4, arguments);
-      return fs6.existsSync(filepath);
+      var filepath = path.join.apply(path, arguments);
+      return fs.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -26608,12 +26631,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path4.join(options.cwd || "", filepath);
+          filepath = path.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs6.statSync(filepath)[options.filter]();
+              return fs.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -26625,7 +26648,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path4.join(destBase2 || "", destPath);
+          return path.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -26633,14 +26656,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path4.basename(destPath);
+          destPath = path.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path4.join(options.cwd, src);
+          src = path.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -26721,14 +26744,14 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports2, module) {
-    var fs6 = require_graceful_fs();
-    var path4 = __require("path");
+    var fs = require_graceful_fs();
+    var path = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
     var defaults2 = require_defaults();
     var Stream2 = __require("stream").Stream;
-    var PassThrough3 = require_ours().PassThrough;
+    var PassThrough2 = require_ours().PassThrough;
     var utils = module.exports = {};
     utils.file = require_file();
     utils.collectStream = function(source, callback) {
@@ -26770,7 +26793,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs6.createReadStream(filepath);
+        return fs.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -26779,7 +26802,7 @@ var require_archiver_utils = __commonJS({
       } else if (typeof source === "string") {
         return Buffer.from(source);
       } else if (utils.isStream(source)) {
-        return source.pipe(new PassThrough3());
+        return source.pipe(new PassThrough2());
       }
       return source;
     };
@@ -26798,7 +26821,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs6.readdir(dirpath, function(err, list) {
+      fs.readdir(dirpath, function(err, list) {
         var i = 0;
         var file;
         var filepath;
@@ -26810,11 +26833,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path4.join(dirpath, file);
-          fs6.stat(filepath, function(err2, stats) {
+          filepath = path.join(dirpath, file);
+          fs.stat(filepath, function(err2, stats) {
             results.push({
               path: filepath,
-              relative: path4.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -26840,7 +26863,7 @@ var require_archiver_utils = __commonJS({
 // node_modules/archiver/lib/error.js
 var require_error = __commonJS({
   "node_modules/archiver/lib/error.js"(exports2, module) {
-    var util3 = __require("util");
+    var util = __require("util");
     var ERROR_CODES = {
       "ABORTED": "archive was aborted",
       "DIRECTORYDIRPATHREQUIRED": "diretory dirpath argument must be a non-empty string value",
@@ -26865,7 +26888,7 @@ var require_error = __commonJS({
       this.code = code;
       this.data = data;
     }
-    util3.inherits(ArchiverError, Error);
+    util.inherits(ArchiverError, Error);
     exports2 = module.exports = ArchiverError;
   }
 });
@@ -26873,28 +26896,28 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports2, module) {
-    var fs6 = __require("fs");
+    var fs = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path4 = __require("path");
-    var util3 = require_archiver_utils();
-    var inherits = __require("util").inherits;
+    var path = __require("path");
+    var util = require_archiver_utils();
+    var inherits2 = __require("util").inherits;
     var ArchiverError = require_error();
-    var Transform3 = require_ours().Transform;
+    var Transform2 = require_ours().Transform;
     var win32 = process.platform === "win32";
-    var Archiver = function(format, options) {
+    var Archiver = function(format3, options) {
       if (!(this instanceof Archiver)) {
-        return new Archiver(format, options);
+        return new Archiver(format3, options);
       }
-      if (typeof format !== "string") {
-        options = format;
-        format = "zip";
+      if (typeof format3 !== "string") {
+        options = format3;
+        format3 = "zip";
       }
-      options = this.options = util3.defaults(options, {
+      options = this.options = util.defaults(options, {
         highWaterMark: 1024 * 1024,
         statConcurrency: 4
       });
-      Transform3.call(this, options);
+      Transform2.call(this, options);
       this._format = false;
       this._module = false;
       this._pending = 0;
@@ -26916,7 +26939,7 @@ var require_core = __commonJS({
       };
       this._streams = [];
     };
-    inherits(Archiver, Transform3);
+    inherits2(Archiver, Transform2);
     Archiver.prototype._abort = function() {
       this._state.aborted = true;
       this._queue.kill();
@@ -26937,7 +26960,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs6.Stats) {
+      if (data.stats && data.stats instanceof fs.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -27027,7 +27050,7 @@ var require_core = __commonJS({
       this._state.modulePiped = false;
     };
     Archiver.prototype._normalizeEntryData = function(data, stats) {
-      data = util3.defaults(data, {
+      data = util.defaults(data, {
         type: "file",
         name: null,
         date: null,
@@ -27045,7 +27068,7 @@ var require_core = __commonJS({
           data.name = data.prefix + "/" + data.name;
           data.prefix = null;
         }
-        data.name = util3.sanitizePath(data.name);
+        data.name = util.sanitizePath(data.name);
         if (data.type !== "symlink" && data.name.slice(-1) === "/") {
           isDir = true;
           data.type = "directory";
@@ -27074,7 +27097,7 @@ var require_core = __commonJS({
       if (data.stats && data.date === null) {
         data.date = data.stats.mtime;
       } else {
-        data.date = util3.dateify(data.date);
+        data.date = util.dateify(data.date);
       }
       return data;
     };
@@ -27108,7 +27131,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs6.lstat(task.filepath, function(err, stats) {
+      fs.lstat(task.filepath, function(err, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -27143,18 +27166,18 @@ var require_core = __commonJS({
       if (stats.isFile()) {
         task.data.type = "file";
         task.data.sourceType = "stream";
-        task.source = util3.lazyReadStream(task.filepath);
+        task.source = util.lazyReadStream(task.filepath);
       } else if (stats.isDirectory() && this._moduleSupports("directory")) {
-        task.data.name = util3.trailingSlashIt(task.data.name);
+        task.data.name = util.trailingSlashIt(task.data.name);
         task.data.type = "directory";
-        task.data.sourcePath = util3.trailingSlashIt(task.filepath);
+        task.data.sourcePath = util.trailingSlashIt(task.filepath);
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs6.readlinkSync(task.filepath);
-        var dirName = path4.dirname(task.filepath);
+        var linkPath = fs.readlinkSync(task.filepath);
+        var dirName = path.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path4.relative(dirName, path4.resolve(dirName, linkPath));
+        task.data.linkname = path.relative(dirName, path.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -27191,10 +27214,10 @@ var require_core = __commonJS({
         this.emit("error", new ArchiverError("DIRECTORYNOTSUPPORTED", { name: data.name }));
         return this;
       }
-      source = util3.normalizeInputSource(source);
+      source = util.normalizeInputSource(source);
       if (Buffer.isBuffer(source)) {
         data.sourceType = "buffer";
-      } else if (util3.isStream(source)) {
+      } else if (util.isStream(source)) {
         data.sourceType = "stream";
       } else {
         this.emit("error", new ArchiverError("INPUTSTEAMBUFFERREQUIRED", { name: data.name }));
@@ -27287,7 +27310,7 @@ var require_core = __commonJS({
     };
     Archiver.prototype.glob = function(pattern, options, data) {
       this._pending++;
-      options = util3.defaults(options, {
+      options = util.defaults(options, {
         stat: true,
         pattern
       });
@@ -27328,11 +27351,11 @@ var require_core = __commonJS({
         this._finalize();
       }
       var self2 = this;
-      return new Promise(function(resolve2, reject) {
+      return new Promise(function(resolve3, reject) {
         var errored;
         self2._module.on("end", function() {
           if (!errored) {
-            resolve2();
+            resolve3();
           }
         });
         self2._module.on("error", function(err) {
@@ -27341,12 +27364,12 @@ var require_core = __commonJS({
         });
       });
     };
-    Archiver.prototype.setFormat = function(format) {
+    Archiver.prototype.setFormat = function(format3) {
       if (this._format) {
         this.emit("error", new ArchiverError("FORMATSET"));
         return this;
       }
-      this._format = format;
+      this._format = format3;
       return this;
     };
     Archiver.prototype.setModule = function(module2) {
@@ -27424,8 +27447,8 @@ var require_archive_entry = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/util.js
 var require_util3 = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/util.js"(exports2, module) {
-    var util3 = module.exports = {};
-    util3.dateToDos = function(d, forceLocalTime) {
+    var util = module.exports = {};
+    util.dateToDos = function(d, forceLocalTime) {
       forceLocalTime = forceLocalTime || false;
       var year = forceLocalTime ? d.getFullYear() : d.getUTCFullYear();
       if (year < 1980) {
@@ -27443,36 +27466,36 @@ var require_util3 = __commonJS({
       };
       return val.year - 1980 << 25 | val.month + 1 << 21 | val.date << 16 | val.hours << 11 | val.minutes << 5 | val.seconds / 2;
     };
-    util3.dosToDate = function(dos) {
+    util.dosToDate = function(dos) {
       return new Date((dos >> 25 & 127) + 1980, (dos >> 21 & 15) - 1, dos >> 16 & 31, dos >> 11 & 31, dos >> 5 & 63, (dos & 31) << 1);
     };
-    util3.fromDosTime = function(buf) {
-      return util3.dosToDate(buf.readUInt32LE(0));
+    util.fromDosTime = function(buf) {
+      return util.dosToDate(buf.readUInt32LE(0));
     };
-    util3.getEightBytes = function(v) {
+    util.getEightBytes = function(v) {
       var buf = Buffer.alloc(8);
       buf.writeUInt32LE(v % 4294967296, 0);
       buf.writeUInt32LE(v / 4294967296 | 0, 4);
       return buf;
     };
-    util3.getShortBytes = function(v) {
+    util.getShortBytes = function(v) {
       var buf = Buffer.alloc(2);
       buf.writeUInt16LE((v & 65535) >>> 0, 0);
       return buf;
     };
-    util3.getShortBytesValue = function(buf, offset) {
+    util.getShortBytesValue = function(buf, offset) {
       return buf.readUInt16LE(offset);
     };
-    util3.getLongBytes = function(v) {
+    util.getLongBytes = function(v) {
       var buf = Buffer.alloc(4);
       buf.writeUInt32LE((v & 4294967295) >>> 0, 0);
       return buf;
     };
-    util3.getLongBytesValue = function(buf, offset) {
+    util.getLongBytesValue = function(buf, offset) {
       return buf.readUInt32LE(offset);
     };
-    util3.toDosTime = function(d) {
-      return util3.getLongBytes(util3.dateToDos(d));
+    util.toDosTime = function(d) {
+      return util.getLongBytes(util.dateToDos(d));
     };
   }
 });
@@ -27686,19 +27709,19 @@ var require_constants = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
 var require_zip_archive_entry = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js"(exports2, module) {
-    var inherits = __require("util").inherits;
+    var inherits2 = __require("util").inherits;
     var normalizePath = require_normalize_path();
     var ArchiveEntry = require_archive_entry();
     var GeneralPurposeBit = require_general_purpose_bit();
     var UnixStat = require_unix_stat();
-    var constants = require_constants();
+    var constants3 = require_constants();
     var zipUtil = require_util3();
     var ZipArchiveEntry = module.exports = function(name) {
       if (!(this instanceof ZipArchiveEntry)) {
         return new ZipArchiveEntry(name);
       }
       ArchiveEntry.call(this);
-      this.platform = constants.PLATFORM_FAT;
+      this.platform = constants3.PLATFORM_FAT;
       this.method = -1;
       this.name = null;
       this.size = 0;
@@ -27706,7 +27729,7 @@ var require_zip_archive_entry = __commonJS({
       this.gpb = new GeneralPurposeBit();
       this.crc = 0;
       this.time = -1;
-      this.minver = constants.MIN_VERSION_INITIAL;
+      this.minver = constants3.MIN_VERSION_INITIAL;
       this.mode = -1;
       this.extra = null;
       this.exattr = 0;
@@ -27716,7 +27739,7 @@ var require_zip_archive_entry = __commonJS({
         this.setName(name);
       }
     };
-    inherits(ZipArchiveEntry, ArchiveEntry);
+    inherits2(ZipArchiveEntry, ArchiveEntry);
     ZipArchiveEntry.prototype.getCentralDirectoryExtra = function() {
       return this.getExtra();
     };
@@ -27733,7 +27756,7 @@ var require_zip_archive_entry = __commonJS({
       return this.exattr;
     };
     ZipArchiveEntry.prototype.getExtra = function() {
-      return this.extra !== null ? this.extra : constants.EMPTY;
+      return this.extra !== null ? this.extra : constants3.EMPTY;
     };
     ZipArchiveEntry.prototype.getGeneralPurposeBit = function() {
       return this.gpb;
@@ -27766,7 +27789,7 @@ var require_zip_archive_entry = __commonJS({
       return this.time !== -1 ? this.time : 0;
     };
     ZipArchiveEntry.prototype.getUnixMode = function() {
-      return this.platform !== constants.PLATFORM_UNIX ? 0 : this.getExternalAttributes() >> constants.SHORT_SHIFT & constants.SHORT_MASK;
+      return this.platform !== constants3.PLATFORM_UNIX ? 0 : this.getExternalAttributes() >> constants3.SHORT_SHIFT & constants3.SHORT_MASK;
     };
     ZipArchiveEntry.prototype.getVersionNeededToExtract = function() {
       return this.minver;
@@ -27820,8 +27843,8 @@ var require_zip_archive_entry = __commonJS({
       }
       this.name = name;
     };
-    ZipArchiveEntry.prototype.setPlatform = function(platform) {
-      this.platform = platform;
+    ZipArchiveEntry.prototype.setPlatform = function(platform2) {
+      this.platform = platform2;
     };
     ZipArchiveEntry.prototype.setSize = function(size) {
       if (size < 0) {
@@ -27836,12 +27859,12 @@ var require_zip_archive_entry = __commonJS({
       this.time = zipUtil.dateToDos(time, forceLocalTime);
     };
     ZipArchiveEntry.prototype.setUnixMode = function(mode) {
-      mode |= this.isDirectory() ? constants.S_IFDIR : constants.S_IFREG;
+      mode |= this.isDirectory() ? constants3.S_IFDIR : constants3.S_IFREG;
       var extattr = 0;
-      extattr |= mode << constants.SHORT_SHIFT | (this.isDirectory() ? constants.S_DOS_D : constants.S_DOS_A);
+      extattr |= mode << constants3.SHORT_SHIFT | (this.isDirectory() ? constants3.S_DOS_D : constants3.S_DOS_A);
       this.setExternalAttributes(extattr);
-      this.mode = mode & constants.MODE_MASK;
-      this.platform = constants.PLATFORM_UNIX;
+      this.mode = mode & constants3.MODE_MASK;
+      this.platform = constants3.PLATFORM_UNIX;
     };
     ZipArchiveEntry.prototype.setVersionNeededToExtract = function(minver) {
       this.minver = minver;
@@ -27853,7 +27876,7 @@ var require_zip_archive_entry = __commonJS({
       return (this.getUnixMode() & UnixStat.FILE_TYPE_FLAG) === UnixStat.LINK_FLAG;
     };
     ZipArchiveEntry.prototype.isZip64 = function() {
-      return this.csize > constants.ZIP64_MAGIC || this.size > constants.ZIP64_MAGIC;
+      return this.csize > constants3.ZIP64_MAGIC || this.size > constants3.ZIP64_MAGIC;
     };
   }
 });
@@ -27862,16 +27885,16 @@ var require_zip_archive_entry = __commonJS({
 var require_util4 = __commonJS({
   "node_modules/compress-commons/lib/util/index.js"(exports2, module) {
     var Stream2 = __require("stream").Stream;
-    var PassThrough3 = require_ours().PassThrough;
+    var PassThrough2 = require_ours().PassThrough;
     var isStream = require_is_stream();
-    var util3 = module.exports = {};
-    util3.normalizeInputSource = function(source) {
+    var util = module.exports = {};
+    util.normalizeInputSource = function(source) {
       if (source === null) {
         return Buffer.alloc(0);
       } else if (typeof source === "string") {
         return Buffer.from(source);
       } else if (isStream(source) && !source._readableState) {
-        var normalized = new PassThrough3();
+        var normalized = new PassThrough2();
         source.pipe(normalized);
         return normalized;
       }
@@ -27883,16 +27906,16 @@ var require_util4 = __commonJS({
 // node_modules/compress-commons/lib/archivers/archive-output-stream.js
 var require_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/archive-output-stream.js"(exports2, module) {
-    var inherits = __require("util").inherits;
+    var inherits2 = __require("util").inherits;
     var isStream = require_is_stream();
-    var Transform3 = require_ours().Transform;
+    var Transform2 = require_ours().Transform;
     var ArchiveEntry = require_archive_entry();
-    var util3 = require_util4();
+    var util = require_util4();
     var ArchiveOutputStream = module.exports = function(options) {
       if (!(this instanceof ArchiveOutputStream)) {
         return new ArchiveOutputStream(options);
       }
-      Transform3.call(this, options);
+      Transform2.call(this, options);
       this.offset = 0;
       this._archive = {
         finish: false,
@@ -27900,7 +27923,7 @@ var require_archive_output_stream = __commonJS({
         processing: false
       };
     };
-    inherits(ArchiveOutputStream, Transform3);
+    inherits2(ArchiveOutputStream, Transform2);
     ArchiveOutputStream.prototype._appendBuffer = function(zae, source, callback) {
     };
     ArchiveOutputStream.prototype._appendStream = function(zae, source, callback) {
@@ -27937,7 +27960,7 @@ var require_archive_output_stream = __commonJS({
       this._archive.processing = true;
       this._normalizeEntry(ae);
       this._entry = ae;
-      source = util3.normalizeInputSource(source);
+      source = util.normalizeInputSource(source);
       if (Buffer.isBuffer(source)) {
         this._appendBuffer(ae, source, callback);
       } else if (isStream(source)) {
@@ -27963,7 +27986,7 @@ var require_archive_output_stream = __commonJS({
       if (chunk) {
         this.offset += chunk.length;
       }
-      return Transform3.prototype.write.call(this, chunk, cb);
+      return Transform2.prototype.write.call(this, chunk, cb);
     };
   }
 });
@@ -28070,9 +28093,9 @@ var require_crc32 = __commonJS({
 var require_crc32_stream = __commonJS({
   "node_modules/crc32-stream/lib/crc32-stream.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform3 } = require_ours();
-    var crc32 = require_crc32();
-    var CRC32Stream = class extends Transform3 {
+    var { Transform: Transform2 } = require_ours();
+    var crc322 = require_crc32();
+    var CRC32Stream = class extends Transform2 {
       constructor(options) {
         super(options);
         this.checksum = Buffer.allocUnsafe(4);
@@ -28081,7 +28104,7 @@ var require_crc32_stream = __commonJS({
       }
       _transform(chunk, encoding, callback) {
         if (chunk) {
-          this.checksum = crc32.buf(chunk, this.checksum) >>> 0;
+          this.checksum = crc322.buf(chunk, this.checksum) >>> 0;
           this.rawSize += chunk.length;
         }
         callback(null, chunk);
@@ -28106,9 +28129,9 @@ var require_crc32_stream = __commonJS({
 var require_deflate_crc32_stream = __commonJS({
   "node_modules/crc32-stream/lib/deflate-crc32-stream.js"(exports2, module) {
     "use strict";
-    var { DeflateRaw } = __require("zlib");
-    var crc32 = require_crc32();
-    var DeflateCRC32Stream = class extends DeflateRaw {
+    var { DeflateRaw: DeflateRaw2 } = __require("zlib");
+    var crc322 = require_crc32();
+    var DeflateCRC32Stream = class extends DeflateRaw2 {
       constructor(options) {
         super(options);
         this.checksum = Buffer.allocUnsafe(4);
@@ -28124,7 +28147,7 @@ var require_deflate_crc32_stream = __commonJS({
       }
       _transform(chunk, encoding, callback) {
         if (chunk) {
-          this.checksum = crc32.buf(chunk, this.checksum) >>> 0;
+          this.checksum = crc322.buf(chunk, this.checksum) >>> 0;
           this.rawSize += chunk.length;
         }
         super._transform(chunk, encoding, callback);
@@ -28163,15 +28186,15 @@ var require_lib = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
 var require_zip_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js"(exports2, module) {
-    var inherits = __require("util").inherits;
-    var crc32 = require_crc32();
+    var inherits2 = __require("util").inherits;
+    var crc322 = require_crc32();
     var { CRC32Stream } = require_lib();
     var { DeflateCRC32Stream } = require_lib();
     var ArchiveOutputStream = require_archive_output_stream();
     var ZipArchiveEntry = require_zip_archive_entry();
     var GeneralPurposeBit = require_general_purpose_bit();
-    var constants = require_constants();
-    var util3 = require_util4();
+    var constants3 = require_constants();
+    var util = require_util4();
     var zipUtil = require_util3();
     var ZipArchiveOutputStream = module.exports = function(options) {
       if (!(this instanceof ZipArchiveOutputStream)) {
@@ -28192,7 +28215,7 @@ var require_zip_archive_output_stream = __commonJS({
         forceLocalTime: options.forceLocalTime
       };
     };
-    inherits(ZipArchiveOutputStream, ArchiveOutputStream);
+    inherits2(ZipArchiveOutputStream, ArchiveOutputStream);
     ZipArchiveOutputStream.prototype._afterAppend = function(ae) {
       this._entries.push(ae);
       if (ae.getGeneralPurposeBit().usesDataDescriptor()) {
@@ -28206,21 +28229,21 @@ var require_zip_archive_output_stream = __commonJS({
     };
     ZipArchiveOutputStream.prototype._appendBuffer = function(ae, source, callback) {
       if (source.length === 0) {
-        ae.setMethod(constants.METHOD_STORED);
+        ae.setMethod(constants3.METHOD_STORED);
       }
       var method = ae.getMethod();
-      if (method === constants.METHOD_STORED) {
+      if (method === constants3.METHOD_STORED) {
         ae.setSize(source.length);
         ae.setCompressedSize(source.length);
-        ae.setCrc(crc32.buf(source) >>> 0);
+        ae.setCrc(crc322.buf(source) >>> 0);
       }
       this._writeLocalFileHeader(ae);
-      if (method === constants.METHOD_STORED) {
+      if (method === constants3.METHOD_STORED) {
         this.write(source);
         this._afterAppend(ae);
         callback(null, ae);
         return;
-      } else if (method === constants.METHOD_DEFLATED) {
+      } else if (method === constants3.METHOD_DEFLATED) {
         this._smartStream(ae, callback).end(source);
         return;
       } else {
@@ -28230,7 +28253,7 @@ var require_zip_archive_output_stream = __commonJS({
     };
     ZipArchiveOutputStream.prototype._appendStream = function(ae, source, callback) {
       ae.getGeneralPurposeBit().useDataDescriptor(true);
-      ae.setVersionNeededToExtract(constants.MIN_VERSION_DATA_DESCRIPTOR);
+      ae.setVersionNeededToExtract(constants3.MIN_VERSION_DATA_DESCRIPTOR);
       this._writeLocalFileHeader(ae);
       var smart = this._smartStream(ae, callback);
       source.once("error", function(err) {
@@ -28247,7 +28270,7 @@ var require_zip_archive_output_stream = __commonJS({
         o.zlib = {};
       }
       if (typeof o.zlib.level !== "number") {
-        o.zlib.level = constants.ZLIB_BEST_SPEED;
+        o.zlib.level = constants3.ZLIB_BEST_SPEED;
       }
       o.forceZip64 = !!o.forceZip64;
       o.forceLocalTime = !!o.forceLocalTime;
@@ -28270,11 +28293,11 @@ var require_zip_archive_output_stream = __commonJS({
     };
     ZipArchiveOutputStream.prototype._normalizeEntry = function(ae) {
       if (ae.getMethod() === -1) {
-        ae.setMethod(constants.METHOD_DEFLATED);
+        ae.setMethod(constants3.METHOD_DEFLATED);
       }
-      if (ae.getMethod() === constants.METHOD_DEFLATED) {
+      if (ae.getMethod() === constants3.METHOD_DEFLATED) {
         ae.getGeneralPurposeBit().useDataDescriptor(true);
-        ae.setVersionNeededToExtract(constants.MIN_VERSION_DATA_DESCRIPTOR);
+        ae.setVersionNeededToExtract(constants3.MIN_VERSION_DATA_DESCRIPTOR);
       }
       if (ae.getTime() === -1) {
         ae.setTime(/* @__PURE__ */ new Date(), this._archive.forceLocalTime);
@@ -28286,36 +28309,36 @@ var require_zip_archive_output_stream = __commonJS({
       };
     };
     ZipArchiveOutputStream.prototype._smartStream = function(ae, callback) {
-      var deflate = ae.getMethod() === constants.METHOD_DEFLATED;
-      var process5 = deflate ? new DeflateCRC32Stream(this.options.zlib) : new CRC32Stream();
+      var deflate2 = ae.getMethod() === constants3.METHOD_DEFLATED;
+      var process2 = deflate2 ? new DeflateCRC32Stream(this.options.zlib) : new CRC32Stream();
       var error2 = null;
       function handleStuff() {
-        var digest = process5.digest().readUInt32BE(0);
+        var digest = process2.digest().readUInt32BE(0);
         ae.setCrc(digest);
-        ae.setSize(process5.size());
-        ae.setCompressedSize(process5.size(true));
+        ae.setSize(process2.size());
+        ae.setCompressedSize(process2.size(true));
         this._afterAppend(ae);
         callback(error2, ae);
       }
-      process5.once("end", handleStuff.bind(this));
-      process5.once("error", function(err) {
+      process2.once("end", handleStuff.bind(this));
+      process2.once("error", function(err) {
         error2 = err;
       });
-      process5.pipe(this, { end: false });
-      return process5;
+      process2.pipe(this, { end: false });
+      return process2;
     };
     ZipArchiveOutputStream.prototype._writeCentralDirectoryEnd = function() {
       var records = this._entries.length;
       var size = this._archive.centralLength;
       var offset = this._archive.centralOffset;
       if (this.isZip64()) {
-        records = constants.ZIP64_MAGIC_SHORT;
-        size = constants.ZIP64_MAGIC;
-        offset = constants.ZIP64_MAGIC;
+        records = constants3.ZIP64_MAGIC_SHORT;
+        size = constants3.ZIP64_MAGIC;
+        offset = constants3.ZIP64_MAGIC;
       }
-      this.write(zipUtil.getLongBytes(constants.SIG_EOCD));
-      this.write(constants.SHORT_ZERO);
-      this.write(constants.SHORT_ZERO);
+      this.write(zipUtil.getLongBytes(constants3.SIG_EOCD));
+      this.write(constants3.SHORT_ZERO);
+      this.write(constants3.SHORT_ZERO);
       this.write(zipUtil.getShortBytes(records));
       this.write(zipUtil.getShortBytes(records));
       this.write(zipUtil.getLongBytes(size));
@@ -28326,18 +28349,18 @@ var require_zip_archive_output_stream = __commonJS({
       this.write(comment);
     };
     ZipArchiveOutputStream.prototype._writeCentralDirectoryZip64 = function() {
-      this.write(zipUtil.getLongBytes(constants.SIG_ZIP64_EOCD));
+      this.write(zipUtil.getLongBytes(constants3.SIG_ZIP64_EOCD));
       this.write(zipUtil.getEightBytes(44));
-      this.write(zipUtil.getShortBytes(constants.MIN_VERSION_ZIP64));
-      this.write(zipUtil.getShortBytes(constants.MIN_VERSION_ZIP64));
-      this.write(constants.LONG_ZERO);
-      this.write(constants.LONG_ZERO);
+      this.write(zipUtil.getShortBytes(constants3.MIN_VERSION_ZIP64));
+      this.write(zipUtil.getShortBytes(constants3.MIN_VERSION_ZIP64));
+      this.write(constants3.LONG_ZERO);
+      this.write(constants3.LONG_ZERO);
       this.write(zipUtil.getEightBytes(this._entries.length));
       this.write(zipUtil.getEightBytes(this._entries.length));
       this.write(zipUtil.getEightBytes(this._archive.centralLength));
       this.write(zipUtil.getEightBytes(this._archive.centralOffset));
-      this.write(zipUtil.getLongBytes(constants.SIG_ZIP64_EOCD_LOC));
-      this.write(constants.LONG_ZERO);
+      this.write(zipUtil.getLongBytes(constants3.SIG_ZIP64_EOCD_LOC));
+      this.write(constants3.LONG_ZERO);
       this.write(zipUtil.getEightBytes(this._archive.centralOffset + this._archive.centralLength));
       this.write(zipUtil.getLongBytes(1));
     };
@@ -28347,13 +28370,13 @@ var require_zip_archive_output_stream = __commonJS({
       var fileOffset = ae._offsets.file;
       var size = ae.getSize();
       var compressedSize = ae.getCompressedSize();
-      if (ae.isZip64() || fileOffset > constants.ZIP64_MAGIC) {
-        size = constants.ZIP64_MAGIC;
-        compressedSize = constants.ZIP64_MAGIC;
-        fileOffset = constants.ZIP64_MAGIC;
-        ae.setVersionNeededToExtract(constants.MIN_VERSION_ZIP64);
+      if (ae.isZip64() || fileOffset > constants3.ZIP64_MAGIC) {
+        size = constants3.ZIP64_MAGIC;
+        compressedSize = constants3.ZIP64_MAGIC;
+        fileOffset = constants3.ZIP64_MAGIC;
+        ae.setVersionNeededToExtract(constants3.MIN_VERSION_ZIP64);
         var extraBuf = Buffer.concat([
-          zipUtil.getShortBytes(constants.ZIP64_EXTRA_ID),
+          zipUtil.getShortBytes(constants3.ZIP64_EXTRA_ID),
           zipUtil.getShortBytes(24),
           zipUtil.getEightBytes(ae.getSize()),
           zipUtil.getEightBytes(ae.getCompressedSize()),
@@ -28361,8 +28384,8 @@ var require_zip_archive_output_stream = __commonJS({
         ], 28);
         ae.setExtra(extraBuf);
       }
-      this.write(zipUtil.getLongBytes(constants.SIG_CFH));
-      this.write(zipUtil.getShortBytes(ae.getPlatform() << 8 | constants.VERSION_MADEBY));
+      this.write(zipUtil.getLongBytes(constants3.SIG_CFH));
+      this.write(zipUtil.getShortBytes(ae.getPlatform() << 8 | constants3.VERSION_MADEBY));
       this.write(zipUtil.getShortBytes(ae.getVersionNeededToExtract()));
       this.write(gpb.encode());
       this.write(zipUtil.getShortBytes(method));
@@ -28380,7 +28403,7 @@ var require_zip_archive_output_stream = __commonJS({
       this.write(zipUtil.getShortBytes(name.length));
       this.write(zipUtil.getShortBytes(extra.length));
       this.write(zipUtil.getShortBytes(comment.length));
-      this.write(constants.SHORT_ZERO);
+      this.write(constants3.SHORT_ZERO);
       this.write(zipUtil.getShortBytes(ae.getInternalAttributes()));
       this.write(zipUtil.getLongBytes(ae.getExternalAttributes()));
       this.write(zipUtil.getLongBytes(fileOffset));
@@ -28389,7 +28412,7 @@ var require_zip_archive_output_stream = __commonJS({
       this.write(comment);
     };
     ZipArchiveOutputStream.prototype._writeDataDescriptor = function(ae) {
-      this.write(zipUtil.getLongBytes(constants.SIG_DD));
+      this.write(zipUtil.getLongBytes(constants3.SIG_DD));
       this.write(zipUtil.getLongBytes(ae.getCrc()));
       if (ae.isZip64()) {
         this.write(zipUtil.getEightBytes(ae.getCompressedSize()));
@@ -28406,22 +28429,22 @@ var require_zip_archive_output_stream = __commonJS({
       var extra = ae.getLocalFileDataExtra();
       if (ae.isZip64()) {
         gpb.useDataDescriptor(true);
-        ae.setVersionNeededToExtract(constants.MIN_VERSION_ZIP64);
+        ae.setVersionNeededToExtract(constants3.MIN_VERSION_ZIP64);
       }
       if (gpb.usesUTF8ForNames()) {
         name = Buffer.from(name);
       }
       ae._offsets.file = this.offset;
-      this.write(zipUtil.getLongBytes(constants.SIG_LFH));
+      this.write(zipUtil.getLongBytes(constants3.SIG_LFH));
       this.write(zipUtil.getShortBytes(ae.getVersionNeededToExtract()));
       this.write(gpb.encode());
       this.write(zipUtil.getShortBytes(method));
       this.write(zipUtil.getLongBytes(ae.getTimeDos()));
       ae._offsets.data = this.offset;
       if (gpb.usesDataDescriptor()) {
-        this.write(constants.LONG_ZERO);
-        this.write(constants.LONG_ZERO);
-        this.write(constants.LONG_ZERO);
+        this.write(constants3.LONG_ZERO);
+        this.write(constants3.LONG_ZERO);
+        this.write(constants3.LONG_ZERO);
       } else {
         this.write(zipUtil.getLongBytes(ae.getCrc()));
         this.write(zipUtil.getLongBytes(ae.getCompressedSize()));
@@ -28437,7 +28460,7 @@ var require_zip_archive_output_stream = __commonJS({
       return this._archive.comment !== null ? this._archive.comment : "";
     };
     ZipArchiveOutputStream.prototype.isZip64 = function() {
-      return this._archive.forceZip64 || this._entries.length > constants.ZIP64_MAGIC_SHORT || this._archive.centralLength > constants.ZIP64_MAGIC || this._archive.centralOffset > constants.ZIP64_MAGIC;
+      return this._archive.forceZip64 || this._entries.length > constants3.ZIP64_MAGIC_SHORT || this._archive.centralLength > constants3.ZIP64_MAGIC || this._archive.centralOffset > constants3.ZIP64_MAGIC;
     };
     ZipArchiveOutputStream.prototype.setComment = function(comment) {
       this._archive.comment = comment;
@@ -28460,10 +28483,10 @@ var require_compress_commons = __commonJS({
 // node_modules/zip-stream/index.js
 var require_zip_stream = __commonJS({
   "node_modules/zip-stream/index.js"(exports2, module) {
-    var inherits = __require("util").inherits;
+    var inherits2 = __require("util").inherits;
     var ZipArchiveOutputStream = require_compress_commons().ZipArchiveOutputStream;
     var ZipArchiveEntry = require_compress_commons().ZipArchiveEntry;
-    var util3 = require_archiver_utils();
+    var util = require_archiver_utils();
     var ZipStream = module.exports = function(options) {
       if (!(this instanceof ZipStream)) {
         return new ZipStream(options);
@@ -28483,9 +28506,9 @@ var require_zip_stream = __commonJS({
         this.setComment(options.comment);
       }
     };
-    inherits(ZipStream, ZipArchiveOutputStream);
+    inherits2(ZipStream, ZipArchiveOutputStream);
     ZipStream.prototype._normalizeFileData = function(data) {
-      data = util3.defaults(data, {
+      data = util.defaults(data, {
         type: "file",
         name: null,
         namePrependSlash: this.options.namePrependSlash,
@@ -28498,7 +28521,7 @@ var require_zip_stream = __commonJS({
       var isDir = data.type === "directory";
       var isSymlink = data.type === "symlink";
       if (data.name) {
-        data.name = util3.sanitizePath(data.name);
+        data.name = util.sanitizePath(data.name);
         if (!isSymlink && data.name.slice(-1) === "/") {
           isDir = true;
           data.type = "directory";
@@ -28509,7 +28532,7 @@ var require_zip_stream = __commonJS({
       if (isDir || isSymlink) {
         data.store = true;
       }
-      data.date = util3.dateify(data.date);
+      data.date = util.dateify(data.date);
       return data;
     };
     ZipStream.prototype.entry = function(source, data, callback) {
@@ -28564,12 +28587,12 @@ var require_zip_stream = __commonJS({
 var require_zip = __commonJS({
   "node_modules/archiver/lib/plugins/zip.js"(exports2, module) {
     var engine = require_zip_stream();
-    var util3 = require_archiver_utils();
+    var util = require_archiver_utils();
     var Zip = function(options) {
       if (!(this instanceof Zip)) {
         return new Zip(options);
       }
-      options = this.options = util3.defaults(options, {
+      options = this.options = util.defaults(options, {
         comment: "",
         forceUTC: false,
         namePrependSlash: false,
@@ -28697,7 +28720,7 @@ var require_fast_fifo = __commonJS({
 // node_modules/b4a/index.js
 var require_b4a = __commonJS({
   "node_modules/b4a/index.js"(exports2, module) {
-    function isBuffer(value) {
+    function isBuffer2(value) {
       return Buffer.isBuffer(value) || value instanceof Uint8Array;
     }
     function isEncoding(encoding) {
@@ -28727,93 +28750,93 @@ var require_b4a = __commonJS({
     function equals(a, b) {
       return toBuffer(a).equals(b);
     }
-    function fill(buffer2, value, offset, end, encoding) {
-      return toBuffer(buffer2).fill(value, offset, end, encoding);
+    function fill(buffer, value, offset, end, encoding) {
+      return toBuffer(buffer).fill(value, offset, end, encoding);
     }
     function from(value, encodingOrOffset, length) {
       return Buffer.from(value, encodingOrOffset, length);
     }
-    function includes(buffer2, value, byteOffset, encoding) {
-      return toBuffer(buffer2).includes(value, byteOffset, encoding);
+    function includes(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value, byteOffset, encoding);
     }
-    function indexOf(buffer2, value, byfeOffset, encoding) {
-      return toBuffer(buffer2).indexOf(value, byfeOffset, encoding);
+    function indexOf(buffer, value, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
     }
-    function lastIndexOf(buffer2, value, byteOffset, encoding) {
-      return toBuffer(buffer2).lastIndexOf(value, byteOffset, encoding);
+    function lastIndexOf(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
     }
-    function swap16(buffer2) {
-      return toBuffer(buffer2).swap16();
+    function swap16(buffer) {
+      return toBuffer(buffer).swap16();
     }
-    function swap32(buffer2) {
-      return toBuffer(buffer2).swap32();
+    function swap32(buffer) {
+      return toBuffer(buffer).swap32();
     }
-    function swap64(buffer2) {
-      return toBuffer(buffer2).swap64();
+    function swap64(buffer) {
+      return toBuffer(buffer).swap64();
     }
-    function toBuffer(buffer2) {
-      if (Buffer.isBuffer(buffer2)) return buffer2;
-      return Buffer.from(buffer2.buffer, buffer2.byteOffset, buffer2.byteLength);
+    function toBuffer(buffer) {
+      if (Buffer.isBuffer(buffer)) return buffer;
+      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function toString3(buffer2, encoding, start, end) {
-      return toBuffer(buffer2).toString(encoding, start, end);
+    function toString3(buffer, encoding, start, end) {
+      return toBuffer(buffer).toString(encoding, start, end);
     }
-    function toHex(buffer2, start, end) {
-      return toBuffer(buffer2).toString("hex", start, end);
+    function toHex(buffer, start, end) {
+      return toBuffer(buffer).toString("hex", start, end);
     }
-    function write(buffer2, string, offset, length, encoding) {
-      return toBuffer(buffer2).write(string, offset, length, encoding);
+    function write(buffer, string, offset, length, encoding) {
+      return toBuffer(buffer).write(string, offset, length, encoding);
     }
-    function readDoubleBE(buffer2, offset) {
-      return toBuffer(buffer2).readDoubleBE(offset);
+    function readDoubleBE(buffer, offset) {
+      return toBuffer(buffer).readDoubleBE(offset);
     }
-    function readDoubleLE(buffer2, offset) {
-      return toBuffer(buffer2).readDoubleLE(offset);
+    function readDoubleLE(buffer, offset) {
+      return toBuffer(buffer).readDoubleLE(offset);
     }
-    function readFloatBE(buffer2, offset) {
-      return toBuffer(buffer2).readFloatBE(offset);
+    function readFloatBE(buffer, offset) {
+      return toBuffer(buffer).readFloatBE(offset);
     }
-    function readFloatLE(buffer2, offset) {
-      return toBuffer(buffer2).readFloatLE(offset);
+    function readFloatLE(buffer, offset) {
+      return toBuffer(buffer).readFloatLE(offset);
     }
-    function readInt32BE(buffer2, offset) {
-      return toBuffer(buffer2).readInt32BE(offset);
+    function readInt32BE(buffer, offset) {
+      return toBuffer(buffer).readInt32BE(offset);
     }
-    function readInt32LE(buffer2, offset) {
-      return toBuffer(buffer2).readInt32LE(offset);
+    function readInt32LE(buffer, offset) {
+      return toBuffer(buffer).readInt32LE(offset);
     }
-    function readUInt32BE(buffer2, offset) {
-      return toBuffer(buffer2).readUInt32BE(offset);
+    function readUInt32BE(buffer, offset) {
+      return toBuffer(buffer).readUInt32BE(offset);
     }
-    function readUInt32LE(buffer2, offset) {
-      return toBuffer(buffer2).readUInt32LE(offset);
+    function readUInt32LE(buffer, offset) {
+      return toBuffer(buffer).readUInt32LE(offset);
     }
-    function writeDoubleBE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeDoubleBE(value, offset);
+    function writeDoubleBE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleBE(value, offset);
     }
-    function writeDoubleLE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeDoubleLE(value, offset);
+    function writeDoubleLE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleLE(value, offset);
     }
-    function writeFloatBE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeFloatBE(value, offset);
+    function writeFloatBE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatBE(value, offset);
     }
-    function writeFloatLE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeFloatLE(value, offset);
+    function writeFloatLE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatLE(value, offset);
     }
-    function writeInt32BE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeInt32BE(value, offset);
+    function writeInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32BE(value, offset);
     }
-    function writeInt32LE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeInt32LE(value, offset);
+    function writeInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32LE(value, offset);
     }
-    function writeUInt32BE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeUInt32BE(value, offset);
+    function writeUInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32BE(value, offset);
     }
-    function writeUInt32LE(buffer2, value, offset) {
-      return toBuffer(buffer2).writeUInt32LE(value, offset);
+    function writeUInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32LE(value, offset);
     }
     module.exports = {
-      isBuffer,
+      isBuffer: isBuffer2,
       isEncoding,
       alloc,
       allocUnsafe,
@@ -29130,9 +29153,9 @@ var require_errors2 = __commonJS({
 // node_modules/streamx/index.js
 var require_streamx = __commonJS({
   "node_modules/streamx/index.js"(exports2, module) {
-    var { EventEmitter: EventEmitter3 } = require_default();
+    var { EventEmitter: EventEmitter2 } = require_default();
     var FIFO = require_fast_fifo();
-    var TextDecoder2 = require_text_decoder();
+    var TextDecoder3 = require_text_decoder();
     var StreamError = require_errors2();
     var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
     var MAX = (1 << 29) - 1;
@@ -29223,8 +29246,8 @@ var require_streamx = __commonJS({
     var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
     var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
     var WritableState = class {
-      constructor(stream4, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
-        this.stream = stream4;
+      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
+        this.stream = stream;
         this.queue = new FIFO();
         this.highWaterMark = highWaterMark;
         this.buffered = 0;
@@ -29269,45 +29292,45 @@ var require_streamx = __commonJS({
         this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
       }
       autoBatch(data, cb) {
-        const buffer2 = [];
-        const stream4 = this.stream;
-        buffer2.push(data);
-        while ((stream4._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
-          buffer2.push(stream4._writableState.shift());
+        const buffer = [];
+        const stream = this.stream;
+        buffer.push(data);
+        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream._writableState.shift());
         }
-        if ((stream4._duplexState & OPEN_STATUS) !== 0) return cb(null);
-        stream4._writev(buffer2, cb);
+        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream._writev(buffer, cb);
       }
       update() {
-        const stream4 = this.stream;
-        stream4._duplexState |= WRITE_UPDATING;
+        const stream = this.stream;
+        stream._duplexState |= WRITE_UPDATING;
         do {
-          while ((stream4._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
             const data = this.shift();
-            stream4._duplexState |= WRITE_ACTIVE_AND_WRITING;
-            stream4._write(data, this.afterWrite);
+            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream._write(data, this.afterWrite);
           }
-          if ((stream4._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
         } while (this.continueUpdate() === true);
-        stream4._duplexState &= WRITE_NOT_UPDATING;
+        stream._duplexState &= WRITE_NOT_UPDATING;
       }
       updateNonPrimary() {
-        const stream4 = this.stream;
-        if ((stream4._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
-          stream4._duplexState = stream4._duplexState | WRITE_ACTIVE;
-          stream4._final(afterFinal.bind(this));
+        const stream = this.stream;
+        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+          stream._final(afterFinal.bind(this));
           return;
         }
-        if ((stream4._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream4._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream4._duplexState |= ACTIVE;
-            stream4._destroy(afterDestroy.bind(this));
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
           }
           return;
         }
-        if ((stream4._duplexState & IS_OPENING) === OPENING) {
-          stream4._duplexState = (stream4._duplexState | ACTIVE) & NOT_OPENING;
-          stream4._open(afterOpen.bind(this));
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
         }
       }
       continueUpdate() {
@@ -29329,8 +29352,8 @@ var require_streamx = __commonJS({
       }
     };
     var ReadableState = class {
-      constructor(stream4, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
-        this.stream = stream4;
+      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
+        this.stream = stream;
         this.queue = new FIFO();
         this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
         this.buffered = 0;
@@ -29372,22 +29395,22 @@ var require_streamx = __commonJS({
         pipeTo.emit("pipe", this.stream);
       }
       push(data) {
-        const stream4 = this.stream;
+        const stream = this.stream;
         if (data === null) {
           this.highWaterMark = 0;
-          stream4._duplexState = (stream4._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
           return false;
         }
         if (this.map !== null) {
           data = this.map(data);
           if (data === null) {
-            stream4._duplexState &= READ_PUSHED;
+            stream._duplexState &= READ_PUSHED;
             return this.buffered < this.highWaterMark;
           }
         }
         this.buffered += this.byteLength(data);
         this.queue.push(data);
-        stream4._duplexState = (stream4._duplexState | READ_QUEUED) & READ_PUSHED;
+        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
         return this.buffered < this.highWaterMark;
       }
       shift() {
@@ -29409,77 +29432,77 @@ var require_streamx = __commonJS({
         this.push(pending[pending.length - 1]);
       }
       read() {
-        const stream4 = this.stream;
-        if ((stream4._duplexState & READ_STATUS) === READ_QUEUED) {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
           const data = this.shift();
           if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream4._duplexState &= READ_PIPE_NOT_DRAINED;
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
           }
-          if ((stream4._duplexState & READ_EMIT_DATA) !== 0) {
-            stream4.emit("data", data);
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
           }
           return data;
         }
         if (this.readAhead === false) {
-          stream4._duplexState |= READ_READ_AHEAD;
+          stream._duplexState |= READ_READ_AHEAD;
           this.updateNextTick();
         }
         return null;
       }
       drain() {
-        const stream4 = this.stream;
-        while ((stream4._duplexState & READ_STATUS) === READ_QUEUED && (stream4._duplexState & READ_FLOWING) !== 0) {
+        const stream = this.stream;
+        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
           const data = this.shift();
           if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream4._duplexState &= READ_PIPE_NOT_DRAINED;
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
           }
-          if ((stream4._duplexState & READ_EMIT_DATA) !== 0) {
-            stream4.emit("data", data);
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
           }
         }
       }
       update() {
-        const stream4 = this.stream;
-        stream4._duplexState |= READ_UPDATING;
+        const stream = this.stream;
+        stream._duplexState |= READ_UPDATING;
         do {
           this.drain();
-          while (this.buffered < this.highWaterMark && (stream4._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
-            stream4._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
-            stream4._read(this.afterRead);
+          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream._read(this.afterRead);
             this.drain();
           }
-          if ((stream4._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
-            stream4._duplexState |= READ_EMITTED_READABLE;
-            stream4.emit("readable");
+          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream._duplexState |= READ_EMITTED_READABLE;
+            stream.emit("readable");
           }
-          if ((stream4._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
             this.updateNonPrimary();
           }
         } while (this.continueUpdate() === true);
-        stream4._duplexState &= READ_NOT_UPDATING;
+        stream._duplexState &= READ_NOT_UPDATING;
       }
       updateNonPrimary() {
-        const stream4 = this.stream;
-        if ((stream4._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
-          stream4._duplexState = (stream4._duplexState | READ_DONE) & READ_NOT_ENDING;
-          stream4.emit("end");
-          if ((stream4._duplexState & AUTO_DESTROY) === DONE) {
-            stream4._duplexState |= DESTROYING;
+        const stream = this.stream;
+        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream.emit("end");
+          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+            stream._duplexState |= DESTROYING;
           }
           if (this.pipeTo !== null) {
             this.pipeTo.end();
           }
         }
-        if ((stream4._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream4._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream4._duplexState |= ACTIVE;
-            stream4._destroy(afterDestroy.bind(this));
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
           }
           return;
         }
-        if ((stream4._duplexState & IS_OPENING) === OPENING) {
-          stream4._duplexState = (stream4._duplexState | ACTIVE) & NOT_OPENING;
-          stream4._open(afterOpen.bind(this));
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
         }
       }
       continueUpdate() {
@@ -29506,9 +29529,9 @@ var require_streamx = __commonJS({
       }
     };
     var TransformState = class {
-      constructor(stream4) {
+      constructor(stream) {
         this.data = null;
-        this.afterTransform = afterTransform.bind(stream4);
+        this.afterTransform = afterTransform.bind(stream);
         this.afterFinal = null;
       }
     };
@@ -29523,9 +29546,9 @@ var require_streamx = __commonJS({
       finished() {
         this.pipeToFinished = true;
       }
-      done(stream4, err) {
+      done(stream, err) {
         if (err) this.error = err;
-        if (stream4 === this.to) {
+        if (stream === this.to) {
           this.to = null;
           if (this.from !== null) {
             if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
@@ -29534,10 +29557,10 @@ var require_streamx = __commonJS({
             return;
           }
         }
-        if (stream4 === this.from) {
+        if (stream === this.from) {
           this.from = null;
           if (this.to !== null) {
-            if ((stream4._duplexState & READ_DONE) === 0) {
+            if ((stream._duplexState & READ_DONE) === 0) {
               this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
             }
             return;
@@ -29552,51 +29575,51 @@ var require_streamx = __commonJS({
       this.updateCallback();
     }
     function afterFinal(err) {
-      const stream4 = this.stream;
-      if (err) stream4.destroy(err);
-      if ((stream4._duplexState & DESTROY_STATUS) === 0) {
-        stream4._duplexState |= WRITE_DONE;
-        stream4.emit("finish");
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROY_STATUS) === 0) {
+        stream._duplexState |= WRITE_DONE;
+        stream.emit("finish");
       }
-      if ((stream4._duplexState & AUTO_DESTROY) === DONE) {
-        stream4._duplexState |= DESTROYING;
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING;
       }
-      stream4._duplexState &= WRITE_NOT_FINISHING;
-      if ((stream4._duplexState & WRITE_UPDATING) === 0) {
+      stream._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream._duplexState & WRITE_UPDATING) === 0) {
         this.update();
       } else {
         this.updateNextTick();
       }
     }
     function afterDestroy(err) {
-      const stream4 = this.stream;
+      const stream = this.stream;
       if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
-      if (err) stream4.emit("error", err);
-      stream4._duplexState |= DESTROYED;
-      stream4.emit("close");
-      const rs = stream4._readableState;
-      const ws = stream4._writableState;
+      if (err) stream.emit("error", err);
+      stream._duplexState |= DESTROYED;
+      stream.emit("close");
+      const rs = stream._readableState;
+      const ws = stream._writableState;
       if (rs !== null && rs.pipeline !== null) {
-        rs.pipeline.done(stream4, err);
+        rs.pipeline.done(stream, err);
       }
       if (ws !== null) {
         while (ws.drains !== null && ws.drains.length > 0) {
           ws.drains.shift().resolve(false);
         }
         if (ws.pipeline !== null) {
-          ws.pipeline.done(stream4, err);
+          ws.pipeline.done(stream, err);
         }
       }
     }
     function afterWrite(err) {
-      const stream4 = this.stream;
-      if (err) stream4.destroy(err);
-      stream4._duplexState &= WRITE_NOT_ACTIVE;
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      stream._duplexState &= WRITE_NOT_ACTIVE;
       if (this.drains !== null) tickDrains(this.drains);
-      if ((stream4._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
-        stream4._duplexState &= WRITE_DRAINED;
-        if ((stream4._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
-          stream4.emit("drain");
+      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream._duplexState &= WRITE_DRAINED;
+        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream.emit("drain");
         }
       }
       this.updateCallback();
@@ -29630,23 +29653,23 @@ var require_streamx = __commonJS({
       }
     }
     function afterOpen(err) {
-      const stream4 = this.stream;
-      if (err) stream4.destroy(err);
-      if ((stream4._duplexState & DESTROYING) === 0) {
-        if ((stream4._duplexState & READ_PRIMARY_STATUS) === 0) {
-          stream4._duplexState |= READ_PRIMARY;
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROYING) === 0) {
+        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= READ_PRIMARY;
         }
-        if ((stream4._duplexState & WRITE_PRIMARY_STATUS) === 0) {
-          stream4._duplexState |= WRITE_PRIMARY;
+        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= WRITE_PRIMARY;
         }
-        stream4.emit("open");
+        stream.emit("open");
       }
-      stream4._duplexState &= NOT_ACTIVE;
-      if (stream4._writableState !== null) {
-        stream4._writableState.updateCallback();
+      stream._duplexState &= NOT_ACTIVE;
+      if (stream._writableState !== null) {
+        stream._writableState.updateCallback();
       }
-      if (stream4._readableState !== null) {
-        stream4._readableState.updateCallback();
+      if (stream._readableState !== null) {
+        stream._readableState.updateCallback();
       }
     }
     function afterTransform(err, data) {
@@ -29671,7 +29694,7 @@ var require_streamx = __commonJS({
         }
       }
     }
-    var Stream2 = class extends EventEmitter3 {
+    var Stream2 = class extends EventEmitter2 {
       constructor(opts) {
         super();
         this._duplexState = 0;
@@ -29681,7 +29704,7 @@ var require_streamx = __commonJS({
           if (opts.open) this._open = opts.open;
           if (opts.destroy) this._destroy = opts.destroy;
           if (opts.predestroy) this._predestroy = opts.predestroy;
-          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
+          if (opts.signal) opts.signal.addEventListener("abort", abort2.bind(this));
         }
         this.on("newListener", newListener);
       }
@@ -29729,7 +29752,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable7 = class _Readable extends Stream2 {
+    var Readable2 = class _Readable extends Stream2 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -29742,16 +29765,16 @@ var require_streamx = __commonJS({
         }
       }
       static deferred(fn, opts) {
-        const out = new PassThrough3(opts);
+        const out = new PassThrough2(opts);
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline(src, out, noop3);
+          pipeline2(src, out, noop3);
         }).catch((err) => out.destroy(err));
         return out;
       }
       setEncoding(encoding) {
-        const dec = new TextDecoder2(encoding);
+        const dec = new TextDecoder3(encoding);
         const map = this._readableState.map || echo;
         this._readableState.map = mapOrSkip;
         return this;
@@ -29790,18 +29813,18 @@ var require_streamx = __commonJS({
         return this;
       }
       static _fromAsyncIterator(ite, opts) {
-        let destroy2;
+        let destroy3;
         const rs = new _Readable({
           ...opts,
           read(cb) {
             ite.next().then(push).then(cb.bind(null, null)).catch(cb);
           },
           predestroy() {
-            destroy2 = ite.return();
+            destroy3 = ite.return();
           },
           destroy(cb) {
-            if (!destroy2) return cb(null);
-            destroy2.then(cb.bind(null, null)).catch(cb);
+            if (!destroy3) return cb(null);
+            destroy3.then(cb.bind(null, null)).catch(cb);
           }
         });
         return rs;
@@ -29830,7 +29853,7 @@ var require_streamx = __commonJS({
         return (rs._duplexState & READ_RESUMED) === 0;
       }
       [asyncIterator]() {
-        const stream4 = this;
+        const stream = this;
         let error2 = null;
         let promiseResolve = null;
         let promiseReject = null;
@@ -29844,23 +29867,23 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve2, reject) {
-              promiseResolve = resolve2;
+            return new Promise(function(resolve3, reject) {
+              promiseResolve = resolve3;
               promiseReject = reject;
-              const data = stream4.read();
+              const data = stream.read();
               if (data !== null) ondata(data);
-              else if ((stream4._duplexState & DESTROYED) !== 0) ondata(null);
+              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
             });
           },
           return() {
-            return destroy2(null);
+            return destroy3(null);
           },
           throw(err) {
-            return destroy2(err);
+            return destroy3(err);
           }
         };
         function onreadable() {
-          if (promiseResolve !== null) ondata(stream4.read());
+          if (promiseResolve !== null) ondata(stream.read());
         }
         function onclose() {
           if (promiseResolve !== null) ondata(null);
@@ -29869,26 +29892,26 @@ var require_streamx = __commonJS({
           if (promiseReject === null) return;
           if (error2) {
             promiseReject(error2);
-          } else if (data === null && (stream4._duplexState & READ_DONE) === 0) {
+          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
             promiseReject(StreamError.STREAM_DESTROYED());
           } else {
             promiseResolve({ value: data, done: data === null });
           }
           promiseReject = promiseResolve = null;
         }
-        function destroy2(err) {
-          stream4.destroy(err);
-          return new Promise((resolve2, reject) => {
-            if (stream4._duplexState & DESTROYED) return resolve2({ value: void 0, done: true });
-            stream4.once("close", function() {
+        function destroy3(err) {
+          stream.destroy(err);
+          return new Promise((resolve3, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
+            stream.once("close", function() {
               if (err) reject(err);
-              else resolve2({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
       }
     };
-    var Writable = class extends Stream2 {
+    var Writable2 = class extends Stream2 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | READ_DONE;
@@ -29926,8 +29949,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state3.drains === null) state3.drains = [];
-        return new Promise((resolve2) => {
-          state3.drains.push({ writes, resolve: resolve2 });
+        return new Promise((resolve3) => {
+          state3.drains.push({ writes, resolve: resolve3 });
         });
       }
       write(data) {
@@ -29940,7 +29963,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable7 {
+    var Duplex2 = class extends Readable2 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -29978,7 +30001,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform3 = class extends Duplex {
+    var Transform2 = class extends Duplex2 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -30022,7 +30045,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform3 {
+    var PassThrough2 = class extends Transform2 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -30032,15 +30055,15 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve2, reject) => {
-        return pipeline(...streams, (err) => {
+      return new Promise((resolve3, reject) => {
+        return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve2();
+          resolve3();
         });
       });
     }
-    function pipeline(stream4, ...streams) {
-      const all = Array.isArray(stream4) ? [...stream4, ...streams] : [stream4, ...streams];
+    function pipeline2(stream, ...streams) {
+      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
       let src = all[0];
@@ -30094,33 +30117,33 @@ var require_streamx = __commonJS({
     function echo(s) {
       return s;
     }
-    function isStream(stream4) {
-      return !!stream4._readableState || !!stream4._writableState;
+    function isStream(stream) {
+      return !!stream._readableState || !!stream._writableState;
     }
-    function isStreamx(stream4) {
-      return typeof stream4._duplexState === "number" && isStream(stream4);
+    function isStreamx(stream) {
+      return typeof stream._duplexState === "number" && isStream(stream);
     }
-    function isEnding(stream4) {
-      return !!stream4._readableState && stream4._readableState.ending;
+    function isEnding(stream) {
+      return !!stream._readableState && stream._readableState.ending;
     }
-    function isEnded(stream4) {
-      return !!stream4._readableState && stream4._readableState.ended;
+    function isEnded(stream) {
+      return !!stream._readableState && stream._readableState.ended;
     }
-    function isFinishing(stream4) {
-      return !!stream4._writableState && stream4._writableState.ending;
+    function isFinishing(stream) {
+      return !!stream._writableState && stream._writableState.ending;
     }
-    function isFinished(stream4) {
-      return !!stream4._writableState && stream4._writableState.ended;
+    function isFinished(stream) {
+      return !!stream._writableState && stream._writableState.ended;
     }
-    function getStreamError(stream4, opts = {}) {
-      const err = stream4._readableState && stream4._readableState.error || stream4._writableState && stream4._writableState.error;
+    function getStreamError(stream, opts = {}) {
+      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
       return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
     }
-    function isReadStreamx(stream4) {
-      return isStreamx(stream4) && stream4.readable;
+    function isReadStreamx(stream) {
+      return isStreamx(stream) && stream.readable;
     }
-    function isDisturbed(stream4) {
-      return (stream4._duplexState & OPENING) !== OPENING || (stream4._duplexState & DESTROYING) === DESTROYING || (stream4._duplexState & ACTIVE_OR_TICKING) !== 0;
+    function isDisturbed2(stream) {
+      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
     }
     function isTypedArray(data) {
       return typeof data === "object" && data !== null && typeof data.byteLength === "number";
@@ -30130,14 +30153,14 @@ var require_streamx = __commonJS({
     }
     function noop3() {
     }
-    function abort() {
+    function abort2() {
       this.destroy(StreamError.ABORTED());
     }
     function isWritev(s) {
-      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
+      return s._writev !== Writable2.prototype._writev && s._writev !== Duplex2.prototype._writev;
     }
     module.exports = {
-      pipeline,
+      pipeline: pipeline2,
       pipelinePromise,
       isStream,
       isStreamx,
@@ -30145,15 +30168,15 @@ var require_streamx = __commonJS({
       isEnded,
       isFinishing,
       isFinished,
-      isDisturbed,
+      isDisturbed: isDisturbed2,
       getStreamError,
       Stream: Stream2,
-      Writable,
-      Readable: Readable7,
-      Duplex,
-      Transform: Transform3,
+      Writable: Writable2,
+      Readable: Readable2,
+      Duplex: Duplex2,
+      Transform: Transform2,
       // Export PassThrough for compatibility with Node.js core's stream module
-      PassThrough: PassThrough3
+      PassThrough: PassThrough2
     };
   }
 });
@@ -30423,7 +30446,7 @@ var require_headers = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports2, module) {
-    var { Writable, Readable: Readable7, getStreamError } = require_streamx();
+    var { Writable: Writable2, Readable: Readable2, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers();
@@ -30436,9 +30459,9 @@ var require_extract = __commonJS({
         this.queue = new FIFO();
         this._offset = 0;
       }
-      push(buffer2) {
-        this.buffered += buffer2.byteLength;
-        this.queue.push(buffer2);
+      push(buffer) {
+        this.buffered += buffer.byteLength;
+        this.queue.push(buffer);
       }
       shiftFirst(size) {
         return this.buffered === 0 ? null : this._next(size);
@@ -30471,7 +30494,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable7 {
+    var Source = class extends Readable2 {
       constructor(self2, header, offset) {
         super();
         this.header = header;
@@ -30502,7 +30525,7 @@ var require_extract = __commonJS({
         cb(null);
       }
     };
-    var Extract = class extends Writable {
+    var Extract = class extends Writable2 {
       constructor(opts) {
         super(opts);
         if (!opts) opts = {};
@@ -30693,10 +30716,10 @@ var require_extract = __commonJS({
             return new Promise(onnext);
           },
           return() {
-            return destroy2(null);
+            return destroy3(null);
           },
           throw(err) {
-            return destroy2(err);
+            return destroy3(err);
           }
         };
         function consumeCallback(err) {
@@ -30705,16 +30728,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve2, reject) {
+        function onnext(resolve3, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve2({ value: entryStream, done: false });
+            resolve3({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve2;
+          promiseResolve = resolve3;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -30722,14 +30745,14 @@ var require_extract = __commonJS({
             promiseResolve = promiseReject = null;
           }
         }
-        function onentry(header, stream4, callback) {
+        function onentry(header, stream, callback) {
           entryCallback = callback;
-          stream4.on("error", noop3);
+          stream.on("error", noop3);
           if (promiseResolve) {
-            promiseResolve({ value: stream4, done: false });
+            promiseResolve({ value: stream, done: false });
             promiseResolve = promiseReject = null;
           } else {
-            entryStream = stream4;
+            entryStream = stream;
           }
         }
         function onclose() {
@@ -30739,14 +30762,14 @@ var require_extract = __commonJS({
           else promiseResolve({ value: void 0, done: true });
           promiseResolve = promiseReject = null;
         }
-        function destroy2(err) {
+        function destroy3(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve2, reject) => {
-            if (extract.destroyed) return resolve2({ value: void 0, done: true });
+          return new Promise((resolve3, reject) => {
+            if (extract.destroyed) return resolve3({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve2({ value: void 0, done: true });
+              else resolve3({ value: void 0, done: true });
             });
           });
         }
@@ -30767,7 +30790,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants2 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports2, module) {
-    var constants = {
+    var constants3 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -30777,9 +30800,9 @@ var require_constants2 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module.exports = __require("fs").constants || constants;
+      module.exports = __require("fs").constants || constants3;
     } catch {
-      module.exports = constants;
+      module.exports = constants3;
     }
   }
 });
@@ -30787,14 +30810,14 @@ var require_constants2 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports2, module) {
-    var { Readable: Readable7, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable2, Writable: Writable2, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants = require_constants2();
+    var constants3 = require_constants2();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
-    var Sink = class extends Writable {
+    var Sink = class extends Writable2 {
       constructor(pack, header, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
@@ -30880,7 +30903,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable7 {
+    var Pack = class extends Readable2 {
       constructor(opts) {
         super(opts);
         this._drain = noop3;
@@ -30889,11 +30912,11 @@ var require_pack = __commonJS({
         this._pending = [];
         this._stream = null;
       }
-      entry(header, buffer2, callback) {
+      entry(header, buffer, callback) {
         if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
-        if (typeof buffer2 === "function") {
-          callback = buffer2;
-          buffer2 = null;
+        if (typeof buffer === "function") {
+          callback = buffer;
+          buffer = null;
         }
         if (!callback) callback = noop3;
         if (!header.size || header.type === "symlink") header.size = 0;
@@ -30902,11 +30925,11 @@ var require_pack = __commonJS({
         if (!header.uid) header.uid = 0;
         if (!header.gid) header.gid = 0;
         if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
-        if (typeof buffer2 === "string") buffer2 = b4a.from(buffer2);
+        if (typeof buffer === "string") buffer = b4a.from(buffer);
         const sink = new Sink(this, header, callback);
-        if (b4a.isBuffer(buffer2)) {
-          header.size = buffer2.byteLength;
-          sink.write(buffer2);
+        if (b4a.isBuffer(buffer)) {
+          header.size = buffer.byteLength;
+          sink.write(buffer);
           sink.end();
           return sink;
         }
@@ -30925,8 +30948,8 @@ var require_pack = __commonJS({
         this.push(END_OF_TAR);
         this.push(null);
       }
-      _done(stream4) {
-        if (stream4 !== this._stream) return;
+      _done(stream) {
+        if (stream !== this._stream) return;
         this._stream = null;
         if (this._finalizing) this.finalize();
         if (this._pending.length) this._pending.shift()._continueOpen();
@@ -30977,9 +31000,9 @@ var require_pack = __commonJS({
         const err = getStreamError(this);
         if (this._stream) this._stream.destroy(err);
         while (this._pending.length) {
-          const stream4 = this._pending.shift();
-          stream4.destroy(err);
-          stream4._continueOpen();
+          const stream = this._pending.shift();
+          stream.destroy(err);
+          stream._continueOpen();
         }
         this._doDrain();
       }
@@ -30992,16 +31015,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants.S_IFMT) {
-        case constants.S_IFBLK:
+      switch (mode & constants3.S_IFMT) {
+        case constants3.S_IFBLK:
           return "block-device";
-        case constants.S_IFCHR:
+        case constants3.S_IFCHR:
           return "character-device";
-        case constants.S_IFDIR:
+        case constants3.S_IFDIR:
           return "directory";
-        case constants.S_IFIFO:
+        case constants3.S_IFIFO:
           return "fifo";
-        case constants.S_IFLNK:
+        case constants3.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -31029,14 +31052,14 @@ var require_tar_stream = __commonJS({
 // node_modules/archiver/lib/plugins/tar.js
 var require_tar = __commonJS({
   "node_modules/archiver/lib/plugins/tar.js"(exports2, module) {
-    var zlib2 = __require("zlib");
+    var zlib = __require("zlib");
     var engine = require_tar_stream();
-    var util3 = require_archiver_utils();
+    var util = require_archiver_utils();
     var Tar = function(options) {
       if (!(this instanceof Tar)) {
         return new Tar(options);
       }
-      options = this.options = util3.defaults(options, {
+      options = this.options = util.defaults(options, {
         gzip: false
       });
       if (typeof options.gzipOptions !== "object") {
@@ -31049,7 +31072,7 @@ var require_tar = __commonJS({
       this.engine = engine.pack(options);
       this.compressor = false;
       if (options.gzip) {
-        this.compressor = zlib2.createGzip(options.gzipOptions);
+        this.compressor = zlib.createGzip(options.gzipOptions);
         this.compressor.on("error", this._onCompressorError.bind(this));
       }
     };
@@ -31077,7 +31100,7 @@ var require_tar = __commonJS({
         });
         source.pipe(entry);
       } else if (data.sourceType === "stream") {
-        util3.collectStream(source, append);
+        util.collectStream(source, append);
       }
     };
     Tar.prototype.finalize = function() {
@@ -31397,16 +31420,16 @@ var require_dist4 = __commonJS({
       }
       return crc ^ -1;
     }
-    function crc32() {
+    function crc322() {
       return bufferizeInt(_crc32.apply(null, arguments));
     }
-    crc32.signed = function() {
+    crc322.signed = function() {
       return _crc32.apply(null, arguments);
     };
-    crc32.unsigned = function() {
+    crc322.unsigned = function() {
       return _crc32.apply(null, arguments) >>> 0;
     };
-    var bufferCrc32 = crc32;
+    var bufferCrc32 = crc322;
     var index = /* @__PURE__ */ getDefaultExportFromCjs(bufferCrc32);
     module.exports = index;
   }
@@ -31415,23 +31438,23 @@ var require_dist4 = __commonJS({
 // node_modules/archiver/lib/plugins/json.js
 var require_json = __commonJS({
   "node_modules/archiver/lib/plugins/json.js"(exports2, module) {
-    var inherits = __require("util").inherits;
-    var Transform3 = require_ours().Transform;
-    var crc32 = require_dist4();
-    var util3 = require_archiver_utils();
+    var inherits2 = __require("util").inherits;
+    var Transform2 = require_ours().Transform;
+    var crc322 = require_dist4();
+    var util = require_archiver_utils();
     var Json = function(options) {
       if (!(this instanceof Json)) {
         return new Json(options);
       }
-      options = this.options = util3.defaults(options, {});
-      Transform3.call(this, options);
+      options = this.options = util.defaults(options, {});
+      Transform2.call(this, options);
       this.supports = {
         directory: true,
         symlink: true
       };
       this.files = [];
     };
-    inherits(Json, Transform3);
+    inherits2(Json, Transform2);
     Json.prototype._transform = function(chunk, encoding, callback) {
       callback(null, chunk);
     };
@@ -31448,14 +31471,14 @@ var require_json = __commonJS({
           return;
         }
         data.size = sourceBuffer.length || 0;
-        data.crc32 = crc32.unsigned(sourceBuffer);
+        data.crc32 = crc322.unsigned(sourceBuffer);
         self2.files.push(data);
         callback(null, data);
       }
       if (data.sourceType === "buffer") {
         onend(null, source);
       } else if (data.sourceType === "stream") {
-        util3.collectStream(source, onend);
+        util.collectStream(source, onend);
       }
     };
     Json.prototype.finalize = function() {
@@ -31471,33 +31494,33 @@ var require_archiver = __commonJS({
   "node_modules/archiver/index.js"(exports2, module) {
     var Archiver = require_core();
     var formats = {};
-    var vending = function(format, options) {
-      return vending.create(format, options);
+    var vending = function(format3, options) {
+      return vending.create(format3, options);
     };
-    vending.create = function(format, options) {
-      if (formats[format]) {
-        var instance = new Archiver(format, options);
-        instance.setFormat(format);
-        instance.setModule(new formats[format](options));
+    vending.create = function(format3, options) {
+      if (formats[format3]) {
+        var instance = new Archiver(format3, options);
+        instance.setFormat(format3);
+        instance.setModule(new formats[format3](options));
         return instance;
       } else {
-        throw new Error("create(" + format + "): format not registered");
+        throw new Error("create(" + format3 + "): format not registered");
       }
     };
-    vending.registerFormat = function(format, module2) {
-      if (formats[format]) {
-        throw new Error("register(" + format + "): format already registered");
+    vending.registerFormat = function(format3, module2) {
+      if (formats[format3]) {
+        throw new Error("register(" + format3 + "): format already registered");
       }
       if (typeof module2 !== "function") {
-        throw new Error("register(" + format + "): format module invalid");
+        throw new Error("register(" + format3 + "): format module invalid");
       }
       if (typeof module2.prototype.append !== "function" || typeof module2.prototype.finalize !== "function") {
-        throw new Error("register(" + format + "): format module missing methods");
+        throw new Error("register(" + format3 + "): format module missing methods");
       }
-      formats[format] = module2;
+      formats[format3] = module2;
     };
-    vending.isRegisteredFormat = function(format) {
-      if (formats[format]) {
+    vending.isRegisteredFormat = function(format3) {
+      if (formats[format3]) {
         return true;
       }
       return false;
@@ -31594,18 +31617,18 @@ var require_proxy = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m8, k);
+      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k];
+          return m8[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
+    }) : (function(o, m8, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
+      o[k2] = m8[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -31633,11 +31656,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -31653,7 +31676,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -31662,8 +31685,8 @@ var require_lib2 = __commonJS({
     exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
     exports2.getProxyUrl = getProxyUrl;
     exports2.isHttps = isHttps;
-    var http2 = __importStar(__require("http"));
-    var https2 = __importStar(__require("https"));
+    var http = __importStar(__require("http"));
+    var https = __importStar(__require("https"));
     var pm = __importStar(require_proxy());
     var tunnel = __importStar(require_tunnel());
     var undici_1 = require_undici();
@@ -31740,26 +31763,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter12(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve2(output.toString());
+              resolve3(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter12(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve2(Buffer.concat(chunks));
+              resolve3(Buffer.concat(chunks));
             });
           }));
         });
@@ -31843,9 +31866,9 @@ var require_lib2 = __commonJS({
           return this.request("HEAD", requestUrl, null, additionalHeaders || {});
         });
       }
-      sendStream(verb, requestUrl, stream4, additionalHeaders) {
+      sendStream(verb, requestUrl, stream, additionalHeaders) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return this.request(verb, requestUrl, stream4, additionalHeaders);
+          return this.request(verb, requestUrl, stream, additionalHeaders);
         });
       }
       /**
@@ -31967,14 +31990,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve2(res);
+                resolve3(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -32052,7 +32075,7 @@ var require_lib2 = __commonJS({
         const info2 = {};
         info2.parsedUrl = requestUrl;
         const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https2 : http2;
+        info2.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info2.options = {};
         info2.options.host = info2.parsedUrl.hostname;
@@ -32153,7 +32176,7 @@ var require_lib2 = __commonJS({
         const usingSsl = parsedUrl.protocol === "https:";
         let maxSockets = 100;
         if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http2.globalAgent.maxSockets;
+          maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         if (proxyUrl && proxyUrl.hostname) {
           const agentOptions = {
@@ -32175,7 +32198,7 @@ var require_lib2 = __commonJS({
         }
         if (!agent) {
           const options = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https2.Agent(options) : new http2.Agent(options);
+          agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -32218,12 +32241,12 @@ var require_lib2 = __commonJS({
         return __awaiter12(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter12(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => __awaiter12(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter12(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -32231,7 +32254,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve2(response);
+              resolve3(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -32270,7 +32293,7 @@ var require_lib2 = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve2(response);
+              resolve3(response);
             }
           }));
         });
@@ -32437,7 +32460,7 @@ var require_for_each = __commonJS({
         }
       }
     };
-    function isArray(x) {
+    function isArray2(x) {
       return toStr.call(x) === "[object Array]";
     }
     module.exports = function forEach(list, iterator2, thisArg) {
@@ -32448,7 +32471,7 @@ var require_for_each = __commonJS({
       if (arguments.length >= 3) {
         receiver = thisArg;
       }
-      if (isArray(list)) {
+      if (isArray2(list)) {
         forEachArray(list, iterator2, receiver);
       } else if (typeof list === "string") {
         forEachString(list, iterator2, receiver);
@@ -33753,16 +33776,16 @@ var require_implementation2 = __commonJS({
         }
       };
       keysShim = function keys(object) {
-        var isObject2 = object !== null && typeof object === "object";
-        var isFunction = toStr.call(object) === "[object Function]";
+        var isObject3 = object !== null && typeof object === "object";
+        var isFunction2 = toStr.call(object) === "[object Function]";
         var isArguments = isArgs(object);
-        var isString = isObject2 && toStr.call(object) === "[object String]";
+        var isString2 = isObject3 && toStr.call(object) === "[object String]";
         var theKeys = [];
-        if (!isObject2 && !isFunction && !isArguments) {
+        if (!isObject3 && !isFunction2 && !isArguments) {
           throw new TypeError("Object.keys called on a non-object");
         }
-        var skipProto = hasProtoEnumBug && isFunction;
-        if (isString && object.length > 0 && !has.call(object, 0)) {
+        var skipProto = hasProtoEnumBug && isFunction2;
+        if (isString2 && object.length > 0 && !has.call(object, 0)) {
           for (var i = 0; i < object.length; ++i) {
             theKeys.push(String(i));
           }
@@ -33847,7 +33870,7 @@ var require_define_properties = __commonJS({
     var toStr = Object.prototype.toString;
     var concat2 = Array.prototype.concat;
     var defineDataProperty = require_define_data_property();
-    var isFunction = function(fn) {
+    var isFunction2 = function(fn) {
       return typeof fn === "function" && toStr.call(fn) === "[object Function]";
     };
     var supportsDescriptors = require_has_property_descriptors()();
@@ -33857,7 +33880,7 @@ var require_define_properties = __commonJS({
           if (object[name] === value) {
             return;
           }
-        } else if (!isFunction(predicate) || !predicate()) {
+        } else if (!isFunction2(predicate) || !predicate()) {
           return;
         }
       }
@@ -34090,7 +34113,7 @@ var require_object_inspect = __commonJS({
     var utilInspect = require_util_inspect();
     var getStringWidth = require_stringWidth();
     var inspectCustom = utilInspect.custom;
-    var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
+    var inspectSymbol = isSymbol2(inspectCustom) ? inspectCustom : null;
     var quotes = {
       __proto__: null,
       "double": '"',
@@ -34159,7 +34182,7 @@ var require_object_inspect = __commonJS({
         depth = 0;
       }
       if (depth >= maxDepth && maxDepth > 0 && typeof obj === "object") {
-        return isArray(obj) ? "[Array]" : "[Object]";
+        return isArray2(obj) ? "[Array]" : "[Object]";
       }
       var indent = getIndent(hasBreakLength && (typeof opts.indent === "undefined" || opts.indent === null) ? { indent: 2 } : opts, depth);
       var layout = hasBreakLength ? {
@@ -34207,7 +34230,7 @@ var require_object_inspect = __commonJS({
           layout.state.currentDepth = previousDepth;
         }
       }
-      if (typeof obj === "function" && !isRegExp(obj)) {
+      if (typeof obj === "function" && !isRegExp2(obj)) {
         var name = nameOf(obj);
         var fnDepth = enter();
         var keys = arrObjKeys(obj, inspect2);
@@ -34217,7 +34240,7 @@ var require_object_inspect = __commonJS({
         }
         return "[Function" + (name ? ": " + name : " (anonymous)") + "]" + (keys.length > 0 ? " { " + $join.call(keys, ", ") + " }" : "");
       }
-      if (isSymbol(obj)) {
+      if (isSymbol2(obj)) {
         var symString = hasShammedSymbols ? $replace.call(String(obj), /^(Symbol\(.*\))_[^)]*$/, "$1") : symToString.call(obj);
         return typeof obj === "object" && !hasShammedSymbols ? markBoxed(symString) : symString;
       }
@@ -34234,7 +34257,7 @@ var require_object_inspect = __commonJS({
         s += "</" + $toLowerCase.call(String(obj.nodeName)) + ">";
         return s;
       }
-      if (isArray(obj)) {
+      if (isArray2(obj)) {
         if (obj.length === 0) {
           return "[]";
         }
@@ -34248,7 +34271,7 @@ var require_object_inspect = __commonJS({
         }
         return "[ " + $join.call(xs, ", ") + " ]";
       }
-      if (isError3(obj)) {
+      if (isError4(obj)) {
         var errorDepth = enter();
         var parts = arrObjKeys(obj, inspect2);
         if (!("cause" in Error.prototype) && "cause" in obj && !isEnumerable.call(obj, "cause")) {
@@ -34331,16 +34354,16 @@ var require_object_inspect = __commonJS({
       if (isWeakRef(obj)) {
         return weakCollectionOf("WeakRef");
       }
-      if (isNumber(obj)) {
+      if (isNumber2(obj)) {
         return markBoxed(inspect2(Number(obj)));
       }
       if (isBigInt(obj)) {
         return markBoxed(inspect2(bigIntValueOf.call(obj)));
       }
-      if (isBoolean(obj)) {
+      if (isBoolean2(obj)) {
         return markBoxed(booleanValueOf.call(obj));
       }
-      if (isString(obj)) {
+      if (isString2(obj)) {
         return markBoxed(inspect2(String(obj)));
       }
       if (typeof window !== "undefined" && obj === window) {
@@ -34349,7 +34372,7 @@ var require_object_inspect = __commonJS({
       if (typeof globalThis !== "undefined" && obj === globalThis || typeof global !== "undefined" && obj === global) {
         return "{ [object globalThis] }";
       }
-      if (!isDate(obj) && !isRegExp(obj)) {
+      if (!isDate2(obj) && !isRegExp2(obj)) {
         var objectDepth = enter();
         var ys = arrObjKeys(obj, inspect2, maxCollectionLength);
         leaveIfEmpty(ys, objectDepth);
@@ -34382,28 +34405,28 @@ var require_object_inspect = __commonJS({
     function canTrustToString(obj) {
       return !toStringTag || !(typeof obj === "object" && (toStringTag in obj || typeof obj[toStringTag] !== "undefined"));
     }
-    function isArray(obj) {
+    function isArray2(obj) {
       return toStr(obj) === "[object Array]" && canTrustToString(obj);
     }
-    function isDate(obj) {
+    function isDate2(obj) {
       return toStr(obj) === "[object Date]" && canTrustToString(obj);
     }
-    function isRegExp(obj) {
+    function isRegExp2(obj) {
       return toStr(obj) === "[object RegExp]" && canTrustToString(obj);
     }
-    function isError3(obj) {
+    function isError4(obj) {
       return toStr(obj) === "[object Error]" && canTrustToString(obj);
     }
-    function isString(obj) {
+    function isString2(obj) {
       return toStr(obj) === "[object String]" && canTrustToString(obj);
     }
-    function isNumber(obj) {
+    function isNumber2(obj) {
       return toStr(obj) === "[object Number]" && canTrustToString(obj);
     }
-    function isBoolean(obj) {
+    function isBoolean2(obj) {
       return toStr(obj) === "[object Boolean]" && canTrustToString(obj);
     }
-    function isSymbol(obj) {
+    function isSymbol2(obj) {
       if (hasShammedSymbols) {
         return obj && typeof obj === "object" && obj instanceof Symbol;
       }
@@ -34464,9 +34487,9 @@ var require_object_inspect = __commonJS({
       if (f.name) {
         return f.name;
       }
-      var m = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
-      if (m) {
-        return m[1];
+      var m8 = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
+      if (m8) {
+        return m8[1];
       }
       return null;
     }
@@ -34532,7 +34555,7 @@ var require_object_inspect = __commonJS({
         setSize.call(x);
         try {
           mapSize.call(x);
-        } catch (m) {
+        } catch (m8) {
           return true;
         }
         return x instanceof Set;
@@ -34736,7 +34759,7 @@ var require_object_inspect = __commonJS({
       return lineJoiner + $join.call(xs, "," + lineJoiner) + "\n" + indent.prev;
     }
     function arrObjKeys(obj, inspect2, maxLength) {
-      var isArr = isArray(obj);
+      var isArr = isArray2(obj);
       var limit = typeof maxLength === "number" ? maxLength : Infinity;
       var typedLength = !isArr && limit !== Infinity && isTypedArray(obj) ? getTypedArrayLength(obj) : null;
       if (typeof typedLength !== "number" || typedLength <= limit) {
@@ -34809,7 +34832,7 @@ var require_isPropertyKey = __commonJS({
 var require_isObject2 = __commonJS({
   "node_modules/es-object-atoms/isObject.js"(exports2, module) {
     "use strict";
-    module.exports = function isObject2(x) {
+    module.exports = function isObject3(x) {
       return !!x && (typeof x === "function" || typeof x === "object");
     };
   }
@@ -34822,9 +34845,9 @@ var require_Get = __commonJS({
     var $TypeError = require_type();
     var inspect2 = require_object_inspect();
     var isPropertyKey = require_isPropertyKey();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     module.exports = function Get(O, P) {
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       if (!isPropertyKey(P)) {
@@ -34970,10 +34993,10 @@ var require_HasOwnProperty = __commonJS({
     "use strict";
     var $TypeError = require_type();
     var hasOwn = require_hasown();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     var isPropertyKey = require_isPropertyKey();
     module.exports = function HasOwnProperty(O, P) {
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isPropertyKey(P)) {
@@ -35280,7 +35303,7 @@ var require_safe_array_concat = __commonJS({
     var isConcatSpreadable = hasSymbols && Symbol.isConcatSpreadable;
     var empty = [];
     var $concatApply = isConcatSpreadable ? callBind.apply($concat, empty) : null;
-    var isArray = isConcatSpreadable ? (
+    var isArray2 = isConcatSpreadable ? (
       /** @type {(value: unknown) => value is unknown[]} */
       require_isarray2()
     ) : null;
@@ -35291,7 +35314,7 @@ var require_safe_array_concat = __commonJS({
           if (!empty[isConcatSpreadable]) {
             empty[isConcatSpreadable] = true;
           }
-          var arr = isArray(arg) ? $slice(arg) : [arg];
+          var arr = isArray2(arg) ? $slice(arg) : [arg];
           arr[isConcatSpreadable] = true;
           arguments[i] = arr;
         }
@@ -35426,7 +35449,7 @@ var require_Set2 = __commonJS({
   "node_modules/es-abstract/2025/Set.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     var isPropertyKey = require_isPropertyKey();
     var SameValue = require_SameValue();
     var noThrowOnStrictViolation = (function() {
@@ -35438,7 +35461,7 @@ var require_Set2 = __commonJS({
       }
     })();
     module.exports = function Set2(O, P, V, Throw) {
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isPropertyKey(P)) {
@@ -35619,7 +35642,7 @@ var require_is_symbol = __commonJS({
         }
         return isSymString($symToStr(value));
       };
-      module.exports = function isSymbol(value) {
+      module.exports = function isSymbol2(value) {
         if (typeof value === "symbol") {
           return true;
         }
@@ -35633,7 +35656,7 @@ var require_is_symbol = __commonJS({
         }
       };
     } else {
-      module.exports = function isSymbol(value) {
+      module.exports = function isSymbol2(value) {
         return false;
       };
     }
@@ -35647,7 +35670,7 @@ var require_is_symbol = __commonJS({
 var require_isPrimitive = __commonJS({
   "node_modules/es-to-primitive/helpers/isPrimitive.js"(exports2, module) {
     "use strict";
-    module.exports = function isPrimitive(value) {
+    module.exports = function isPrimitive2(value) {
       return value === null || typeof value !== "function" && typeof value !== "object";
     };
   }
@@ -35713,10 +35736,10 @@ var require_es2015 = __commonJS({
     "use strict";
     var hasSymbols = typeof Symbol === "function" && typeof Symbol.iterator === "symbol";
     var isCallable = require_is_callable();
-    var isDate = require_is_date_object();
-    var isSymbol = require_is_symbol();
+    var isDate2 = require_is_date_object();
+    var isSymbol2 = require_is_symbol();
     var $TypeError = require_type();
-    var isPrimitive = require_isPrimitive();
+    var isPrimitive2 = require_isPrimitive();
     function OrdinaryToPrimitive(O, hint) {
       if (typeof O === "undefined" || O === null) {
         throw new $TypeError("Cannot call method on " + O);
@@ -35730,7 +35753,7 @@ var require_es2015 = __commonJS({
         method = O[methodNames[i]];
         if (isCallable(method)) {
           result = method.call(O);
-          if (isPrimitive(result)) {
+          if (isPrimitive2(result)) {
             return (
               /** @type {primitiveES6} */
               result
@@ -35742,7 +35765,7 @@ var require_es2015 = __commonJS({
     }
     var GetMethod = require_GetMethod();
     module.exports = function ToPrimitive(input) {
-      if (isPrimitive(input)) {
+      if (isPrimitive2(input)) {
         return (
           /** @type {primitiveES6} */
           input
@@ -35764,13 +35787,13 @@ var require_es2015 = __commonJS({
             input,
             Symbol.toPrimitive
           );
-        } else if (isSymbol(input)) {
+        } else if (isSymbol2(input)) {
           exoticToPrim = Symbol.prototype.valueOf;
         }
       }
       if (typeof exoticToPrim !== "undefined") {
         var result = exoticToPrim.call(input, hint);
-        if (isPrimitive(result)) {
+        if (isPrimitive2(result)) {
           return (
             /** @type {primitiveES6} */
             result
@@ -35778,7 +35801,7 @@ var require_es2015 = __commonJS({
         }
         throw new $TypeError("unable to convert exotic object to primitive");
       }
-      if (hint === "default" && (isDate(input) || isSymbol(input))) {
+      if (hint === "default" && (isDate2(input) || isSymbol2(input))) {
         hint = /** @type {const} */
         "string";
       }
@@ -35953,7 +35976,7 @@ var require_modulo = __commonJS({
 var require_isPrimitive2 = __commonJS({
   "node_modules/es-abstract/helpers/isPrimitive.js"(exports2, module) {
     "use strict";
-    module.exports = function isPrimitive(value) {
+    module.exports = function isPrimitive2(value) {
       return value === null || typeof value !== "function" && typeof value !== "object";
     };
   }
@@ -36122,11 +36145,11 @@ var require_ToNumber = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var $TypeError = require_type();
     var $Number = GetIntrinsic("%Number%");
-    var isPrimitive = require_isPrimitive2();
+    var isPrimitive2 = require_isPrimitive2();
     var ToPrimitive = require_ToPrimitive();
     var StringToNumber = require_StringToNumber();
     module.exports = function ToNumber(argument) {
-      var value = isPrimitive(argument) ? argument : ToPrimitive(argument, $Number);
+      var value = isPrimitive2(argument) ? argument : ToPrimitive(argument, $Number);
       if (typeof value === "symbol") {
         throw new $TypeError("Cannot convert a Symbol value to a number");
       }
@@ -36859,7 +36882,7 @@ var require_DefineOwnProperty = __commonJS({
     var hasPropertyDescriptors = require_has_property_descriptors();
     var $defineProperty = require_es_define_property();
     var hasArrayLengthDefineBug = hasPropertyDescriptors.hasArrayLengthDefineBug();
-    var isArray = hasArrayLengthDefineBug && require_IsArray();
+    var isArray2 = hasArrayLengthDefineBug && require_IsArray();
     var callBound = require_call_bound();
     var $isEnumerable = callBound("Object.prototype.propertyIsEnumerable");
     module.exports = function DefineOwnProperty(IsDataDescriptor, SameValue, FromPropertyDescriptor, O, P, desc) {
@@ -36877,7 +36900,7 @@ var require_DefineOwnProperty = __commonJS({
         O[P] = V;
         return SameValue(O[P], V);
       }
-      if (hasArrayLengthDefineBug && P === "length" && "[[Value]]" in desc && isArray(O) && O.length !== desc["[[Value]]"]) {
+      if (hasArrayLengthDefineBug && P === "length" && "[[Value]]" in desc && isArray2(O) && O.length !== desc["[[Value]]"]) {
         O.length = desc["[[Value]]"];
         return O.length === desc["[[Value]]"];
       }
@@ -36981,11 +37004,11 @@ var require_ToPropertyDescriptor = __commonJS({
     "use strict";
     var hasOwn = require_hasown();
     var $TypeError = require_type();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     var IsCallable = require_IsCallable();
     var ToBoolean = require_ToBoolean();
     module.exports = function ToPropertyDescriptor(Obj) {
-      if (!isObject2(Obj)) {
+      if (!isObject3(Obj)) {
         throw new $TypeError("ToPropertyDescriptor requires an object");
       }
       var desc = {};
@@ -37028,7 +37051,7 @@ var require_DefinePropertyOrThrow = __commonJS({
   "node_modules/es-abstract/2025/DefinePropertyOrThrow.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     var isPropertyDescriptor = require_property_descriptor();
     var DefineOwnProperty = require_DefineOwnProperty();
     var FromPropertyDescriptor = require_FromPropertyDescriptor();
@@ -37037,7 +37060,7 @@ var require_DefinePropertyOrThrow = __commonJS({
     var SameValue = require_SameValue();
     var ToPropertyDescriptor = require_ToPropertyDescriptor();
     module.exports = function DefinePropertyOrThrow(O, P, desc) {
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       if (!isPropertyKey(P)) {
@@ -37105,17 +37128,17 @@ var require_SpeciesConstructor = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var $species = GetIntrinsic("%Symbol.species%", true);
     var $TypeError = require_type();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     var IsConstructor = require_IsConstructor();
     module.exports = function SpeciesConstructor(O, defaultConstructor) {
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       var C = O.constructor;
       if (typeof C === "undefined") {
         return defaultConstructor;
       }
-      if (!isObject2(C)) {
+      if (!isObject3(C)) {
         throw new $TypeError("O.constructor is not an Object");
       }
       var S = $species ? C[$species] : void 0;
@@ -37211,7 +37234,7 @@ var require_is_string = __commonJS({
     var $toString = callBound("Object.prototype.toString");
     var strClass = "[object String]";
     var hasToStringTag = require_shams2()();
-    module.exports = function isString(value) {
+    module.exports = function isString2(value) {
       if (typeof value === "string") {
         return true;
       }
@@ -37269,7 +37292,7 @@ var require_is_boolean_object = __commonJS({
     };
     var boolClass = "[object Boolean]";
     var hasToStringTag = require_shams2()();
-    module.exports = function isBoolean(value) {
+    module.exports = function isBoolean2(value) {
       if (typeof value === "boolean") {
         return true;
       }
@@ -37330,25 +37353,25 @@ var require_is_bigint = __commonJS({
 var require_which_boxed_primitive = __commonJS({
   "node_modules/which-boxed-primitive/index.js"(exports2, module) {
     "use strict";
-    var isString = require_is_string();
-    var isNumber = require_is_number_object();
-    var isBoolean = require_is_boolean_object();
-    var isSymbol = require_is_symbol();
+    var isString2 = require_is_string();
+    var isNumber2 = require_is_number_object();
+    var isBoolean2 = require_is_boolean_object();
+    var isSymbol2 = require_is_symbol();
     var isBigInt = require_is_bigint();
     module.exports = function whichBoxedPrimitive(value) {
       if (value == null || typeof value !== "object" && typeof value !== "function") {
         return null;
       }
-      if (isString(value)) {
+      if (isString2(value)) {
         return "String";
       }
-      if (isNumber(value)) {
+      if (isNumber2(value)) {
         return "Number";
       }
-      if (isBoolean(value)) {
+      if (isBoolean2(value)) {
         return "Boolean";
       }
-      if (isSymbol(value)) {
+      if (isSymbol2(value)) {
         return "Symbol";
       }
       if (isBigInt(value)) {
@@ -37847,8 +37870,8 @@ var require_which_builtin_type = __commonJS({
     var whichBoxedPrimitive = require_which_boxed_primitive();
     var whichCollection = require_which_collection();
     var whichTypedArray = require_which_typed_array();
-    var isArray = require_isarray2();
-    var isDate = require_is_date_object();
+    var isArray2 = require_isarray2();
+    var isDate2 = require_is_date_object();
     var isRegex = require_is_regex();
     var isWeakRef = require_is_weakref();
     var isFinalizationRegistry = require_is_finalizationregistry();
@@ -37883,10 +37906,10 @@ var require_which_builtin_type = __commonJS({
       if (which) {
         return which;
       }
-      if (isArray(value)) {
+      if (isArray2(value)) {
         return "Array";
       }
-      if (isDate(value)) {
+      if (isDate2(value)) {
         return "Date";
       }
       if (isRegex(value)) {
@@ -37936,13 +37959,13 @@ var require_implementation5 = __commonJS({
     "use strict";
     var GetIntrinsic = require_get_intrinsic();
     var IsCallable = require_IsCallable2();
-    var isObject2 = require_isObject3();
+    var isObject3 = require_isObject3();
     var whichBuiltinType = require_which_builtin_type();
     var $TypeError = require_type();
     var gPO = require_get_proto();
     var $Object = require_es_object_atoms();
     module.exports = function getPrototypeOf(O) {
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Reflect.getPrototypeOf called on non-object");
       }
       if (gPO) {
@@ -38258,8 +38281,8 @@ var require_MakeTypedArrayWithBufferWitnessRecord = __commonJS({
       if (order !== "SEQ-CST" && order !== "UNORDERED") {
         throw new $TypeError("Assertion failed: `order` must be ~SEQ-CST~ or ~UNORDERED~");
       }
-      var buffer2 = typedArrayBuffer(obj);
-      var byteLength = IsDetachedBuffer(buffer2) ? "DETACHED" : ArrayBufferByteLength(buffer2, order);
+      var buffer = typedArrayBuffer(obj);
+      var byteLength = IsDetachedBuffer(buffer) ? "DETACHED" : ArrayBufferByteLength(buffer, order);
       return { "[[Object]]": obj, "[[CachedBufferByteLength]]": byteLength };
     };
   }
@@ -38270,7 +38293,7 @@ var require_ValidateTypedArray = __commonJS({
   "node_modules/es-abstract/2025/ValidateTypedArray.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject2 = require_isObject2();
+    var isObject3 = require_isObject2();
     var IsTypedArrayOutOfBounds = require_IsTypedArrayOutOfBounds();
     var MakeTypedArrayWithBufferWitnessRecord = require_MakeTypedArrayWithBufferWitnessRecord();
     var isTypedArray = require_is_typed_array();
@@ -38278,7 +38301,7 @@ var require_ValidateTypedArray = __commonJS({
       if (order !== "SEQ-CST" && order !== "UNORDERED") {
         throw new $TypeError("Assertion failed: `order` must be ~SEQ-CST~ or ~UNORDERED~");
       }
-      if (!isObject2(O)) {
+      if (!isObject3(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isTypedArray(O)) {
@@ -38556,25 +38579,25 @@ var require_traverse = __commonJS({
     function toS(obj) {
       return Object.prototype.toString.call(obj);
     }
-    function isDate(obj) {
+    function isDate2(obj) {
       return toS(obj) === "[object Date]";
     }
-    function isRegExp(obj) {
+    function isRegExp2(obj) {
       return toS(obj) === "[object RegExp]";
     }
-    function isError3(obj) {
+    function isError4(obj) {
       return toS(obj) === "[object Error]";
     }
-    function isBoolean(obj) {
+    function isBoolean2(obj) {
       return toS(obj) === "[object Boolean]";
     }
-    function isNumber(obj) {
+    function isNumber2(obj) {
       return toS(obj) === "[object Number]";
     }
-    function isString(obj) {
+    function isString2(obj) {
       return toS(obj) === "[object String]";
     }
-    var isArray = Array.isArray || function isArray2(xs) {
+    var isArray2 = Array.isArray || function isArray3(xs) {
       return Object.prototype.toString.call(xs) === "[object Array]";
     };
     function forEach(xs, fn) {
@@ -38610,7 +38633,7 @@ var require_traverse = __commonJS({
     var hasOwnProperty = Object.prototype.hasOwnProperty || function(obj, key) {
       return key in obj;
     };
-    function isWritable(object, key) {
+    function isWritable2(object, key) {
       if (typeof gopd !== "function") {
         return true;
       }
@@ -38703,22 +38726,22 @@ var require_traverse = __commonJS({
       return dst;
     }
     function isStringCharacter(obj, key) {
-      return isString(obj) && isIndex(key) && Number(key) < obj.length;
+      return isString2(obj) && isIndex(key) && Number(key) < obj.length;
     }
     function copy(src, options) {
       if (typeof src === "object" && src !== null) {
         var dst;
-        if (isArray(src)) {
+        if (isArray2(src)) {
           dst = [];
-        } else if (isDate(src)) {
+        } else if (isDate2(src)) {
           dst = new Date(src.getTime ? src.getTime() : src);
-        } else if (isRegExp(src)) {
+        } else if (isRegExp2(src)) {
           dst = new RegExp(src);
-        } else if (isBoolean(src)) {
+        } else if (isBoolean2(src)) {
           dst = copyBoxed(src, Boolean.prototype.valueOf);
-        } else if (isNumber(src)) {
+        } else if (isNumber2(src)) {
           dst = copyBoxed(src, Number.prototype.valueOf);
-        } else if (isString(src)) {
+        } else if (isString2(src)) {
           dst = copyBoxed(src, String.prototype.valueOf);
         } else {
           var ta = whichTypedArray(src);
@@ -38736,7 +38759,7 @@ var require_traverse = __commonJS({
             dst = new T();
           }
         }
-        if (isError3(src)) {
+        if (isError4(src)) {
           defineDataProperty(dst, "message", src.message);
         }
         var iteratorFunction = options.includeSymbols ? ownEnumerableKeys : objectKeys;
@@ -38754,7 +38777,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path4 = [];
+      var path = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -38767,13 +38790,13 @@ var require_traverse = __commonJS({
         var state3 = {
           node,
           node_,
-          path: [].concat(path4),
+          path: [].concat(path),
           parent: parents[parents.length - 1],
           parents,
-          key: path4[path4.length - 1],
+          key: path[path.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path4.length === 0,
-          level: path4.length,
+          isRoot: path.length === 0,
+          level: path.length,
           circular: null,
           update: function(x, stopHere) {
             if (!state3.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -38794,7 +38817,7 @@ var require_traverse = __commonJS({
             }
           },
           remove: function(stopHere) {
-            if (isArray(state3.parent.node) && isIndex(originalKey)) {
+            if (isArray2(state3.parent.node) && isIndex(originalKey)) {
               var index = Number(originalKey);
               var at = countBelow(splicedSiblings, index);
               while (splicedSiblings[at] === index) {
@@ -38876,14 +38899,14 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path4[path4.length] = key;
+            path[path.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state3, state3.node[key], key);
             }
             var child = walker(state3.node[key], splicedChildren, listedKey);
             if (immutable && !wasSpliced(listedKey, splicedChildren)) {
               var writeKey = shiftedKey(listedKey, splicedChildren);
-              if (hasOwnProperty.call(state3.node, writeKey) && !isWritable(state3.node, writeKey)) {
+              if (hasOwnProperty.call(state3.node, writeKey) && !isWritable2(state3.node, writeKey)) {
                 state3.node[writeKey] = child.node;
               }
             }
@@ -38892,7 +38915,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state3, child);
             }
-            path4.pop();
+            path.pop();
           });
           parents.pop();
         }
@@ -39097,7 +39120,7 @@ var require_traverse = __commonJS({
 var require_chainsaw = __commonJS({
   "node_modules/chainsaw/index.js"(exports2, module) {
     var Traverse = require_traverse();
-    var EventEmitter3 = __require("events").EventEmitter;
+    var EventEmitter2 = __require("events").EventEmitter;
     module.exports = Chainsaw;
     function Chainsaw(builder) {
       var saw = Chainsaw.saw(builder, {});
@@ -39113,7 +39136,7 @@ var require_chainsaw = __commonJS({
       return saw.chain();
     };
     Chainsaw.saw = function(builder, handlers) {
-      var saw = new EventEmitter3();
+      var saw = new EventEmitter2();
       saw.handlers = handlers;
       saw.actions = [];
       saw.chain = function() {
@@ -39457,7 +39480,7 @@ var require_vars = __commonJS({
 var require_binary = __commonJS({
   "node_modules/binary/index.js"(exports2, module) {
     var Chainsaw = require_chainsaw();
-    var EventEmitter3 = __require("events").EventEmitter;
+    var EventEmitter2 = __require("events").EventEmitter;
     var Buffers = require_buffers();
     var Vars = require_vars();
     var Stream2 = __require("stream").Stream;
@@ -39630,29 +39653,29 @@ var require_binary = __commonJS({
         return self2;
       }
       ;
-      var stream4 = Chainsaw.light(builder);
-      stream4.writable = true;
+      var stream = Chainsaw.light(builder);
+      stream.writable = true;
       var buffers = Buffers();
-      stream4.write = function(buf) {
+      stream.write = function(buf) {
         buffers.push(buf);
         dispatch();
       };
       var vars = Vars();
       var done = false, caughtEnd = false;
-      stream4.end = function() {
+      stream.end = function() {
         caughtEnd = true;
       };
-      stream4.pipe = Stream2.prototype.pipe;
-      Object.getOwnPropertyNames(EventEmitter3.prototype).forEach(function(name) {
-        stream4[name] = EventEmitter3.prototype[name];
+      stream.pipe = Stream2.prototype.pipe;
+      Object.getOwnPropertyNames(EventEmitter2.prototype).forEach(function(name) {
+        stream[name] = EventEmitter2.prototype[name];
       });
-      return stream4;
+      return stream;
     };
-    exports2.parse = function parse4(buffer2) {
+    exports2.parse = function parse5(buffer) {
       var self2 = words(function(bytes, cb) {
         return function(name) {
-          if (offset + bytes <= buffer2.length) {
-            var buf = buffer2.slice(offset, offset + bytes);
+          if (offset + bytes <= buffer.length) {
+            var buf = buffer.slice(offset, offset + bytes);
             offset += bytes;
             vars.set(name, cb(buf));
           } else {
@@ -39692,7 +39715,7 @@ var require_binary = __commonJS({
         if (typeof size === "string") {
           size = vars.get(size);
         }
-        var buf = buffer2.slice(offset, Math.min(buffer2.length, offset + size));
+        var buf = buffer.slice(offset, Math.min(buffer.length, offset + size));
         offset += size;
         vars.set(name, buf);
         return self2;
@@ -39711,11 +39734,11 @@ var require_binary = __commonJS({
           throw new Error("search must be a Buffer or a string");
         }
         vars.set(name, null);
-        for (var i = 0; i + offset <= buffer2.length - search.length + 1; i++) {
-          for (var j = 0; j < search.length && buffer2[offset + i + j] === search[j]; j++) ;
+        for (var i = 0; i + offset <= buffer.length - search.length + 1; i++) {
+          for (var j = 0; j < search.length && buffer[offset + i + j] === search[j]; j++) ;
           if (j === search.length) break;
         }
-        vars.set(name, buffer2.slice(offset, offset + i));
+        vars.set(name, buffer.slice(offset, offset + i));
         offset += i + search.length;
         return self2;
       };
@@ -39730,7 +39753,7 @@ var require_binary = __commonJS({
         return self2;
       };
       self2.eof = function() {
-        return offset >= buffer2.length;
+        return offset >= buffer.length;
       };
       return self2;
     };
@@ -39781,13 +39804,13 @@ var require_binary = __commonJS({
 // node_modules/unzip-stream/lib/matcher-stream.js
 var require_matcher_stream = __commonJS({
   "node_modules/unzip-stream/lib/matcher-stream.js"(exports2, module) {
-    var Transform3 = __require("stream").Transform;
-    var util3 = __require("util");
+    var Transform2 = __require("stream").Transform;
+    var util = __require("util");
     function MatcherStream(patternDesc, matchFn) {
       if (!(this instanceof MatcherStream)) {
         return new MatcherStream();
       }
-      Transform3.call(this);
+      Transform2.call(this);
       var p = typeof patternDesc === "object" ? patternDesc.pattern : patternDesc;
       this.pattern = Buffer.isBuffer(p) ? p : Buffer.from(p);
       this.requiredLength = this.pattern.length;
@@ -39796,7 +39819,7 @@ var require_matcher_stream = __commonJS({
       this.bytesSoFar = 0;
       this.matchFn = matchFn;
     }
-    util3.inherits(MatcherStream, Transform3);
+    util.inherits(MatcherStream, Transform2);
     MatcherStream.prototype.checkDataChunk = function(ignoreMatchZero) {
       var enoughData = this.data.length >= this.requiredLength;
       if (!enoughData) {
@@ -39826,8 +39849,8 @@ var require_matcher_stream = __commonJS({
         this.push(packet);
         this.bytesSoFar += matchIndex;
       }
-      var finished = this.matchFn ? this.matchFn(this.data, this.bytesSoFar) : true;
-      if (finished) {
+      var finished2 = this.matchFn ? this.matchFn(this.data, this.bytesSoFar) : true;
+      if (finished2) {
         this.data = new Buffer("");
         return;
       }
@@ -39862,20 +39885,20 @@ var require_matcher_stream = __commonJS({
 var require_entry = __commonJS({
   "node_modules/unzip-stream/lib/entry.js"(exports2, module) {
     "use strict";
-    var stream4 = __require("stream");
-    var inherits = __require("util").inherits;
+    var stream = __require("stream");
+    var inherits2 = __require("util").inherits;
     function Entry() {
       if (!(this instanceof Entry)) {
         return new Entry();
       }
-      stream4.PassThrough.call(this);
+      stream.PassThrough.call(this);
       this.path = null;
       this.type = null;
       this.isDirectory = false;
     }
-    inherits(Entry, stream4.PassThrough);
+    inherits2(Entry, stream.PassThrough);
     Entry.prototype.autodrain = function() {
-      return this.pipe(new stream4.Transform({ transform: function(d, e, cb) {
+      return this.pipe(new stream.Transform({ transform: function(d, e, cb) {
         cb();
       } }));
     };
@@ -39888,9 +39911,9 @@ var require_unzip_stream = __commonJS({
   "node_modules/unzip-stream/lib/unzip-stream.js"(exports2, module) {
     "use strict";
     var binary = require_binary();
-    var stream4 = __require("stream");
-    var util3 = __require("util");
-    var zlib2 = __require("zlib");
+    var stream = __require("stream");
+    var util = __require("util");
+    var zlib = __require("zlib");
     var MatcherStream = require_matcher_stream();
     var Entry = require_entry();
     var states = {
@@ -39922,7 +39945,7 @@ var require_unzip_stream = __commonJS({
       if (!(this instanceof UnzipStream)) {
         return new UnzipStream(options);
       }
-      stream4.Transform.call(this);
+      stream.Transform.call(this);
       this.options = options || {};
       this.data = new Buffer("");
       this.state = states.STREAM_START;
@@ -39930,7 +39953,7 @@ var require_unzip_stream = __commonJS({
       this.parsedEntity = null;
       this.outStreamInfo = {};
     }
-    util3.inherits(UnzipStream, stream4.Transform);
+    util.inherits(UnzipStream, stream.Transform);
     UnzipStream.prototype.processDataChunk = function(chunk) {
       var requiredLength;
       switch (this.state) {
@@ -40040,12 +40063,12 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.LOCAL_FILE_HEADER_SUFFIX:
           var entry = new Entry();
-          var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          entry.path = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var isUtf82 = (this.parsedEntity.flags & 2048) !== 0;
+          entry.path = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf82);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed) {
-            if (extra.parsed.path && !isUtf8) {
+            if (extra.parsed.path && !isUtf82) {
               entry.path = extra.parsed.path;
             }
             if (Number.isFinite(extra.parsed.uncompressedSize) && this.parsedEntity.uncompressedSize === FOUR_GIGS - 1) {
@@ -40073,12 +40096,12 @@ var require_unzip_stream = __commonJS({
           this.state = states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX;
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
-          var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path4 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var isUtf82 = (this.parsedEntity.flags & 2048) !== 0;
+          var path = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf82);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
-          if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path4 = extra.parsed.path;
+          if (extra && extra.parsed && extra.parsed.path && !isUtf82) {
+            path = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -40090,7 +40113,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj2 = Object.assign({}, this.parsedEntity, {
-              path: path4,
+              path,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -40184,7 +40207,7 @@ var require_unzip_stream = __commonJS({
         });
         this.outStreamInfo.stream = matcherStream;
       } else {
-        this.outStreamInfo.stream = new stream4.PassThrough();
+        this.outStreamInfo.stream = new stream.PassThrough();
       }
       var isEncrypted = vars.flags & 1 || vars.flags & 64;
       if (isEncrypted || !isVersionSupported) {
@@ -40198,7 +40221,7 @@ var require_unzip_stream = __commonJS({
       }
       var isCompressed = vars.compressionMethod > 0;
       if (isCompressed) {
-        var inflater = zlib2.createInflateRaw();
+        var inflater = zlib.createInflateRaw();
         inflater.on("error", function(err) {
           self2.state = states.ERROR;
           self2.emit("error", err);
@@ -40378,16 +40401,16 @@ var require_unzip_stream = __commonJS({
       return vars;
     };
     var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0 ";
-    UnzipStream.prototype._decodeString = function(buffer2, isUtf8) {
-      if (isUtf8) {
-        return buffer2.toString("utf8");
+    UnzipStream.prototype._decodeString = function(buffer, isUtf82) {
+      if (isUtf82) {
+        return buffer.toString("utf8");
       }
       if (this.options.decodeString) {
-        return this.options.decodeString(buffer2);
+        return this.options.decodeString(buffer);
       }
       let result = "";
-      for (var i = 0; i < buffer2.length; i++) {
-        result += cp437[buffer2[i]];
+      for (var i = 0; i < buffer.length; i++) {
+        result += cp437[buffer[i]];
       }
       return result;
     };
@@ -40476,15 +40499,15 @@ var require_unzip_stream = __commonJS({
 // node_modules/unzip-stream/lib/parser-stream.js
 var require_parser_stream = __commonJS({
   "node_modules/unzip-stream/lib/parser-stream.js"(exports2, module) {
-    var Transform3 = __require("stream").Transform;
-    var util3 = __require("util");
+    var Transform2 = __require("stream").Transform;
+    var util = __require("util");
     var UnzipStream = require_unzip_stream();
     function ParserStream(opts) {
       if (!(this instanceof ParserStream)) {
         return new ParserStream(opts);
       }
       var transformOpts = opts || {};
-      Transform3.call(this, { readableObjectMode: true });
+      Transform2.call(this, { readableObjectMode: true });
       this.opts = opts || {};
       this.unzipStream = new UnzipStream(this.opts);
       var self2 = this;
@@ -40495,7 +40518,7 @@ var require_parser_stream = __commonJS({
         self2.emit("error", error2);
       });
     }
-    util3.inherits(ParserStream, Transform3);
+    util.inherits(ParserStream, Transform2);
     ParserStream.prototype._transform = function(chunk, encoding, cb) {
       this.unzipStream.write(chunk, encoding, cb);
     };
@@ -40510,13 +40533,13 @@ var require_parser_stream = __commonJS({
     };
     ParserStream.prototype.on = function(eventName, fn) {
       if (eventName === "entry") {
-        return Transform3.prototype.on.call(this, "data", fn);
+        return Transform2.prototype.on.call(this, "data", fn);
       }
-      return Transform3.prototype.on.call(this, eventName, fn);
+      return Transform2.prototype.on.call(this, eventName, fn);
     };
     ParserStream.prototype.drainAll = function() {
       this.unzipStream.drainAll();
-      return this.pipe(new Transform3({ objectMode: true, transform: function(d, e, cb) {
+      return this.pipe(new Transform2({ objectMode: true, transform: function(d, e, cb) {
         cb();
       } }));
     };
@@ -40527,8 +40550,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports2, module) {
-    var path4 = __require("path");
-    var fs6 = __require("fs");
+    var path = __require("path");
+    var fs = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
     function mkdirP(p, opts, f, made) {
@@ -40539,7 +40562,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs6;
+      var xfs = opts.fs || fs;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -40547,7 +40570,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p = path4.resolve(p);
+      p = path.resolve(p);
       xfs.mkdir(p, mode, function(er) {
         if (!er) {
           made = made || p;
@@ -40555,8 +40578,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path4.dirname(p) === p) return cb(er);
-            mkdirP(path4.dirname(p), opts, function(er2, made2) {
+            if (path.dirname(p) === p) return cb(er);
+            mkdirP(path.dirname(p), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP(p, opts, cb, made2);
             });
@@ -40578,19 +40601,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs6;
+      var xfs = opts.fs || fs;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p = path4.resolve(p);
+      p = path.resolve(p);
       try {
         xfs.mkdirSync(p, mode);
         made = made || p;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path4.dirname(p), opts, made);
+            made = sync(path.dirname(p), opts, made);
             sync(p, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -40615,16 +40638,16 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports2, module) {
-    var fs6 = __require("fs");
-    var path4 = __require("path");
-    var util3 = __require("util");
+    var fs = __require("fs");
+    var path = __require("path");
+    var util = __require("util");
     var mkdirp = require_mkdirp();
-    var Transform3 = __require("stream").Transform;
+    var Transform2 = __require("stream").Transform;
     var UnzipStream = require_unzip_stream();
     function Extract(opts) {
       if (!(this instanceof Extract))
         return new Extract(opts);
-      Transform3.call(this);
+      Transform2.call(this);
       this.opts = opts || {};
       this.unzipStream = new UnzipStream(this.opts);
       this.unfinishedEntries = 0;
@@ -40636,7 +40659,7 @@ var require_extract2 = __commonJS({
         self2.emit("error", error2);
       });
     }
-    util3.inherits(Extract, Transform3);
+    util.inherits(Extract, Transform2);
     Extract.prototype._transform = function(chunk, encoding, cb) {
       this.unzipStream.write(chunk, encoding, cb);
     };
@@ -40658,11 +40681,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path4.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path4.dirname(destPath);
+      var destPath = path.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs6.createWriteStream(destPath);
+        var pipedStream = fs.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -40859,7 +40882,7 @@ var require_light = __commonJS({
           }
         }
         async trigger(name, ...args) {
-          var e, promises2;
+          var e, promises3;
           try {
             if (name !== "debug") {
               this.trigger("debug", `Event triggered: ${name}`, args);
@@ -40870,7 +40893,7 @@ var require_light = __commonJS({
             this._events[name] = this._events[name].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises2 = this._events[name].map(async (listener) => {
+            promises3 = this._events[name].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -40893,7 +40916,7 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises2)).find(function(x) {
+            return (await Promise.all(promises3)).find(function(x) {
               return x != null;
             });
           } catch (error2) {
@@ -41158,8 +41181,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -41370,15 +41393,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve2, returned, task;
+          var args, cb, error2, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -41393,24 +41416,24 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve2;
-          resolve2 = reject = null;
+          var promise, reject, resolve3;
+          resolve3 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise;
         }
       };
       var Sync_1 = Sync;
-      var version3 = "2.19.5";
+      var version4 = "2.19.5";
       var version$1 = {
-        version: version3
+        version: version4
       };
       var version$2 = /* @__PURE__ */ Object.freeze({
-        version: version3,
+        version: version4,
         default: version$1
       });
       var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
@@ -41794,20 +41817,20 @@ var require_light = __commonJS({
             var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
+              var finished2;
+              finished2 = () => {
                 var counts;
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
-                if (finished()) {
-                  return resolve2();
+              return new this.Promise((resolve3, reject) => {
+                if (finished2()) {
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
-                    if (finished()) {
+                    if (finished2()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -41900,9 +41923,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -42025,7 +42048,6 @@ var require_light = __commonJS({
 });
 
 // node_modules/@actions/artifact/lib/internal/shared/config.js
-import os from "os";
 function getUploadChunkSize() {
   return 8 * 1024 * 1024;
 }
@@ -42059,7 +42081,7 @@ function getGitHubWorkspaceDir() {
   return ghWorkspaceDir;
 }
 function getConcurrency() {
-  const numCPUs = os.cpus().length;
+  const numCPUs = os_default.cpus().length;
   let concurrencyCap = 32;
   if (numCPUs > 4) {
     const concurrency = 16 * numCPUs;
@@ -42099,10 +42121,6 @@ function getMaxArtifactListCount() {
   }
   return maxCount;
 }
-
-// node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
-import * as fs4 from "fs";
-import * as path2 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -43780,13 +43798,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path4) {
-  if (!path4) {
+function validateFilePath(path) {
+  if (!path) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path4.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path4}. Contains the following character: ${errorMessageForCharacter}
+    if (path.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -43871,7 +43889,7 @@ var InvalidTokenError = class extends Error {
 };
 InvalidTokenError.prototype.name = "InvalidTokenError";
 function b64DecodeUnicode(str) {
-  return decodeURIComponent(atob(str).replace(/(.)/g, (m, p) => {
+  return decodeURIComponent(atob(str).replace(/(.)/g, (m8, p) => {
     let code = p.charCodeAt(0).toString(16).toUpperCase();
     if (code.length < 2) {
       code = "0" + code;
@@ -43982,11 +44000,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44002,7 +44020,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44119,7 +44137,7 @@ var ArtifactHttpClient = class {
   }
   sleep(milliseconds) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => setTimeout(resolve2, milliseconds));
+      return new Promise((resolve3) => setTimeout(resolve3, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -44140,13 +44158,11 @@ function internalArtifactTwirpClient(options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
-import * as fs from "fs";
-import { normalize, resolve } from "path";
 function validateRootDirectory(rootDirectory) {
-  if (!fs.existsSync(rootDirectory)) {
+  if (!existsSync(rootDirectory)) {
     throw new Error(`The provided rootDirectory ${rootDirectory} does not exist`);
   }
-  if (!fs.statSync(rootDirectory).isDirectory()) {
+  if (!statSync(rootDirectory).isDirectory()) {
     throw new Error(`The provided rootDirectory ${rootDirectory} is not a valid directory`);
   }
   info(`Root directory input is valid!`);
@@ -44156,7 +44172,7 @@ function getUploadZipSpecification(filesToZip, rootDirectory) {
   rootDirectory = normalize(rootDirectory);
   rootDirectory = resolve(rootDirectory);
   for (let file of filesToZip) {
-    const stats = fs.lstatSync(file, { throwIfNoEntry: false });
+    const stats = lstatSync(file, { throwIfNoEntry: false });
     if (!stats) {
       throw new Error(`File ${file} does not exist`);
     }
@@ -44194,21 +44210,27 @@ var AbortError = class extends Error {
   }
 };
 
+// require-builtin:util
+var m = __require("node:util");
+var util_default = m;
+var { MIMEParams, MIMEType, TextDecoder: TextDecoder2, TextEncoder: TextEncoder2, _errnoException, _exceptionWithHostPort, _extend, aborted, callbackify, debug: debug2, debuglog, deprecate, format, formatWithOptions, getSystemErrorMap, getSystemErrorName, inherits, inspect, isArray, isBoolean, isBuffer, isDate, isDeepStrictEqual, isError, isFunction, isNull, isNullOrUndefined, isNumber, isObject, isPrimitive, isRegExp, isString, isSymbol, isUndefined, log, parseArgs, parseEnv, promisify, stripVTControlCharacters, styleText, toUSVString, transferableAbortController, transferableAbortSignal, types } = m;
+
+// require-builtin:process
+var m2 = __require("node:process");
+var process_default = m2;
+var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version: version2, versions } = m2;
+
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
-import { EOL } from "node:os";
-import util from "node:util";
-import process2 from "node:process";
-function log(message, ...args) {
-  process2.stderr.write(`${util.format(message, ...args)}${EOL}`);
+function log2(message, ...args) {
+  process_default.stderr.write(`${util_default.format(message, ...args)}${EOL}`);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
-import process3 from "node:process";
 function getEnvironmentVariable(name) {
-  return process3.env[name];
+  return process_default.env[name];
 }
-var isDeno = typeof process3.versions.deno === "string" && process3.versions.deno.length > 0;
-var isBun = typeof process3.versions.bun === "string" && process3.versions.bun.length > 0;
+var isDeno = typeof process_default.versions.deno === "string" && process_default.versions.deno.length > 0;
+var isBun = typeof process_default.versions.bun === "string" && process_default.versions.bun.length > 0;
 var isNodeLike = true;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/debug.js
@@ -44226,7 +44248,7 @@ var debugObj = Object.assign((namespace) => {
   enable,
   enabled,
   disable,
-  log
+  log: log2
 });
 function enable(namespaces) {
   enabledString = namespaces;
@@ -44335,14 +44357,14 @@ function disable() {
   return result;
 }
 function createDebugger(namespace) {
-  const newDebugger = Object.assign(debug2, {
+  const newDebugger = Object.assign(debug3, {
     enabled: enabled(namespace),
     destroy,
     log: debugObj.log,
     namespace,
     extend
   });
-  function debug2(...args) {
+  function debug3(...args) {
     if (!newDebugger.enabled) {
       return;
     }
@@ -44635,12 +44657,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient2, request2) {
     const policies = this.getOrderedPolicies();
-    const pipeline = policies.reduceRight((next, policy) => {
+    const pipeline2 = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient2.sendRequest(req));
-    return pipeline(request2);
+    return pipeline2(request2);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -44777,13 +44799,13 @@ function createEmptyPipeline() {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
-function isObject(input) {
+function isObject2(input) {
   return typeof input === "object" && input !== null && !Array.isArray(input) && !(input instanceof RegExp) && !(input instanceof Date);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
-function isError(e) {
-  if (isObject(e)) {
+function isError2(e) {
+  if (isObject2(e)) {
     const hasName = typeof e.name === "string";
     const hasMessage = typeof e.message === "string";
     return hasName && hasMessage;
@@ -44792,7 +44814,6 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
-import { inspect } from "node:util";
 var custom = inspect.custom;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
@@ -44863,11 +44884,11 @@ var Sanitizer = class {
           message: value.message
         };
       }
-      if (key === "headers" && isObject(value)) {
+      if (key === "headers" && isObject2(value)) {
         return this.sanitizeHeaders(value);
       } else if (key === "url" && typeof value === "string") {
         return this.sanitizeUrl(value);
-      } else if (key === "query" && isObject(value)) {
+      } else if (key === "query" && isObject2(value)) {
         return this.sanitizeQuery(value);
       } else if (key === "body") {
         return void 0;
@@ -44875,7 +44896,7 @@ var Sanitizer = class {
         return void 0;
       } else if (key === "operationSpec") {
         return void 0;
-      } else if (Array.isArray(value) || isObject(value)) {
+      } else if (Array.isArray(value) || isObject2(value)) {
         if (seen.has(value)) {
           return "[Circular]";
         }
@@ -44996,22 +45017,26 @@ function isRestError(e) {
   if (e instanceof RestError) {
     return true;
   }
-  return isError(e) && e.name === "RestError";
+  return isError2(e) && e.name === "RestError";
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
-function uint8ArrayToString(bytes, format) {
-  return Buffer.from(bytes).toString(format);
+function uint8ArrayToString(bytes, format3) {
+  return Buffer.from(bytes).toString(format3);
 }
-function stringToUint8Array(value, format) {
-  return Buffer.from(value, format);
+function stringToUint8Array(value, format3) {
+  return Buffer.from(value, format3);
 }
 
-// node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http from "node:http";
-import https from "node:https";
-import zlib from "node:zlib";
-import { Transform } from "node:stream";
+// require-builtin:zlib
+var m3 = __require("node:zlib");
+var zlib_default = m3;
+var { BrotliCompress, BrotliDecompress, Deflate, DeflateRaw, Gunzip, Gzip, Inflate, InflateRaw, Unzip, brotliCompress, brotliCompressSync, brotliDecompress, brotliDecompressSync, codes, constants, crc32, createBrotliCompress, createBrotliDecompress, createDeflate, createDeflateRaw, createGunzip, createGzip, createInflate, createInflateRaw, createUnzip, deflate, deflateRaw, deflateRawSync, deflateSync, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, unzip, unzipSync } = m3;
+
+// require-builtin:stream
+var m4 = __require("node:stream");
+var stream_default = m4;
+var { Duplex, PassThrough, Readable, Stream, Transform, Writable, _isArrayBufferView, _isUint8Array, _uint8ArrayToBuffer, addAbortSignal, compose, destroy: destroy2, duplexPair, finished, getDefaultHighWaterMark, isDestroyed, isDisturbed, isErrored, isReadable, isWritable, pipeline, promises: promises2, setDefaultHighWaterMark } = m4;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
@@ -45021,20 +45046,20 @@ var DEFAULT_TLS_SETTINGS = {};
 function isReadableStream(body2) {
   return body2 && typeof body2.pipe === "function";
 }
-function isStreamComplete(stream4) {
-  if (stream4.readable === false) {
+function isStreamComplete(stream) {
+  if (stream.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     const handler2 = () => {
-      resolve2();
-      stream4.removeListener("close", handler2);
-      stream4.removeListener("end", handler2);
-      stream4.removeListener("error", handler2);
+      resolve3();
+      stream.removeListener("close", handler2);
+      stream.removeListener("end", handler2);
+      stream.removeListener("error", handler2);
     };
-    stream4.on("close", handler2);
-    stream4.on("end", handler2);
-    stream4.on("error", handler2);
+    stream.on("close", handler2);
+    stream.on("end", handler2);
+    stream.on("error", handler2);
   });
 }
 function isArrayBuffer(body2) {
@@ -45182,8 +45207,8 @@ var NodeHttpClient = class {
       headers: request2.headers.toJSON({ preserveCase: true }),
       ...request2.requestOverrides
     };
-    return new Promise((resolve2, reject) => {
-      const req = isInsecure ? http.request(options, resolve2) : https.request(options, resolve2);
+    return new Promise((resolve3, reject) => {
+      const req = isInsecure ? http_default.request(options, resolve3) : https_default.request(options, resolve3);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request: request2 }));
       });
@@ -45212,15 +45237,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request2.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http.globalAgent;
+        return http_default.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http_default.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request2.tlsSettings) {
-        return https.globalAgent;
+        return https_default.globalAgent;
       }
       const tlsSettings = request2.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -45228,7 +45253,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https.Agent({
+      agent = new https_default.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -45253,33 +45278,33 @@ function getResponseHeaders(res) {
   }
   return headers;
 }
-function getDecodedResponseStream(stream4, headers) {
+function getDecodedResponseStream(stream, headers) {
   const contentEncoding = headers.get("Content-Encoding");
   if (contentEncoding === "gzip") {
-    const unzip2 = zlib.createGunzip();
-    stream4.pipe(unzip2);
-    return unzip2;
+    const unzip3 = zlib_default.createGunzip();
+    stream.pipe(unzip3);
+    return unzip3;
   } else if (contentEncoding === "deflate") {
-    const inflate = zlib.createInflate();
-    stream4.pipe(inflate);
-    return inflate;
+    const inflate2 = zlib_default.createInflate();
+    stream.pipe(inflate2);
+    return inflate2;
   }
-  return stream4;
+  return stream;
 }
-function streamToText(stream4) {
-  return new Promise((resolve2, reject) => {
-    const buffer2 = [];
-    stream4.on("data", (chunk) => {
+function streamToText(stream) {
+  return new Promise((resolve3, reject) => {
+    const buffer = [];
+    stream.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
-        buffer2.push(chunk);
+        buffer.push(chunk);
       } else {
-        buffer2.push(Buffer.from(chunk));
+        buffer.push(Buffer.from(chunk));
       }
     });
-    stream4.on("end", () => {
-      resolve2(Buffer.concat(buffer2).toString("utf8"));
+    stream.on("end", () => {
+      resolve3(Buffer.concat(buffer).toString("utf8"));
     });
-    stream4.on("error", (e) => {
+    stream.on("error", (e) => {
       if (e && e?.name === "AbortError") {
         reject(e);
       } else {
@@ -45362,9 +45387,9 @@ function getRandomIntegerInclusive(min, max) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/delay.js
-function calculateRetryDelay(retryAttempt, config) {
-  const exponentialDelay = config.retryDelayInMs * Math.pow(2, retryAttempt);
-  const clampedDelay = Math.min(config.maxRetryDelayInMs, exponentialDelay);
+function calculateRetryDelay(retryAttempt, config2) {
+  const exponentialDelay = config2.retryDelayInMs * Math.pow(2, retryAttempt);
+  const clampedDelay = Math.min(config2.maxRetryDelayInMs, exponentialDelay);
   const retryAfterInMs = clampedDelay / 2 + getRandomIntegerInclusive(0, clampedDelay / 2);
   return { retryAfterInMs };
 }
@@ -45372,7 +45397,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -45395,7 +45420,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve2(value);
+      resolve3(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -45898,7 +45923,6 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -45921,12 +45945,12 @@ function makeAsyncIterable(webStream) {
     webStream.values = streamAsyncIterator.bind(webStream);
   }
 }
-function ensureNodeStream(stream4) {
-  if (stream4 instanceof ReadableStream) {
-    makeAsyncIterable(stream4);
-    return Readable.fromWeb(stream4);
+function ensureNodeStream(stream) {
+  if (stream instanceof ReadableStream) {
+    makeAsyncIterable(stream);
+    return Readable.fromWeb(stream);
   } else {
-    return stream4;
+    return stream;
   }
 }
 function toStream(source) {
@@ -45942,8 +45966,8 @@ async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
     return Readable.from((async function* () {
-      for (const stream4 of streams) {
-        for await (const chunk of stream4) {
+      for (const stream of streams) {
+        for await (const chunk of stream) {
           yield chunk;
         }
       }
@@ -46081,20 +46105,18 @@ function redirectPolicy2(options = {}) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-import os2 from "node:os";
-import process4 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
 async function setPlatformSpecificData2(map) {
-  if (process4 && process4.versions) {
-    const osInfo = `${os2.type()} ${os2.release()}; ${os2.arch()}`;
-    if (process4.versions.bun) {
-      map.set("Bun", `${process4.versions.bun} (${osInfo})`);
-    } else if (process4.versions.deno) {
-      map.set("Deno", `${process4.versions.deno} (${osInfo})`);
-    } else if (process4.versions.node) {
-      map.set("Node", `${process4.versions.node} (${osInfo})`);
+  if (process_default && process_default.versions) {
+    const osInfo = `${os_default.type()} ${os_default.release()}; ${os_default.arch()}`;
+    if (process_default.versions.bun) {
+      map.set("Bun", `${process_default.versions.bun} (${osInfo})`);
+    } else if (process_default.versions.deno) {
+      map.set("Deno", `${process_default.versions.deno} (${osInfo})`);
+    } else if (process_default.versions.node) {
+      map.set("Node", `${process_default.versions.node} (${osInfo})`);
     }
   }
 }
@@ -46198,7 +46220,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -46216,7 +46238,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve2(x);
+        resolve3(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -46233,8 +46255,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve2) => {
-    token = setTimeout(resolve2, timeInMs);
+  return createAbortablePromise((resolve3) => {
+    token = setTimeout(resolve3, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token),
     abortSignal,
@@ -46244,7 +46266,7 @@ function delay2(timeInMs, options) {
 
 // node_modules/@azure/core-util/dist/esm/error.js
 function getErrorMessage(e) {
-  if (isError(e)) {
+  if (isError2(e)) {
     return e.message;
   } else {
     let stringified;
@@ -46262,18 +46284,18 @@ function getErrorMessage(e) {
 }
 
 // node_modules/@azure/core-util/dist/esm/index.js
-function isError2(e) {
-  return isError(e);
+function isError3(e) {
+  return isError2(e);
 }
 function randomUUID2() {
   return randomUUID();
 }
 var isNodeLike2 = isNodeLike;
-function uint8ArrayToString2(bytes, format) {
-  return uint8ArrayToString(bytes, format);
+function uint8ArrayToString2(bytes, format3) {
+  return uint8ArrayToString(bytes, format3);
 }
-function stringToUint8Array2(value, format) {
-  return stringToUint8Array(value, format);
+function stringToUint8Array2(value, format3) {
+  return stringToUint8Array(value, format3);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
@@ -46525,7 +46547,7 @@ function tryProcessError(span, error2) {
   try {
     span.setStatus({
       status: "error",
-      error: isError2(error2) ? error2 : void 0
+      error: isError3(error2) ? error2 : void 0
     });
     if (isRestError2(error2) && error2.statusCode) {
       span.setAttribute("http.status_code", error2.statusCode);
@@ -46601,31 +46623,31 @@ function wrapAbortSignalLikePolicy() {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline = createEmptyPipeline2();
+  const pipeline2 = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline.addPolicy(agentPolicy2(options.agent));
+      pipeline2.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline2.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline.addPolicy(decompressResponsePolicy2());
+    pipeline2.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline2.addPolicy(decompressResponsePolicy2());
   }
-  pipeline.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline2.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline2.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline2.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline2.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline2.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline2.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline2.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline2.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline;
+  pipeline2.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline2;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -46952,8 +46974,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline) {
-  return pipeline.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline2) {
+  return pipeline2.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-client/dist/esm/base64.js
@@ -47249,14 +47271,14 @@ function trimEnd(str, ch) {
   }
   return str.substr(0, len);
 }
-function bufferToBase64Url(buffer2) {
-  if (!buffer2) {
+function bufferToBase64Url(buffer) {
+  if (!buffer) {
     return void 0;
   }
-  if (!(buffer2 instanceof Uint8Array)) {
+  if (!(buffer instanceof Uint8Array)) {
     throw new Error(`Please provide an input of type Uint8Array for converting to Base64Url.`);
   }
-  const str = encodeByteArray(buffer2);
+  const str = encodeByteArray(buffer);
   return trimEnd(str, "=").replace(/\+/g, "-").replace(/\//g, "_");
 }
 function base64UrlToByteArray(str) {
@@ -48208,18 +48230,18 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline = createPipelineFromOptions2(options ?? {});
+  const pipeline2 = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline2.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline2.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline2.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline;
+  return pipeline2;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -48244,15 +48266,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path4 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path4.startsWith("/")) {
-      path4 = path4.substring(1);
+    let path = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path.startsWith("/")) {
+      path = path.substring(1);
     }
-    if (isAbsoluteUrl(path4)) {
-      requestUrl = path4;
+    if (isAbsoluteUrl(path)) {
+      requestUrl = path;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path4);
+      requestUrl = appendPath(requestUrl, path);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -48298,9 +48320,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path4 = pathToAppend.substring(0, searchStart);
+    const path = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path4;
+    newPath = newPath + path;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -49712,8 +49734,8 @@ var EntityDecoder = class {
    * Call this as soon as the document's `<?xml version="...">` declaration is parsed.
    * @param {1.0|1.1|number} version
    */
-  setXmlVersion(version3) {
-    this._ncrXmlVersion = version3 === 1.1 ? 1.1 : 1;
+  setXmlVersion(version4) {
+    this._ncrXmlVersion = version4 === 1.1 ? 1.1 : 1;
   }
   // -------------------------------------------------------------------------
   // Primary API
@@ -51177,16 +51199,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path4 = this._matcher.path;
-    return path4.length > 0 ? path4[path4.length - 1].tag : void 0;
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path4 = this._matcher.path;
-    return path4.length > 0 ? path4[path4.length - 1].namespace : void 0;
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -51194,9 +51216,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path4 = this._matcher.path;
-    if (path4.length === 0) return void 0;
-    return path4[path4.length - 1].values?.[attrName];
+    const path = this._matcher.path;
+    if (path.length === 0) return void 0;
+    return path[path.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -51204,9 +51226,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path4 = this._matcher.path;
-    if (path4.length === 0) return false;
-    const current = path4[path4.length - 1];
+    const path = this._matcher.path;
+    if (path.length === 0) return false;
+    const current = path[path.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -51232,18 +51254,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path4 = this._matcher.path;
-    if (path4.length === 0) return -1;
-    return path4[path4.length - 1].position ?? 0;
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path4 = this._matcher.path;
-    if (path4.length === 0) return -1;
-    return path4[path4.length - 1].counter ?? 0;
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -54047,12 +54069,8 @@ async function parseXML(str, opts = {}) {
 // node_modules/@azure/storage-blob/dist/esm/log.js
 var logger4 = createClientLogger2("storage-blob");
 
-// node_modules/@azure/storage-common/dist/esm/BufferScheduler.js
-import { EventEmitter } from "events";
-
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable2 } from "node:stream";
-var BuffersStream = class extends Readable2 {
+var BuffersStream = class extends Readable {
   buffers;
   byteLength;
   /**
@@ -54135,9 +54153,13 @@ var BuffersStream = class extends Readable2 {
   }
 };
 
+// require-builtin:buffer
+var m5 = __require("node:buffer");
+var buffer_default = m5;
+var { Blob: Blob2, Buffer: Buffer2, File: File2, INSPECT_MAX_BYTES, SlowBuffer, atob: atob2, btoa: btoa2, constants: constants2, isAscii, isUtf8, kMaxLength, kStringMaxLength, resolveObjectURL, transcode } = m5;
+
 // node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
-import buffer from "node:buffer";
-var maxBufferLength = buffer.constants.MAX_LENGTH;
+var maxBufferLength = buffer_default.constants.MAX_LENGTH;
 var PooledBuffer = class {
   /**
    * Internal buffers used to keep the data.
@@ -54322,7 +54344,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve3, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -54349,12 +54371,12 @@ var BufferScheduler = class {
         }
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
-            const buffer2 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer2.getReadableStream(), buffer2.size, this.offset).then(resolve2).catch(reject);
+            const buffer = this.shiftBufferFromUnresolvedDataArray();
+            this.outgoingHandler(() => buffer.getReadableStream(), buffer.size, this.offset).then(resolve3).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve2();
+            resolve3();
           }
         }
       });
@@ -54374,14 +54396,14 @@ var BufferScheduler = class {
    * than blockSize when data in unresolvedDataArray is less than bufferSize.
    *
    */
-  shiftBufferFromUnresolvedDataArray(buffer2) {
-    if (!buffer2) {
-      buffer2 = new PooledBuffer(this.bufferSize, this.unresolvedDataArray, this.unresolvedLength);
+  shiftBufferFromUnresolvedDataArray(buffer) {
+    if (!buffer) {
+      buffer = new PooledBuffer(this.bufferSize, this.unresolvedDataArray, this.unresolvedLength);
     } else {
-      buffer2.fill(this.unresolvedDataArray, this.unresolvedLength);
+      buffer.fill(this.unresolvedDataArray, this.unresolvedLength);
     }
-    this.unresolvedLength -= buffer2.size;
-    return buffer2;
+    this.unresolvedLength -= buffer.size;
+    return buffer;
   }
   /**
    * Resolve data in unresolvedDataArray. For every buffer with size in blockSize
@@ -54394,19 +54416,19 @@ var BufferScheduler = class {
    */
   resolveData() {
     while (this.unresolvedLength >= this.bufferSize) {
-      let buffer2;
+      let buffer;
       if (this.incoming.length > 0) {
-        buffer2 = this.incoming.shift();
-        this.shiftBufferFromUnresolvedDataArray(buffer2);
+        buffer = this.incoming.shift();
+        this.shiftBufferFromUnresolvedDataArray(buffer);
       } else {
         if (this.numBuffers < this.maxBuffers) {
-          buffer2 = this.shiftBufferFromUnresolvedDataArray();
+          buffer = this.shiftBufferFromUnresolvedDataArray();
           this.numBuffers++;
         } else {
           return false;
         }
       }
-      this.outgoing.push(buffer2);
+      this.outgoing.push(buffer);
       this.triggerOutgoingHandlers();
     }
     return true;
@@ -54416,34 +54438,34 @@ var BufferScheduler = class {
    * concurrency reaches.
    */
   async triggerOutgoingHandlers() {
-    let buffer2;
+    let buffer;
     do {
       if (this.executingOutgoingHandlers >= this.concurrency) {
         return;
       }
-      buffer2 = this.outgoing.shift();
-      if (buffer2) {
-        this.triggerOutgoingHandler(buffer2);
+      buffer = this.outgoing.shift();
+      if (buffer) {
+        this.triggerOutgoingHandler(buffer);
       }
-    } while (buffer2);
+    } while (buffer);
   }
   /**
    * Trigger a outgoing handler for a buffer shifted from outgoing.
    *
    * @param buffer -
    */
-  async triggerOutgoingHandler(buffer2) {
-    const bufferLength = buffer2.size;
+  async triggerOutgoingHandler(buffer) {
+    const bufferLength = buffer.size;
     this.executingOutgoingHandlers++;
     this.offset += bufferLength;
     try {
-      await this.outgoingHandler(() => buffer2.getReadableStream(), bufferLength, this.offset - bufferLength);
+      await this.outgoingHandler(() => buffer.getReadableStream(), bufferLength, this.offset - bufferLength);
     } catch (err) {
       this.emitter.emit("error", err);
       return;
     }
     this.executingOutgoingHandlers--;
-    this.reuseBuffer(buffer2);
+    this.reuseBuffer(buffer);
     this.emitter.emit("checkEnd");
   }
   /**
@@ -54451,21 +54473,23 @@ var BufferScheduler = class {
    *
    * @param buffer -
    */
-  reuseBuffer(buffer2) {
-    this.incoming.push(buffer2);
+  reuseBuffer(buffer) {
+    this.incoming.push(buffer);
     if (!this.isError && this.resolveData() && !this.isStreamEnd) {
       this.readable.resume();
     }
   }
 };
 
-// node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
-import Stream, { Readable as Readable3 } from "node:stream";
+// require-builtin:module
+var m6 = __require("node:module");
+var { Module, SourceMap, _cache, _debug, _extensions, _findPath, _initPaths, _load, _nodeModulePaths, _pathCache, _preloadModules, _resolveFilename, _resolveLookupPaths, builtinModules, createRequire, findSourceMap, globalPaths, isBuiltin, register, runMain, syncBuiltinESMExports } = m6;
+
+// require-builtin:url
+var m7 = __require("node:url");
+var { URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m7;
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
 var __filename;
@@ -54480,21 +54504,21 @@ var NativeCRC64 = (() => {
   if (typeof __filename !== "undefined") _scriptDir = _scriptDir || __filename;
   return (function(NativeCRC642) {
     NativeCRC642 = NativeCRC642 || {};
-    var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
+    var Module2 = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve2, reject) {
-      readyPromiseResolve = resolve2;
+    Module2["ready"] = new Promise(function(resolve3, reject) {
+      readyPromiseResolve = resolve3;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
-      if (!Object.getOwnPropertyDescriptor(Module["ready"], prop)) {
-        Object.defineProperty(Module["ready"], prop, {
-          get: () => abort("You are getting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js"),
-          set: () => abort("You are setting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js")
+      if (!Object.getOwnPropertyDescriptor(Module2["ready"], prop)) {
+        Object.defineProperty(Module2["ready"], prop, {
+          get: () => abort2("You are getting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js"),
+          set: () => abort2("You are setting " + prop + " on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js")
         });
       }
     });
-    var moduleOverrides = Object.assign({}, Module);
+    var moduleOverrides = Object.assign({}, Module2);
     var arguments_ = [];
     var thisProgram = "./this.program";
     var quit_ = (status, toThrow) => {
@@ -54504,15 +54528,15 @@ var NativeCRC64 = (() => {
     var ENVIRONMENT_IS_WORKER = typeof importScripts == "function";
     var ENVIRONMENT_IS_NODE = typeof process == "object" && typeof process.versions == "object" && typeof process.versions.node == "string";
     var ENVIRONMENT_IS_SHELL = !ENVIRONMENT_IS_WEB && !ENVIRONMENT_IS_NODE && !ENVIRONMENT_IS_WORKER;
-    if (Module["ENVIRONMENT"]) {
+    if (Module2["ENVIRONMENT"]) {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path4) {
-      if (Module["locateFile"]) {
-        return Module["locateFile"](path4, scriptDirectory);
+    function locateFile(path) {
+      if (Module2["locateFile"]) {
+        return Module2["locateFile"](path, scriptDirectory);
       }
-      return scriptDirectory + path4;
+      return scriptDirectory + path;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -54525,7 +54549,7 @@ var NativeCRC64 = (() => {
     }
     if (ENVIRONMENT_IS_NODE) {
       if (typeof process == "undefined" || !process.release || process.release.name !== "node") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      var fs6 = require2("fs");
+      var fs = require2("fs");
       var nodePath = require2("path");
       if (ENVIRONMENT_IS_WORKER) {
         scriptDirectory = nodePath.dirname(scriptDirectory) + "/";
@@ -54534,19 +54558,19 @@ var NativeCRC64 = (() => {
       }
       read_ = (filename, binary) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        return fs6.readFileSync(filename, binary ? void 0 : "utf8");
+        return fs.readFileSync(filename, binary ? void 0 : "utf8");
       };
       readBinary = (filename) => {
         var ret = read_(filename, true);
         if (!ret.buffer) {
           ret = new Uint8Array(ret);
         }
-        assert(ret.buffer);
+        assert2(ret.buffer);
         return ret;
       };
       readAsync = (filename, onload, onerror) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        fs6.readFile(filename, function(err2, data) {
+        fs.readFile(filename, function(err2, data) {
           if (err2) onerror(err2);
           else onload(data.buffer);
         });
@@ -54571,7 +54595,7 @@ var NativeCRC64 = (() => {
         logExceptionOnExit(toThrow);
         process["exit"](status);
       };
-      Module["inspect"] = function() {
+      Module2["inspect"] = function() {
         return "[Emscripten Module object]";
       };
     } else if (ENVIRONMENT_IS_SHELL) {
@@ -54587,7 +54611,7 @@ var NativeCRC64 = (() => {
           return new Uint8Array(readbuffer(f));
         }
         data = read(f, "binary");
-        assert(typeof data == "object");
+        assert2(typeof data == "object");
         return data;
       };
       readAsync = function readAsync2(f, onload, onerror) {
@@ -54661,30 +54685,30 @@ var NativeCRC64 = (() => {
           xhr.send(null);
         };
       }
-      setWindowTitle = (title) => document.title = title;
+      setWindowTitle = (title2) => document.title = title2;
     } else {
       throw new Error("environment detection error");
     }
-    var out = Module["print"] || console.log.bind(console);
-    var err = Module["printErr"] || console.warn.bind(console);
-    Object.assign(Module, moduleOverrides);
+    var out = Module2["print"] || console.log.bind(console);
+    var err = Module2["printErr"] || console.warn.bind(console);
+    Object.assign(Module2, moduleOverrides);
     moduleOverrides = null;
     checkIncomingModuleAPI();
-    if (Module["arguments"]) arguments_ = Module["arguments"];
+    if (Module2["arguments"]) arguments_ = Module2["arguments"];
     legacyModuleProp("arguments", "arguments_");
-    if (Module["thisProgram"]) thisProgram = Module["thisProgram"];
+    if (Module2["thisProgram"]) thisProgram = Module2["thisProgram"];
     legacyModuleProp("thisProgram", "thisProgram");
-    if (Module["quit"]) quit_ = Module["quit"];
+    if (Module2["quit"]) quit_ = Module2["quit"];
     legacyModuleProp("quit", "quit_");
-    assert(typeof Module["memoryInitializerPrefixURL"] == "undefined", "Module.memoryInitializerPrefixURL option was removed, use Module.locateFile instead");
-    assert(typeof Module["pthreadMainPrefixURL"] == "undefined", "Module.pthreadMainPrefixURL option was removed, use Module.locateFile instead");
-    assert(typeof Module["cdInitializerPrefixURL"] == "undefined", "Module.cdInitializerPrefixURL option was removed, use Module.locateFile instead");
-    assert(typeof Module["filePackagePrefixURL"] == "undefined", "Module.filePackagePrefixURL option was removed, use Module.locateFile instead");
-    assert(typeof Module["read"] == "undefined", "Module.read option was removed (modify read_ in JS)");
-    assert(typeof Module["readAsync"] == "undefined", "Module.readAsync option was removed (modify readAsync in JS)");
-    assert(typeof Module["readBinary"] == "undefined", "Module.readBinary option was removed (modify readBinary in JS)");
-    assert(typeof Module["setWindowTitle"] == "undefined", "Module.setWindowTitle option was removed (modify setWindowTitle in JS)");
-    assert(typeof Module["TOTAL_MEMORY"] == "undefined", "Module.TOTAL_MEMORY has been renamed Module.INITIAL_MEMORY");
+    assert2(typeof Module2["memoryInitializerPrefixURL"] == "undefined", "Module.memoryInitializerPrefixURL option was removed, use Module.locateFile instead");
+    assert2(typeof Module2["pthreadMainPrefixURL"] == "undefined", "Module.pthreadMainPrefixURL option was removed, use Module.locateFile instead");
+    assert2(typeof Module2["cdInitializerPrefixURL"] == "undefined", "Module.cdInitializerPrefixURL option was removed, use Module.locateFile instead");
+    assert2(typeof Module2["filePackagePrefixURL"] == "undefined", "Module.filePackagePrefixURL option was removed, use Module.locateFile instead");
+    assert2(typeof Module2["read"] == "undefined", "Module.read option was removed (modify read_ in JS)");
+    assert2(typeof Module2["readAsync"] == "undefined", "Module.readAsync option was removed (modify readAsync in JS)");
+    assert2(typeof Module2["readBinary"] == "undefined", "Module.readBinary option was removed (modify readBinary in JS)");
+    assert2(typeof Module2["setWindowTitle"] == "undefined", "Module.setWindowTitle option was removed (modify setWindowTitle in JS)");
+    assert2(typeof Module2["TOTAL_MEMORY"] == "undefined", "Module.TOTAL_MEMORY has been renamed Module.INITIAL_MEMORY");
     legacyModuleProp("read", "read_");
     legacyModuleProp("readAsync", "readAsync");
     legacyModuleProp("readBinary", "readBinary");
@@ -54693,7 +54717,7 @@ var NativeCRC64 = (() => {
     var PROXYFS = "PROXYFS is no longer included by default; build with -lproxyfs.js";
     var WORKERFS = "WORKERFS is no longer included by default; build with -lworkerfs.js";
     var NODEFS = "NODEFS is no longer included by default; build with -lnodefs.js";
-    assert(!ENVIRONMENT_IS_SHELL, "shell environment detected but not enabled at build time.  Add 'shell' to `-sENVIRONMENT` to enable.");
+    assert2(!ENVIRONMENT_IS_SHELL, "shell environment detected but not enabled at build time.  Add 'shell' to `-sENVIRONMENT` to enable.");
     var STACK_ALIGN = 16;
     var POINTER_SIZE = 4;
     function getNativeTypeSize(type) {
@@ -54721,7 +54745,7 @@ var NativeCRC64 = (() => {
           }
           if (type[0] === "i") {
             const bits = Number(type.substr(1));
-            assert(bits % 8 === 0, "getNativeTypeSize invalid bits " + bits + ", type " + type);
+            assert2(bits % 8 === 0, "getNativeTypeSize invalid bits " + bits + ", type " + type);
             return bits / 8;
           }
           return 0;
@@ -54729,18 +54753,18 @@ var NativeCRC64 = (() => {
       }
     }
     function legacyModuleProp(prop, newName) {
-      if (!Object.getOwnPropertyDescriptor(Module, prop)) {
-        Object.defineProperty(Module, prop, {
+      if (!Object.getOwnPropertyDescriptor(Module2, prop)) {
+        Object.defineProperty(Module2, prop, {
           configurable: true,
           get: function() {
-            abort("Module." + prop + " has been replaced with plain " + newName + " (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)");
+            abort2("Module." + prop + " has been replaced with plain " + newName + " (the initial value can be provided on Module, but after startup the value is only looked for on a local variable of that name)");
           }
         });
       }
     }
     function ignoredModuleProp(prop) {
-      if (Object.getOwnPropertyDescriptor(Module, prop)) {
-        abort("`Module." + prop + "` was supplied but `" + prop + "` not included in INCOMING_MODULE_JS_API");
+      if (Object.getOwnPropertyDescriptor(Module2, prop)) {
+        abort2("`Module." + prop + "` was supplied but `" + prop + "` not included in INCOMING_MODULE_JS_API");
       }
     }
     function isExportedByForceFilesystem(name) {
@@ -54768,33 +54792,33 @@ var NativeCRC64 = (() => {
       }
     }
     function unexportedRuntimeSymbol(sym) {
-      if (!Object.getOwnPropertyDescriptor(Module, sym)) {
-        Object.defineProperty(Module, sym, {
+      if (!Object.getOwnPropertyDescriptor(Module2, sym)) {
+        Object.defineProperty(Module2, sym, {
           configurable: true,
           get: function() {
             var msg = "'" + sym + "' was not exported. add it to EXPORTED_RUNTIME_METHODS (see the FAQ)";
             if (isExportedByForceFilesystem(sym)) {
               msg += ". Alternatively, forcing filesystem support (-sFORCE_FILESYSTEM) can export this for you";
             }
-            abort(msg);
+            abort2(msg);
           }
         });
       }
     }
     var wasmBinary;
-    if (Module["wasmBinary"]) wasmBinary = Module["wasmBinary"];
+    if (Module2["wasmBinary"]) wasmBinary = Module2["wasmBinary"];
     legacyModuleProp("wasmBinary", "wasmBinary");
-    var noExitRuntime = Module["noExitRuntime"] || true;
+    var noExitRuntime = Module2["noExitRuntime"] || true;
     legacyModuleProp("noExitRuntime", "noExitRuntime");
     if (typeof WebAssembly != "object") {
-      abort("no native wasm support detected");
+      abort2("no native wasm support detected");
     }
     var wasmMemory;
     var ABORT = false;
     var EXITSTATUS;
-    function assert(condition, text) {
+    function assert2(condition, text) {
       if (!condition) {
-        abort("Assertion failed" + (text ? ": " + text : ""));
+        abort2("Assertion failed" + (text ? ": " + text : ""));
       }
     }
     var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder("utf8") : void 0;
@@ -54872,7 +54896,7 @@ var NativeCRC64 = (() => {
       return outIdx - startIdx;
     }
     function stringToUTF8(str, outPtr, maxBytesToWrite) {
-      assert(typeof maxBytesToWrite == "number", "stringToUTF8(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!");
+      assert2(typeof maxBytesToWrite == "number", "stringToUTF8(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!");
       return stringToUTF8Array(str, HEAPU8, outPtr, maxBytesToWrite);
     }
     function lengthBytesUTF8(str) {
@@ -54892,33 +54916,33 @@ var NativeCRC64 = (() => {
       }
       return len;
     }
-    var HEAP, buffer2, HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
+    var HEAP, buffer, HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
     function updateGlobalBufferAndViews(buf) {
-      buffer2 = buf;
-      Module["HEAP8"] = HEAP8 = new Int8Array(buf);
-      Module["HEAP16"] = HEAP16 = new Int16Array(buf);
-      Module["HEAP32"] = HEAP32 = new Int32Array(buf);
-      Module["HEAPU8"] = HEAPU8 = new Uint8Array(buf);
-      Module["HEAPU16"] = HEAPU16 = new Uint16Array(buf);
-      Module["HEAPU32"] = HEAPU32 = new Uint32Array(buf);
-      Module["HEAPF32"] = HEAPF32 = new Float32Array(buf);
-      Module["HEAPF64"] = HEAPF64 = new Float64Array(buf);
+      buffer = buf;
+      Module2["HEAP8"] = HEAP8 = new Int8Array(buf);
+      Module2["HEAP16"] = HEAP16 = new Int16Array(buf);
+      Module2["HEAP32"] = HEAP32 = new Int32Array(buf);
+      Module2["HEAPU8"] = HEAPU8 = new Uint8Array(buf);
+      Module2["HEAPU16"] = HEAPU16 = new Uint16Array(buf);
+      Module2["HEAPU32"] = HEAPU32 = new Uint32Array(buf);
+      Module2["HEAPF32"] = HEAPF32 = new Float32Array(buf);
+      Module2["HEAPF64"] = HEAPF64 = new Float64Array(buf);
     }
     var STACK_SIZE = 5242880;
-    if (Module["STACK_SIZE"]) assert(STACK_SIZE === Module["STACK_SIZE"], "the stack size can no longer be determined at runtime");
-    var INITIAL_MEMORY = Module["INITIAL_MEMORY"] || 16777216;
+    if (Module2["STACK_SIZE"]) assert2(STACK_SIZE === Module2["STACK_SIZE"], "the stack size can no longer be determined at runtime");
+    var INITIAL_MEMORY = Module2["INITIAL_MEMORY"] || 16777216;
     legacyModuleProp("INITIAL_MEMORY", "INITIAL_MEMORY");
-    assert(INITIAL_MEMORY >= STACK_SIZE, "INITIAL_MEMORY should be larger than STACK_SIZE, was " + INITIAL_MEMORY + "! (STACK_SIZE=" + STACK_SIZE + ")");
-    assert(
+    assert2(INITIAL_MEMORY >= STACK_SIZE, "INITIAL_MEMORY should be larger than STACK_SIZE, was " + INITIAL_MEMORY + "! (STACK_SIZE=" + STACK_SIZE + ")");
+    assert2(
       typeof Int32Array != "undefined" && typeof Float64Array !== "undefined" && Int32Array.prototype.subarray != void 0 && Int32Array.prototype.set != void 0,
       "JS engine does not provide full typed array support"
     );
-    assert(!Module["wasmMemory"], "Use of `wasmMemory` detected.  Use -sIMPORTED_MEMORY to define wasmMemory externally");
-    assert(INITIAL_MEMORY == 16777216, "Detected runtime INITIAL_MEMORY setting.  Use -sIMPORTED_MEMORY to define wasmMemory dynamically");
+    assert2(!Module2["wasmMemory"], "Use of `wasmMemory` detected.  Use -sIMPORTED_MEMORY to define wasmMemory externally");
+    assert2(INITIAL_MEMORY == 16777216, "Detected runtime INITIAL_MEMORY setting.  Use -sIMPORTED_MEMORY to define wasmMemory dynamically");
     var wasmTable;
     function writeStackCookie() {
       var max = _emscripten_stack_get_end();
-      assert((max & 3) == 0);
+      assert2((max & 3) == 0);
       if (max == 0) {
         max += 4;
       }
@@ -54935,10 +54959,10 @@ var NativeCRC64 = (() => {
       var cookie1 = HEAPU32[max >> 2];
       var cookie2 = HEAPU32[max + 4 >> 2];
       if (cookie1 != 34821223 || cookie2 != 2310721022) {
-        abort("Stack overflow! Stack cookie has been overwritten at " + ptrToString(max) + ", expected hex dwords 0x89BACDFE and 0x2135467, but received " + ptrToString(cookie2) + " " + ptrToString(cookie1));
+        abort2("Stack overflow! Stack cookie has been overwritten at " + ptrToString(max) + ", expected hex dwords 0x89BACDFE and 0x2135467, but received " + ptrToString(cookie2) + " " + ptrToString(cookie1));
       }
       if (HEAPU32[0] !== 1668509029) {
-        abort("Runtime error: The application has corrupted its heap memory area (address zero)!");
+        abort2("Runtime error: The application has corrupted its heap memory area (address zero)!");
       }
     }
     (function() {
@@ -54956,26 +54980,26 @@ var NativeCRC64 = (() => {
       return noExitRuntime;
     }
     function preRun() {
-      if (Module["preRun"]) {
-        if (typeof Module["preRun"] == "function") Module["preRun"] = [Module["preRun"]];
-        while (Module["preRun"].length) {
-          addOnPreRun(Module["preRun"].shift());
+      if (Module2["preRun"]) {
+        if (typeof Module2["preRun"] == "function") Module2["preRun"] = [Module2["preRun"]];
+        while (Module2["preRun"].length) {
+          addOnPreRun(Module2["preRun"].shift());
         }
       }
       callRuntimeCallbacks(__ATPRERUN__);
     }
     function initRuntime() {
-      assert(!runtimeInitialized);
+      assert2(!runtimeInitialized);
       runtimeInitialized = true;
       checkStackCookie();
       callRuntimeCallbacks(__ATINIT__);
     }
     function postRun() {
       checkStackCookie();
-      if (Module["postRun"]) {
-        if (typeof Module["postRun"] == "function") Module["postRun"] = [Module["postRun"]];
-        while (Module["postRun"].length) {
-          addOnPostRun(Module["postRun"].shift());
+      if (Module2["postRun"]) {
+        if (typeof Module2["postRun"] == "function") Module2["postRun"] = [Module2["postRun"]];
+        while (Module2["postRun"].length) {
+          addOnPostRun(Module2["postRun"].shift());
         }
       }
       callRuntimeCallbacks(__ATPOSTRUN__);
@@ -54991,10 +55015,10 @@ var NativeCRC64 = (() => {
     function addOnPostRun(cb) {
       __ATPOSTRUN__.unshift(cb);
     }
-    assert(Math.imul, "This browser does not support Math.imul(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
-    assert(Math.fround, "This browser does not support Math.fround(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
-    assert(Math.clz32, "This browser does not support Math.clz32(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
-    assert(Math.trunc, "This browser does not support Math.trunc(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert2(Math.imul, "This browser does not support Math.imul(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert2(Math.fround, "This browser does not support Math.fround(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert2(Math.clz32, "This browser does not support Math.clz32(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert2(Math.trunc, "This browser does not support Math.trunc(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
     var runDependencies = 0;
     var runDependencyWatcher = null;
     var dependenciesFulfilled = null;
@@ -55008,11 +55032,11 @@ var NativeCRC64 = (() => {
     }
     function addRunDependency(id) {
       runDependencies++;
-      if (Module["monitorRunDependencies"]) {
-        Module["monitorRunDependencies"](runDependencies);
+      if (Module2["monitorRunDependencies"]) {
+        Module2["monitorRunDependencies"](runDependencies);
       }
       if (id) {
-        assert(!runDependencyTracking[id]);
+        assert2(!runDependencyTracking[id]);
         runDependencyTracking[id] = 1;
         if (runDependencyWatcher === null && typeof setInterval != "undefined") {
           runDependencyWatcher = setInterval(function() {
@@ -55040,11 +55064,11 @@ var NativeCRC64 = (() => {
     }
     function removeRunDependency(id) {
       runDependencies--;
-      if (Module["monitorRunDependencies"]) {
-        Module["monitorRunDependencies"](runDependencies);
+      if (Module2["monitorRunDependencies"]) {
+        Module2["monitorRunDependencies"](runDependencies);
       }
       if (id) {
-        assert(runDependencyTracking[id]);
+        assert2(runDependencyTracking[id]);
         delete runDependencyTracking[id];
       } else {
         err("warning: run dependency removed without ID");
@@ -55061,9 +55085,9 @@ var NativeCRC64 = (() => {
         }
       }
     }
-    function abort(what) {
-      if (Module["onAbort"]) {
-        Module["onAbort"](what);
+    function abort2(what) {
+      if (Module2["onAbort"]) {
+        Module2["onAbort"](what);
       }
       what = "Aborted(" + what + ")";
       err(what);
@@ -55075,7 +55099,7 @@ var NativeCRC64 = (() => {
     }
     var FS = {
       error: function() {
-        abort("Filesystem support (FS) was not included. The problem is that you are using files from JS, but files were not used from C/C++, so filesystem support was not auto-included. You can force-include filesystem support with -sFORCE_FILESYSTEM");
+        abort2("Filesystem support (FS) was not included. The problem is that you are using files from JS, but files were not used from C/C++, so filesystem support was not auto-included. You can force-include filesystem support with -sFORCE_FILESYSTEM");
       },
       init: function() {
         FS.error();
@@ -55108,8 +55132,8 @@ var NativeCRC64 = (() => {
         FS.error();
       }
     };
-    Module["FS_createDataFile"] = FS.createDataFile;
-    Module["FS_createPreloadedFile"] = FS.createPreloadedFile;
+    Module2["FS_createDataFile"] = FS.createDataFile;
+    Module2["FS_createPreloadedFile"] = FS.createPreloadedFile;
     var dataURIPrefix = "data:application/octet-stream;base64,";
     function isDataURI(filename) {
       return filename.startsWith(dataURIPrefix);
@@ -55122,11 +55146,11 @@ var NativeCRC64 = (() => {
         var displayName = name;
         var asm2 = fixedasm;
         if (!fixedasm) {
-          asm2 = Module["asm"];
+          asm2 = Module2["asm"];
         }
-        assert(runtimeInitialized, "native function `" + displayName + "` called before runtime initialization");
+        assert2(runtimeInitialized, "native function `" + displayName + "` called before runtime initialization");
         if (!asm2[name]) {
-          assert(asm2[name], "exported native function `" + displayName + "` not found");
+          assert2(asm2[name], "exported native function `" + displayName + "` not found");
         }
         return asm2[name].apply(null, arguments);
       };
@@ -55783,19 +55807,19 @@ var NativeCRC64 = (() => {
       };
       function receiveInstance(instance, module) {
         var exports3 = instance.exports;
-        Module["asm"] = exports3;
-        wasmMemory = Module["asm"]["memory"];
-        assert(wasmMemory, "memory not found in wasm exports");
+        Module2["asm"] = exports3;
+        wasmMemory = Module2["asm"]["memory"];
+        assert2(wasmMemory, "memory not found in wasm exports");
         updateGlobalBufferAndViews(wasmMemory.buffer);
-        wasmTable = Module["asm"]["__indirect_function_table"];
-        assert(wasmTable, "table not found in wasm exports");
-        addOnInit(Module["asm"]["__wasm_call_ctors"]);
+        wasmTable = Module2["asm"]["__indirect_function_table"];
+        assert2(wasmTable, "table not found in wasm exports");
+        addOnInit(Module2["asm"]["__wasm_call_ctors"]);
         removeRunDependency("wasm-instantiate");
       }
       addRunDependency("wasm-instantiate");
-      var trueModule = Module;
+      var trueModule = Module2;
       function receiveInstantiationResult(result) {
-        assert(Module === trueModule, "the Module object should not be replaced during async compilation - perhaps the order of HTML elements is wrong?");
+        assert2(Module2 === trueModule, "the Module object should not be replaced during async compilation - perhaps the order of HTML elements is wrong?");
         trueModule = null;
         receiveInstance(result["instance"]);
       }
@@ -55809,15 +55833,15 @@ var NativeCRC64 = (() => {
           if (isFileURI(wasmBinaryFile)) {
             err("warning: Loading from a file URI (" + wasmBinaryFile + ") is not supported in most browsers. See https://emscripten.org/docs/getting_started/FAQ.html#how-do-i-run-a-local-webserver-for-testing-why-does-my-program-stall-in-downloading-or-preparing");
           }
-          abort(reason);
+          abort2(reason);
         });
       }
       function instantiateAsync() {
         return instantiateArrayBuffer(receiveInstantiationResult);
       }
-      if (Module["instantiateWasm"]) {
+      if (Module2["instantiateWasm"]) {
         try {
-          var exports2 = Module["instantiateWasm"](info2, receiveInstance);
+          var exports2 = Module2["instantiateWasm"](info2, receiveInstance);
           return exports2;
         } catch (e) {
           err("Module.instantiateWasm callback failed with error: " + e);
@@ -55840,7 +55864,7 @@ var NativeCRC64 = (() => {
     }
     function callRuntimeCallbacks(callbacks) {
       while (callbacks.length > 0) {
-        callbacks.shift()(Module);
+        callbacks.shift()(Module2);
       }
     }
     function getValue(ptr, type = "i8") {
@@ -55863,7 +55887,7 @@ var NativeCRC64 = (() => {
         case "*":
           return HEAPU32[ptr >> 2];
         default:
-          abort("invalid type for getValue: " + type);
+          abort2("invalid type for getValue: " + type);
       }
       return null;
     }
@@ -55898,7 +55922,7 @@ var NativeCRC64 = (() => {
           HEAPU32[ptr >> 2] = value;
           break;
         default:
-          abort("invalid type for setValue: " + type);
+          abort2("invalid type for setValue: " + type);
       }
     }
     function warnOnce(text) {
@@ -55910,24 +55934,24 @@ var NativeCRC64 = (() => {
       }
     }
     function _abort() {
-      abort("native code called abort()");
+      abort2("native code called abort()");
     }
     function getHeapMax() {
       return 2147483648;
     }
     function emscripten_realloc_buffer(size) {
       try {
-        wasmMemory.grow(size - buffer2.byteLength + 65535 >>> 16);
+        wasmMemory.grow(size - buffer.byteLength + 65535 >>> 16);
         updateGlobalBufferAndViews(wasmMemory.buffer);
         return 1;
       } catch (e) {
-        err("emscripten_realloc_buffer: Attempted to grow heap from " + buffer2.byteLength + " bytes to " + size + " bytes, but got error: " + e);
+        err("emscripten_realloc_buffer: Attempted to grow heap from " + buffer.byteLength + " bytes to " + size + " bytes, but got error: " + e);
       }
     }
     function _emscripten_resize_heap(requestedSize) {
       var oldSize = HEAPU8.length;
       requestedSize = requestedSize >>> 0;
-      assert(requestedSize > oldSize);
+      assert2(requestedSize > oldSize);
       var maxHeapSize = getHeapMax();
       if (requestedSize > maxHeapSize) {
         err("Cannot enlarge memory, asked to go up to " + requestedSize + " bytes, but the limit is " + maxHeapSize + " bytes!");
@@ -55947,7 +55971,7 @@ var NativeCRC64 = (() => {
       return false;
     }
     var SYSCALLS = { varargs: void 0, get: function() {
-      assert(SYSCALLS.varargs != void 0);
+      assert2(SYSCALLS.varargs != void 0);
       SYSCALLS.varargs += 4;
       var ret = HEAP32[SYSCALLS.varargs - 4 >> 2];
       return ret;
@@ -55956,25 +55980,25 @@ var NativeCRC64 = (() => {
       return ret;
     } };
     function _fd_close(fd) {
-      abort("fd_close called without SYSCALLS_REQUIRE_FILESYSTEM");
+      abort2("fd_close called without SYSCALLS_REQUIRE_FILESYSTEM");
     }
     function convertI32PairToI53Checked(lo, hi) {
-      assert(lo == lo >>> 0 || lo == (lo | 0));
-      assert(hi === (hi | 0));
+      assert2(lo == lo >>> 0 || lo == (lo | 0));
+      assert2(hi === (hi | 0));
       return hi + 2097152 >>> 0 < 4194305 - !!lo ? (lo >>> 0) + hi * 4294967296 : NaN;
     }
     function _fd_seek(fd, offset_low, offset_high, whence, newOffset) {
       return 70;
     }
     var printCharBuffers = [null, [], []];
-    function printChar(stream4, curr) {
-      var buffer3 = printCharBuffers[stream4];
-      assert(buffer3);
+    function printChar(stream, curr) {
+      var buffer2 = printCharBuffers[stream];
+      assert2(buffer2);
       if (curr === 0 || curr === 10) {
-        (stream4 === 1 ? out : err)(UTF8ArrayToString(buffer3, 0));
-        buffer3.length = 0;
+        (stream === 1 ? out : err)(UTF8ArrayToString(buffer2, 0));
+        buffer2.length = 0;
       } else {
-        buffer3.push(curr);
+        buffer2.push(curr);
       }
     }
     function flush_NO_FILESYSTEM() {
@@ -56016,37 +56040,37 @@ var NativeCRC64 = (() => {
       "fd_write": _fd_write
     };
     var asm = createWasm();
-    var ___wasm_call_ctors = Module["___wasm_call_ctors"] = createExportWrapper("__wasm_call_ctors");
-    var _emscripten_bind_VoidPtr___destroy___0 = Module["_emscripten_bind_VoidPtr___destroy___0"] = createExportWrapper("emscripten_bind_VoidPtr___destroy___0");
-    var _emscripten_bind_Crc64Hash_Crc64Hash_0 = Module["_emscripten_bind_Crc64Hash_Crc64Hash_0"] = createExportWrapper("emscripten_bind_Crc64Hash_Crc64Hash_0");
-    var _emscripten_bind_Crc64Hash_OnAppend_2 = Module["_emscripten_bind_Crc64Hash_OnAppend_2"] = createExportWrapper("emscripten_bind_Crc64Hash_OnAppend_2");
-    var _emscripten_bind_Crc64Hash_OnFinal_3 = Module["_emscripten_bind_Crc64Hash_OnFinal_3"] = createExportWrapper("emscripten_bind_Crc64Hash_OnFinal_3");
-    var _emscripten_bind_Crc64Hash___destroy___0 = Module["_emscripten_bind_Crc64Hash___destroy___0"] = createExportWrapper("emscripten_bind_Crc64Hash___destroy___0");
-    var ___errno_location = Module["___errno_location"] = createExportWrapper("__errno_location");
-    var _fflush = Module["_fflush"] = createExportWrapper("fflush");
-    var _malloc = Module["_malloc"] = createExportWrapper("malloc");
-    var _free = Module["_free"] = createExportWrapper("free");
-    var _emscripten_stack_init = Module["_emscripten_stack_init"] = function() {
-      return (_emscripten_stack_init = Module["_emscripten_stack_init"] = Module["asm"]["emscripten_stack_init"]).apply(null, arguments);
+    var ___wasm_call_ctors = Module2["___wasm_call_ctors"] = createExportWrapper("__wasm_call_ctors");
+    var _emscripten_bind_VoidPtr___destroy___0 = Module2["_emscripten_bind_VoidPtr___destroy___0"] = createExportWrapper("emscripten_bind_VoidPtr___destroy___0");
+    var _emscripten_bind_Crc64Hash_Crc64Hash_0 = Module2["_emscripten_bind_Crc64Hash_Crc64Hash_0"] = createExportWrapper("emscripten_bind_Crc64Hash_Crc64Hash_0");
+    var _emscripten_bind_Crc64Hash_OnAppend_2 = Module2["_emscripten_bind_Crc64Hash_OnAppend_2"] = createExportWrapper("emscripten_bind_Crc64Hash_OnAppend_2");
+    var _emscripten_bind_Crc64Hash_OnFinal_3 = Module2["_emscripten_bind_Crc64Hash_OnFinal_3"] = createExportWrapper("emscripten_bind_Crc64Hash_OnFinal_3");
+    var _emscripten_bind_Crc64Hash___destroy___0 = Module2["_emscripten_bind_Crc64Hash___destroy___0"] = createExportWrapper("emscripten_bind_Crc64Hash___destroy___0");
+    var ___errno_location = Module2["___errno_location"] = createExportWrapper("__errno_location");
+    var _fflush = Module2["_fflush"] = createExportWrapper("fflush");
+    var _malloc = Module2["_malloc"] = createExportWrapper("malloc");
+    var _free = Module2["_free"] = createExportWrapper("free");
+    var _emscripten_stack_init = Module2["_emscripten_stack_init"] = function() {
+      return (_emscripten_stack_init = Module2["_emscripten_stack_init"] = Module2["asm"]["emscripten_stack_init"]).apply(null, arguments);
     };
-    var _emscripten_stack_get_free = Module["_emscripten_stack_get_free"] = function() {
-      return (_emscripten_stack_get_free = Module["_emscripten_stack_get_free"] = Module["asm"]["emscripten_stack_get_free"]).apply(null, arguments);
+    var _emscripten_stack_get_free = Module2["_emscripten_stack_get_free"] = function() {
+      return (_emscripten_stack_get_free = Module2["_emscripten_stack_get_free"] = Module2["asm"]["emscripten_stack_get_free"]).apply(null, arguments);
     };
-    var _emscripten_stack_get_base = Module["_emscripten_stack_get_base"] = function() {
-      return (_emscripten_stack_get_base = Module["_emscripten_stack_get_base"] = Module["asm"]["emscripten_stack_get_base"]).apply(null, arguments);
+    var _emscripten_stack_get_base = Module2["_emscripten_stack_get_base"] = function() {
+      return (_emscripten_stack_get_base = Module2["_emscripten_stack_get_base"] = Module2["asm"]["emscripten_stack_get_base"]).apply(null, arguments);
     };
-    var _emscripten_stack_get_end = Module["_emscripten_stack_get_end"] = function() {
-      return (_emscripten_stack_get_end = Module["_emscripten_stack_get_end"] = Module["asm"]["emscripten_stack_get_end"]).apply(null, arguments);
+    var _emscripten_stack_get_end = Module2["_emscripten_stack_get_end"] = function() {
+      return (_emscripten_stack_get_end = Module2["_emscripten_stack_get_end"] = Module2["asm"]["emscripten_stack_get_end"]).apply(null, arguments);
     };
-    var stackSave = Module["stackSave"] = createExportWrapper("stackSave");
-    var stackRestore = Module["stackRestore"] = createExportWrapper("stackRestore");
-    var stackAlloc = Module["stackAlloc"] = createExportWrapper("stackAlloc");
-    var _emscripten_stack_get_current = Module["_emscripten_stack_get_current"] = function() {
-      return (_emscripten_stack_get_current = Module["_emscripten_stack_get_current"] = Module["asm"]["emscripten_stack_get_current"]).apply(null, arguments);
+    var stackSave = Module2["stackSave"] = createExportWrapper("stackSave");
+    var stackRestore = Module2["stackRestore"] = createExportWrapper("stackRestore");
+    var stackAlloc = Module2["stackAlloc"] = createExportWrapper("stackAlloc");
+    var _emscripten_stack_get_current = Module2["_emscripten_stack_get_current"] = function() {
+      return (_emscripten_stack_get_current = Module2["_emscripten_stack_get_current"] = Module2["asm"]["emscripten_stack_get_current"]).apply(null, arguments);
     };
-    var dynCall_jiji = Module["dynCall_jiji"] = createExportWrapper("dynCall_jiji");
-    var ___start_em_js = Module["___start_em_js"] = 5261488;
-    var ___stop_em_js = Module["___stop_em_js"] = 5261586;
+    var dynCall_jiji = Module2["dynCall_jiji"] = createExportWrapper("dynCall_jiji");
+    var ___start_em_js = Module2["___start_em_js"] = 5261488;
+    var ___stop_em_js = Module2["___stop_em_js"] = 5261586;
     var unexportedRuntimeSymbols = [
       "run",
       "UTF8ArrayToString",
@@ -56469,19 +56493,19 @@ var NativeCRC64 = (() => {
       function doRun() {
         if (calledRun) return;
         calledRun = true;
-        Module["calledRun"] = true;
+        Module2["calledRun"] = true;
         if (ABORT) return;
         initRuntime();
-        readyPromiseResolve(Module);
-        if (Module["onRuntimeInitialized"]) Module["onRuntimeInitialized"]();
-        assert(!Module["_main"], 'compiled without a main, but one is present. if you added it from JS, use Module["onRuntimeInitialized"]');
+        readyPromiseResolve(Module2);
+        if (Module2["onRuntimeInitialized"]) Module2["onRuntimeInitialized"]();
+        assert2(!Module2["_main"], 'compiled without a main, but one is present. if you added it from JS, use Module["onRuntimeInitialized"]');
         postRun();
       }
-      if (Module["setStatus"]) {
-        Module["setStatus"]("Running...");
+      if (Module2["setStatus"]) {
+        Module2["setStatus"]("Running...");
         setTimeout(function() {
           setTimeout(function() {
-            Module["setStatus"]("");
+            Module2["setStatus"]("");
           }, 1);
           doRun();
         }, 1);
@@ -56508,10 +56532,10 @@ var NativeCRC64 = (() => {
         warnOnce("(this may also be due to not including full filesystem support - try building with -sFORCE_FILESYSTEM)");
       }
     }
-    if (Module["preInit"]) {
-      if (typeof Module["preInit"] == "function") Module["preInit"] = [Module["preInit"]];
-      while (Module["preInit"].length > 0) {
-        Module["preInit"].pop()();
+    if (Module2["preInit"]) {
+      if (typeof Module2["preInit"] == "function") Module2["preInit"] = [Module2["preInit"]];
+      while (Module2["preInit"].length > 0) {
+        Module2["preInit"].pop()();
       }
     }
     run();
@@ -56521,11 +56545,11 @@ var NativeCRC64 = (() => {
     WrapperObject.prototype.constructor = WrapperObject;
     WrapperObject.prototype.__class__ = WrapperObject;
     WrapperObject.__cache__ = {};
-    Module["WrapperObject"] = WrapperObject;
+    Module2["WrapperObject"] = WrapperObject;
     function getCache(__class__) {
       return (__class__ || WrapperObject).__cache__;
     }
-    Module["getCache"] = getCache;
+    Module2["getCache"] = getCache;
     function wrapPointer(ptr, __class__) {
       var cache = getCache(__class__);
       var ret = cache[ptr];
@@ -56534,30 +56558,30 @@ var NativeCRC64 = (() => {
       ret.ptr = ptr;
       return cache[ptr] = ret;
     }
-    Module["wrapPointer"] = wrapPointer;
+    Module2["wrapPointer"] = wrapPointer;
     function castObject(obj, __class__) {
       return wrapPointer(obj.ptr, __class__);
     }
-    Module["castObject"] = castObject;
-    Module["NULL"] = wrapPointer(0);
-    function destroy2(obj) {
+    Module2["castObject"] = castObject;
+    Module2["NULL"] = wrapPointer(0);
+    function destroy3(obj) {
       if (!obj["__destroy__"]) throw "Error: Cannot destroy object. (Did you create it yourself?)";
       obj["__destroy__"]();
       delete getCache(obj.__class__)[obj.ptr];
     }
-    Module["destroy"] = destroy2;
+    Module2["destroy"] = destroy3;
     function compare(obj1, obj2) {
       return obj1.ptr === obj2.ptr;
     }
-    Module["compare"] = compare;
+    Module2["compare"] = compare;
     function getPointer(obj) {
       return obj.ptr;
     }
-    Module["getPointer"] = getPointer;
+    Module2["getPointer"] = getPointer;
     function getClass(obj) {
       return obj.__class__;
     }
-    Module["getClass"] = getClass;
+    Module2["getClass"] = getClass;
     var ensureCache = {
       buffer: 0,
       // the main buffer of temporary storage
@@ -56572,31 +56596,31 @@ var NativeCRC64 = (() => {
       prepare: function() {
         if (ensureCache.needed) {
           for (var i = 0; i < ensureCache.temps.length; i++) {
-            Module["_free"](ensureCache.temps[i]);
+            Module2["_free"](ensureCache.temps[i]);
           }
           ensureCache.temps.length = 0;
-          Module["_free"](ensureCache.buffer);
+          Module2["_free"](ensureCache.buffer);
           ensureCache.buffer = 0;
           ensureCache.size += ensureCache.needed;
           ensureCache.needed = 0;
         }
         if (!ensureCache.buffer) {
           ensureCache.size += 128;
-          ensureCache.buffer = Module["_malloc"](ensureCache.size);
-          assert(ensureCache.buffer);
+          ensureCache.buffer = Module2["_malloc"](ensureCache.size);
+          assert2(ensureCache.buffer);
         }
         ensureCache.pos = 0;
       },
       alloc: function(array, view) {
-        assert(ensureCache.buffer);
+        assert2(ensureCache.buffer);
         var bytes = view.BYTES_PER_ELEMENT;
         var len = array.length * bytes;
         len = len + 7 & -8;
         var ret;
         if (ensureCache.pos + len >= ensureCache.size) {
-          assert(len > 0);
+          assert2(len > 0);
           ensureCache.needed += len;
-          ret = Module["_malloc"](len);
+          ret = Module2["_malloc"](len);
           ensureCache.temps.push(ret);
         } else {
           ret = ensureCache.buffer + ensureCache.pos;
@@ -56679,7 +56703,7 @@ var NativeCRC64 = (() => {
     VoidPtr.prototype.constructor = VoidPtr;
     VoidPtr.prototype.__class__ = VoidPtr;
     VoidPtr.__cache__ = {};
-    Module["VoidPtr"] = VoidPtr;
+    Module2["VoidPtr"] = VoidPtr;
     VoidPtr.prototype["__destroy__"] = VoidPtr.prototype.__destroy__ = /** @suppress {undefinedVars, duplicate} @this{Object} */
     function() {
       var self2 = this.ptr;
@@ -56695,7 +56719,7 @@ var NativeCRC64 = (() => {
     Crc64Hash.prototype.constructor = Crc64Hash;
     Crc64Hash.prototype.__class__ = Crc64Hash;
     Crc64Hash.__cache__ = {};
-    Module["Crc64Hash"] = Crc64Hash;
+    Module2["Crc64Hash"] = Crc64Hash;
     Crc64Hash.prototype["OnAppend"] = Crc64Hash.prototype.OnAppend = /** @suppress {undefinedVars, duplicate} @this{Object} */
     function(data, length) {
       var self2 = this.ptr;
@@ -56894,25 +56918,25 @@ var StructuredMessageEncoding = class {
     signalStreamEnd(this.pushData);
     this.state = SMRegion.Completed;
   }
-  fillInt64(buffer2, offset, input) {
-    if (buffer2.length < offset + 8) {
+  fillInt64(buffer, offset, input) {
+    if (buffer.length < offset + 8) {
       throw new Error("Uint8Array length is not expected.");
     }
-    const view = new DataView(buffer2.buffer, buffer2.byteOffset + offset, 8);
+    const view = new DataView(buffer.buffer, buffer.byteOffset + offset, 8);
     view.setBigUint64(0, BigInt(input), true);
   }
-  fillInt16(buffer2, offset, input) {
-    if (buffer2.length < offset + 2) {
+  fillInt16(buffer, offset, input) {
+    if (buffer.length < offset + 2) {
       throw new Error("Uint8Array length is not expected.");
     }
-    const view = new DataView(buffer2.buffer, buffer2.byteOffset + offset, 2);
+    const view = new DataView(buffer.buffer, buffer.byteOffset + offset, 2);
     view.setUint16(0, input, true);
   }
 };
 
 // node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
 function isNodeReadableStream2(source) {
-  return source !== null && source instanceof Stream && typeof source._read === "function" && typeof source._readableState === "object" && typeof source.pipe === "function";
+  return source !== null && source instanceof stream_default && typeof source._read === "function" && typeof source._readableState === "object" && typeof source.pipe === "function";
 }
 async function structuredMessageEncoding(source, contentLength2) {
   if (source === null) {
@@ -56943,7 +56967,7 @@ async function structuredMessageEncoding(source, contentLength2) {
     };
   }
   if (typeof source === "string") {
-    const s = new Readable3();
+    const s = new Readable();
     s._read = () => {
     };
     s.push(source);
@@ -56956,24 +56980,24 @@ async function structuredMessageEncoding(source, contentLength2) {
     };
   }
   if (source instanceof ArrayBuffer) {
-    const stream4 = Readable3.from(Buffer.from(source));
-    const encodingMessage = await new StructuredMessageEncodingStream(stream4, contentLength2, {});
+    const stream = Readable.from(Buffer.from(source));
+    const encodingMessage = await new StructuredMessageEncodingStream(stream, contentLength2, {});
     return {
       body: encodingMessage,
       encodedContentLength: encodingMessage.messageLength()
     };
   }
   if (source instanceof Buffer) {
-    const stream4 = Readable3.from(source);
-    const encodingMessage = await new StructuredMessageEncodingStream(stream4, contentLength2, {});
+    const stream = Readable.from(source);
+    const encodingMessage = await new StructuredMessageEncodingStream(stream, contentLength2, {});
     return {
       body: encodingMessage,
       encodedContentLength: encodingMessage.messageLength()
     };
   }
   if (ArrayBuffer.isView(source)) {
-    const stream4 = Readable3.from(Buffer.from(source.buffer, source.byteOffset, source.byteLength));
-    const encodingMessage = await new StructuredMessageEncodingStream(stream4, contentLength2, {});
+    const stream = Readable.from(Buffer.from(source.buffer, source.byteOffset, source.byteLength));
+    const encodingMessage = await new StructuredMessageEncodingStream(stream, contentLength2, {});
     return {
       body: encodingMessage,
       encodedContentLength: encodingMessage.messageLength()
@@ -56993,7 +57017,7 @@ async function BrowserStream(source, contentLength2) {
   const sourceStream = source instanceof Blob ? source.stream() : source;
   const reader = sourceStream.getReader();
   let encodingStream = void 0;
-  const stream4 = new ReadableStream({
+  const stream = new ReadableStream({
     start(controller) {
       encodingStream = new StructuredMessageEncoding((data) => {
         controller.enqueue(data);
@@ -57007,13 +57031,13 @@ async function BrowserStream(source, contentLength2) {
       });
     }
   });
-  const response = new Response(stream4);
+  const response = new Response(stream);
   return {
     content: await response.blob(),
     encodedContentLength: encodingStream.messageLength
   };
 }
-var StructuredMessageEncodingStream = class extends Readable3 {
+var StructuredMessageEncodingStream = class extends Readable {
   source;
   encodingMethods;
   constructor(source, contentLength2, options) {
@@ -57064,9 +57088,6 @@ var StructuredMessageEncodingStream = class extends Readable3 {
     callback(error2 === null ? void 0 : error2);
   }
 };
-
-// node_modules/@azure/storage-common/dist/esm/StructuredMessageDecodingStream.js
-import { Readable as Readable4 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/StructuredMessageDecoding.js
 var MESSAGE_VERSION2 = 1;
@@ -57255,7 +57276,7 @@ async function structuredMessageDecodingBrowser(source) {
 function structuredMessageDecodingStream(source, options) {
   return new StructuredMessageDecodingStream(source, options);
 }
-var StructuredMessageDecodingStream = class extends Readable4 {
+var StructuredMessageDecodingStream = class extends Readable {
   source;
   decodingMethods;
   constructor(source, options) {
@@ -57443,9 +57464,6 @@ var AnonymousCredential = class extends Credential {
   }
 };
 
-// node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
-import { createHmac } from "node:crypto";
-
 // node_modules/@azure/storage-common/dist/esm/utils/constants.js
 var URLConstants = {
   Parameters: {
@@ -57540,7 +57558,7 @@ function getURLQueries(url2) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -57552,7 +57570,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve2();
+      resolve3();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -58086,9 +58104,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path4 = getURLPath(request2.url) || "/";
+    const path = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path4}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -58511,7 +58529,6 @@ function storageRetryPolicy(options = {}) {
 }
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
-import { createHmac as createHmac2 } from "node:crypto";
 var storageSharedKeyCredentialPolicyName = "storageSharedKeyCredentialPolicy";
 function storageSharedKeyCredentialPolicy(options) {
   function signRequest(request2) {
@@ -58533,7 +58550,7 @@ function storageSharedKeyCredentialPolicy(options) {
       getHeaderValueToSign(request2, HeaderConstants.IF_UNMODIFIED_SINCE),
       getHeaderValueToSign(request2, HeaderConstants.RANGE)
     ].join("\n") + "\n" + getCanonicalizedHeadersString(request2) + getCanonicalizedResourceString(request2);
-    const signature = createHmac2("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
+    const signature = createHmac("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
     request2.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
   }
   function getHeaderValueToSign(request2, headerName) {
@@ -58570,9 +58587,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path4 = getURLPath(request2.url) || "/";
+    const path = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path4}`;
+    canonicalizedResourceString += `/${options.accountName}${path}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -58623,7 +58640,6 @@ function storageRequestFailureDetailsParserPolicy() {
 }
 
 // node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
-import { createHmac as createHmac3 } from "node:crypto";
 var UserDelegationKeyCredential = class {
   /**
    * Azure Storage account name; readonly.
@@ -58653,7 +58669,7 @@ var UserDelegationKeyCredential = class {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return createHmac3("sha256", this.key).update(stringToSign, "utf8").digest("base64");
+    return createHmac("sha256", this.key).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -58842,11 +58858,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline) {
-  if (!pipeline || typeof pipeline !== "object") {
+function isPipelineLike(pipeline2) {
+  if (!pipeline2 || typeof pipeline2 !== "object") {
     return false;
   }
-  const castPipeline = pipeline;
+  const castPipeline = pipeline2;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -58885,11 +58901,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline = new Pipeline([], pipelineOptions);
-  pipeline._credential = credential;
-  return pipeline;
+  const pipeline2 = new Pipeline([], pipelineOptions);
+  pipeline2._credential = credential;
+  return pipeline2;
 }
-function processDownlevelPipeline(pipeline) {
+function processDownlevelPipeline(pipeline2) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -58899,8 +58915,8 @@ function processDownlevelPipeline(pipeline) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline.factories.length) {
-    const novelFactories = pipeline.factories.filter((factory) => {
+  if (pipeline2.factories.length) {
+    const novelFactories = pipeline2.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -58913,14 +58929,14 @@ function processDownlevelPipeline(pipeline) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline) {
-  const { httpClient: v1Client, ...restOptions } = pipeline.options;
-  let httpClient2 = pipeline._coreHttpClient;
+function getCoreClientOptions(pipeline2) {
+  const { httpClient: v1Client, ...restOptions } = pipeline2.options;
+  let httpClient2 = pipeline2._coreHttpClient;
   if (!httpClient2) {
     httpClient2 = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline._coreHttpClient = httpClient2;
+    pipeline2._coreHttpClient = httpClient2;
   }
-  let corePipeline = pipeline._corePipeline;
+  let corePipeline = pipeline2._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION3}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -58961,11 +58977,11 @@ function getCoreClientOptions(pipeline) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline);
+    const downlevelResults = processDownlevelPipeline(pipeline2);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline);
+    const credential = getCredentialFromPipeline(pipeline2);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -58978,7 +58994,7 @@ function getCoreClientOptions(pipeline) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline._corePipeline = corePipeline;
+    pipeline2._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -58987,12 +59003,12 @@ function getCoreClientOptions(pipeline) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline) {
-  if (pipeline._credential) {
-    return pipeline._credential;
+function getCredentialFromPipeline(pipeline2) {
+  if (pipeline2._credential) {
+    return pipeline2._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline.factories) {
+  for (const factory of pipeline2.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -67846,7 +67862,7 @@ var timeoutInSeconds = {
     }
   }
 };
-var version2 = {
+var version3 = {
   parameterPath: "version",
   mapper: {
     defaultValue: "2026-04-06",
@@ -69616,7 +69632,7 @@ var setPropertiesOperationSpec = {
   headerParameters: [
     contentType,
     accept,
-    version2,
+    version3,
     requestId
   ],
   isXML: true,
@@ -69644,7 +69660,7 @@ var getPropertiesOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -69671,7 +69687,7 @@ var getStatisticsOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -69701,7 +69717,7 @@ var listContainersSegmentOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -69731,7 +69747,7 @@ var getUserDelegationKeyOperationSpec = {
   headerParameters: [
     contentType,
     accept,
-    version2,
+    version3,
     requestId
   ],
   isXML: true,
@@ -69758,7 +69774,7 @@ var getAccountInfoOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -69786,7 +69802,7 @@ var submitBatchOperationSpec = {
   urlParameters: [url],
   headerParameters: [
     accept,
-    version2,
+    version3,
     requestId,
     contentLength,
     multipartContentType
@@ -69818,7 +69834,7 @@ var filterBlobsOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -70009,7 +70025,7 @@ var createOperationSpec = {
   queryParameters: [timeoutInSeconds, restype2],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     metadata,
@@ -70035,7 +70051,7 @@ var getPropertiesOperationSpec2 = {
   queryParameters: [timeoutInSeconds, restype2],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId
@@ -70058,7 +70074,7 @@ var deleteOperationSpec = {
   queryParameters: [timeoutInSeconds, restype2],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -70087,7 +70103,7 @@ var setMetadataOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     metadata,
@@ -70128,7 +70144,7 @@ var getAccessPolicyOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId
@@ -70158,7 +70174,7 @@ var setAccessPolicyOperationSpec = {
   headerParameters: [
     contentType,
     accept,
-    version2,
+    version3,
     requestId,
     access,
     leaseId,
@@ -70189,7 +70205,7 @@ var restoreOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     deletedContainerName,
@@ -70217,7 +70233,7 @@ var renameOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     sourceContainerName,
@@ -70251,7 +70267,7 @@ var submitBatchOperationSpec2 = {
   urlParameters: [url],
   headerParameters: [
     accept,
-    version2,
+    version3,
     requestId,
     contentLength,
     multipartContentType
@@ -70284,7 +70300,7 @@ var filterBlobsOperationSpec2 = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -70310,7 +70326,7 @@ var acquireLeaseOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -70341,7 +70357,7 @@ var releaseLeaseOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -70371,7 +70387,7 @@ var renewLeaseOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -70401,7 +70417,7 @@ var breakLeaseOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -70431,7 +70447,7 @@ var changeLeaseOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -70468,7 +70484,7 @@ var listBlobFlatSegmentOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -70501,7 +70517,7 @@ var listBlobHierarchySegmentOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -70527,7 +70543,7 @@ var getAccountInfoOperationSpec2 = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -70794,7 +70810,7 @@ var downloadOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -70833,7 +70849,7 @@ var getPropertiesOperationSpec3 = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -70869,7 +70885,7 @@ var deleteOperationSpec2 = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -70900,7 +70916,7 @@ var undeleteOperationSpec = {
   queryParameters: [timeoutInSeconds, comp8],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -70922,7 +70938,7 @@ var setExpiryOperationSpec = {
   queryParameters: [timeoutInSeconds, comp11],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     expiryOptions,
@@ -70946,7 +70962,7 @@ var setHttpHeadersOperationSpec = {
   queryParameters: [comp, timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -70985,7 +71001,7 @@ var setImmutabilityPolicyOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifUnmodifiedSince,
@@ -71015,7 +71031,7 @@ var deleteImmutabilityPolicyOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -71042,7 +71058,7 @@ var setLegalHoldOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     legalHold
@@ -71065,7 +71081,7 @@ var setMetadataOperationSpec2 = {
   queryParameters: [timeoutInSeconds, comp6],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     metadata,
@@ -71098,7 +71114,7 @@ var acquireLeaseOperationSpec2 = {
   queryParameters: [timeoutInSeconds, comp10],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -71128,7 +71144,7 @@ var releaseLeaseOperationSpec2 = {
   queryParameters: [timeoutInSeconds, comp10],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -71157,7 +71173,7 @@ var renewLeaseOperationSpec2 = {
   queryParameters: [timeoutInSeconds, comp10],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -71186,7 +71202,7 @@ var changeLeaseOperationSpec2 = {
   queryParameters: [timeoutInSeconds, comp10],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -71216,7 +71232,7 @@ var breakLeaseOperationSpec2 = {
   queryParameters: [timeoutInSeconds, comp10],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -71245,7 +71261,7 @@ var createSnapshotOperationSpec = {
   queryParameters: [timeoutInSeconds, comp14],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     metadata,
@@ -71278,7 +71294,7 @@ var startCopyFromURLOperationSpec = {
   queryParameters: [timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     metadata,
@@ -71320,7 +71336,7 @@ var copyFromURLOperationSpec = {
   queryParameters: [timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     metadata,
@@ -71369,7 +71385,7 @@ var abortCopyFromURLOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -71401,7 +71417,7 @@ var setTierOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -71431,7 +71447,7 @@ var getAccountInfoOperationSpec3 = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1
   ],
@@ -71471,7 +71487,7 @@ var queryOperationSpec = {
   headerParameters: [
     contentType,
     accept,
-    version2,
+    version3,
     requestId,
     leaseId,
     ifModifiedSince,
@@ -71509,7 +71525,7 @@ var getTagsOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -71544,7 +71560,7 @@ var setTagsOperationSpec = {
   headerParameters: [
     contentType,
     accept,
-    version2,
+    version3,
     requestId,
     leaseId,
     ifTags,
@@ -71683,7 +71699,7 @@ var createOperationSpec2 = {
   queryParameters: [timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -71732,7 +71748,7 @@ var uploadPagesOperationSpec = {
   queryParameters: [timeoutInSeconds, comp19],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     contentLength,
     leaseId,
@@ -71777,7 +71793,7 @@ var clearPagesOperationSpec = {
   queryParameters: [timeoutInSeconds, comp19],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -71815,7 +71831,7 @@ var uploadPagesFromURLOperationSpec = {
   queryParameters: [timeoutInSeconds, comp19],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -71873,7 +71889,7 @@ var getPageRangesOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -71910,7 +71926,7 @@ var getPageRangesDiffOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -71940,7 +71956,7 @@ var resizeOperationSpec = {
   queryParameters: [comp, timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -71973,7 +71989,7 @@ var updateSequenceNumberOperationSpec = {
   queryParameters: [comp, timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -72003,7 +72019,7 @@ var copyIncrementalOperationSpec = {
   queryParameters: [timeoutInSeconds, comp21],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     ifModifiedSince,
@@ -72087,7 +72103,7 @@ var createOperationSpec3 = {
   queryParameters: [timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -72133,7 +72149,7 @@ var appendBlockOperationSpec = {
   queryParameters: [timeoutInSeconds, comp22],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     contentLength,
     leaseId,
@@ -72175,7 +72191,7 @@ var appendBlockFromUrlOperationSpec = {
   queryParameters: [timeoutInSeconds, comp22],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -72224,7 +72240,7 @@ var sealOperationSpec = {
   queryParameters: [timeoutInSeconds, comp23],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -72347,7 +72363,7 @@ var uploadOperationSpec = {
   queryParameters: [timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     contentLength,
     metadata,
@@ -72400,7 +72416,7 @@ var putBlobFromUrlOperationSpec = {
   queryParameters: [timeoutInSeconds],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -72463,7 +72479,7 @@ var stageBlockOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     contentLength,
     leaseId,
@@ -72502,7 +72518,7 @@ var stageBlockFromURLOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     contentLength,
@@ -72546,7 +72562,7 @@ var commitBlockListOperationSpec = {
   headerParameters: [
     contentType,
     accept,
-    version2,
+    version3,
     requestId,
     metadata,
     leaseId,
@@ -72599,7 +72615,7 @@ var getBlockListOperationSpec = {
   ],
   urlParameters: [url],
   headerParameters: [
-    version2,
+    version3,
     requestId,
     accept1,
     leaseId,
@@ -72671,10 +72687,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path4 = urlParsed.pathname;
-  path4 = path4 || "/";
-  path4 = escape(path4);
-  urlParsed.pathname = path4;
+  let path = urlParsed.pathname;
+  path = path || "/";
+  path = escape(path);
+  urlParsed.pathname = path;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -72759,9 +72775,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path4 = urlParsed.pathname;
-  path4 = path4 ? path4.endsWith("/") ? `${path4}${name}` : `${path4}/${name}` : name;
-  urlParsed.pathname = path4;
+  let path = urlParsed.pathname;
+  path = path ? path.endsWith("/") ? `${path}${name}` : `${path}/${name}` : name;
+  urlParsed.pathname = path;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -73084,13 +73100,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url2, pipeline) {
+  constructor(url2, pipeline2) {
     this.url = escapeURLPath(url2);
     this.accountName = getAccountNameFromUrl(url2);
-    this.pipeline = pipeline;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline));
+    this.pipeline = pipeline2;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline2));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline);
+    this.credential = getCredentialFromPipeline(pipeline2);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -73659,8 +73675,8 @@ var SASQueryParameters = class {
     }
     return void 0;
   }
-  constructor(version3, signature, permissionsOrOptions, services, resourceTypes, protocol, startsOn, expiresOn2, ipRange, identifier, resource, cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType2, userDelegationKey, preauthorizedAgentObjectId, correlationId, encryptionScope2, delegatedUserObjectId, requestHeaderKeys, requestQueryParameterKeys) {
-    this.version = version3;
+  constructor(version4, signature, permissionsOrOptions, services, resourceTypes, protocol, startsOn, expiresOn2, ipRange, identifier, resource, cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType2, userDelegationKey, preauthorizedAgentObjectId, correlationId, encryptionScope2, delegatedUserObjectId, requestHeaderKeys, requestQueryParameterKeys) {
+    this.version = version4;
     this.signature = signature;
     if (permissionsOrOptions !== void 0 && typeof permissionsOrOptions !== "string") {
       this.permissions = permissionsOrOptions.permissions;
@@ -73888,7 +73904,7 @@ function generateBlobSASQueryParameters(blobSASSignatureValues, sharedKeyCredent
   return generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKeyCredentialOrUserDelegationKey, accountName).sasQueryParameters;
 }
 function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKeyCredentialOrUserDelegationKey, accountName) {
-  const version3 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
+  const version4 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
   const sharedKeyCredential = sharedKeyCredentialOrUserDelegationKey instanceof StorageSharedKeyCredential ? sharedKeyCredentialOrUserDelegationKey : void 0;
   let userDelegationKeyCredential;
   if (sharedKeyCredential === void 0 && accountName !== void 0) {
@@ -73897,31 +73913,31 @@ function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKe
   if (sharedKeyCredential === void 0 && userDelegationKeyCredential === void 0) {
     throw TypeError("Invalid sharedKeyCredential, userDelegationKey or accountName.");
   }
-  if (version3 >= "2020-12-06") {
+  if (version4 >= "2020-12-06") {
     if (sharedKeyCredential !== void 0) {
       return generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKeyCredential);
     } else {
-      if (version3 >= "2026-04-06") {
+      if (version4 >= "2026-04-06") {
         return generateBlobSASQueryParametersUDK20260406(blobSASSignatureValues, userDelegationKeyCredential);
-      } else if (version3 >= "2025-07-05") {
+      } else if (version4 >= "2025-07-05") {
         return generateBlobSASQueryParametersUDK20250705(blobSASSignatureValues, userDelegationKeyCredential);
       } else {
         return generateBlobSASQueryParametersUDK20201206(blobSASSignatureValues, userDelegationKeyCredential);
       }
     }
   }
-  if (version3 >= "2018-11-09") {
+  if (version4 >= "2018-11-09") {
     if (sharedKeyCredential !== void 0) {
       return generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKeyCredential);
     } else {
-      if (version3 >= "2020-02-10") {
+      if (version4 >= "2020-02-10") {
         return generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userDelegationKeyCredential);
       } else {
         return generateBlobSASQueryParametersUDK20181109(blobSASSignatureValues, userDelegationKeyCredential);
       }
     }
   }
-  if (version3 >= "2015-04-05") {
+  if (version4 >= "2015-04-05") {
     if (sharedKeyCredential !== void 0) {
       return generateBlobSASQueryParameters20150405(blobSASSignatureValues, sharedKeyCredential);
     } else {
@@ -74393,44 +74409,44 @@ function getCanonicalName(accountName, containerName, blobName) {
   return elements.join("");
 }
 function SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues) {
-  const version3 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
-  if (blobSASSignatureValues.snapshotTime && version3 < "2018-11-09") {
+  const version4 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
+  if (blobSASSignatureValues.snapshotTime && version4 < "2018-11-09") {
     throw RangeError("'version' must be >= '2018-11-09' when providing 'snapshotTime'.");
   }
   if (blobSASSignatureValues.blobName === void 0 && blobSASSignatureValues.snapshotTime) {
     throw RangeError("Must provide 'blobName' when providing 'snapshotTime'.");
   }
-  if (blobSASSignatureValues.versionId && version3 < "2019-10-10") {
+  if (blobSASSignatureValues.versionId && version4 < "2019-10-10") {
     throw RangeError("'version' must be >= '2019-10-10' when providing 'versionId'.");
   }
   if (blobSASSignatureValues.blobName === void 0 && blobSASSignatureValues.versionId) {
     throw RangeError("Must provide 'blobName' when providing 'versionId'.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.setImmutabilityPolicy && version3 < "2020-08-04") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.setImmutabilityPolicy && version4 < "2020-08-04") {
     throw RangeError("'version' must be >= '2020-08-04' when provided 'i' permission.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.deleteVersion && version3 < "2019-10-10") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.deleteVersion && version4 < "2019-10-10") {
     throw RangeError("'version' must be >= '2019-10-10' when providing 'x' permission.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.permanentDelete && version3 < "2019-10-10") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.permanentDelete && version4 < "2019-10-10") {
     throw RangeError("'version' must be >= '2019-10-10' when providing 'y' permission.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.tag && version3 < "2019-12-12") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.tag && version4 < "2019-12-12") {
     throw RangeError("'version' must be >= '2019-12-12' when providing 't' permission.");
   }
-  if (version3 < "2020-02-10" && blobSASSignatureValues.permissions && (blobSASSignatureValues.permissions.move || blobSASSignatureValues.permissions.execute)) {
+  if (version4 < "2020-02-10" && blobSASSignatureValues.permissions && (blobSASSignatureValues.permissions.move || blobSASSignatureValues.permissions.execute)) {
     throw RangeError("'version' must be >= '2020-02-10' when providing the 'm' or 'e' permission.");
   }
-  if (version3 < "2021-04-10" && blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.filterByTags) {
+  if (version4 < "2021-04-10" && blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.filterByTags) {
     throw RangeError("'version' must be >= '2021-04-10' when providing the 'f' permission.");
   }
-  if (version3 < "2020-02-10" && (blobSASSignatureValues.preauthorizedAgentObjectId || blobSASSignatureValues.correlationId)) {
+  if (version4 < "2020-02-10" && (blobSASSignatureValues.preauthorizedAgentObjectId || blobSASSignatureValues.correlationId)) {
     throw RangeError("'version' must be >= '2020-02-10' when providing 'preauthorizedAgentObjectId' or 'correlationId'.");
   }
-  if (blobSASSignatureValues.encryptionScope && version3 < "2020-12-06") {
+  if (blobSASSignatureValues.encryptionScope && version4 < "2020-12-06") {
     throw RangeError("'version' must be >= '2020-12-06' when provided 'encryptionScope' in SAS.");
   }
-  blobSASSignatureValues.version = version3;
+  blobSASSignatureValues.version = version4;
   return blobSASSignatureValues;
 }
 
@@ -74612,8 +74628,7 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable5 } from "node:stream";
-var RetriableReadableStream = class extends Readable5 {
+var RetriableReadableStream = class extends Readable {
   start;
   offset;
   end;
@@ -75168,9 +75183,6 @@ var BlobDownloadResponse = class {
   }
 };
 
-// node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable6 } from "node:stream";
-
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
 var AVRO_INIT_BYTES = new Uint8Array([79, 98, 106, 1]);
@@ -75186,8 +75198,8 @@ var AvroParser = class _AvroParser {
    * @param length -
    * @param options -
    */
-  static async readFixedBytes(stream4, length, options = {}) {
-    const bytes = await stream4.read(length, { abortSignal: options.abortSignal });
+  static async readFixedBytes(stream, length, options = {}) {
+    const bytes = await stream.read(length, { abortSignal: options.abortSignal });
     if (bytes.length !== length) {
       throw new Error("Hit stream end.");
     }
@@ -75199,19 +75211,19 @@ var AvroParser = class _AvroParser {
    * @param stream -
    * @param options -
    */
-  static async readByte(stream4, options = {}) {
-    const buf = await _AvroParser.readFixedBytes(stream4, 1, options);
+  static async readByte(stream, options = {}) {
+    const buf = await _AvroParser.readFixedBytes(stream, 1, options);
     return buf[0];
   }
   // int and long are stored in variable-length zig-zag coding.
   // variable-length: https://lucene.apache.org/core/3_5_0/fileformats.html#VInt
   // zig-zag: https://developers.google.com/protocol-buffers/docs/encoding?csw=1#types
-  static async readZigZagLong(stream4, options = {}) {
+  static async readZigZagLong(stream, options = {}) {
     let zigZagEncoded = 0;
     let significanceInBit = 0;
     let byte, haveMoreByte, significanceInFloat;
     do {
-      byte = await _AvroParser.readByte(stream4, options);
+      byte = await _AvroParser.readByte(stream, options);
       haveMoreByte = byte & 128;
       zigZagEncoded |= (byte & 127) << significanceInBit;
       significanceInBit += 7;
@@ -75220,7 +75232,7 @@ var AvroParser = class _AvroParser {
       zigZagEncoded = zigZagEncoded;
       significanceInFloat = 268435456;
       do {
-        byte = await _AvroParser.readByte(stream4, options);
+        byte = await _AvroParser.readByte(stream, options);
         zigZagEncoded += (byte & 127) * significanceInFloat;
         significanceInFloat *= 128;
       } while (byte & 128);
@@ -75232,17 +75244,17 @@ var AvroParser = class _AvroParser {
     }
     return zigZagEncoded >> 1 ^ -(zigZagEncoded & 1);
   }
-  static async readLong(stream4, options = {}) {
-    return _AvroParser.readZigZagLong(stream4, options);
+  static async readLong(stream, options = {}) {
+    return _AvroParser.readZigZagLong(stream, options);
   }
-  static async readInt(stream4, options = {}) {
-    return _AvroParser.readZigZagLong(stream4, options);
+  static async readInt(stream, options = {}) {
+    return _AvroParser.readZigZagLong(stream, options);
   }
   static async readNull() {
     return null;
   }
-  static async readBoolean(stream4, options = {}) {
-    const b = await _AvroParser.readByte(stream4, options);
+  static async readBoolean(stream, options = {}) {
+    const b = await _AvroParser.readByte(stream, options);
     if (b === 1) {
       return true;
     } else if (b === 0) {
@@ -75251,53 +75263,53 @@ var AvroParser = class _AvroParser {
       throw new Error("Byte was not a boolean.");
     }
   }
-  static async readFloat(stream4, options = {}) {
-    const u8arr = await _AvroParser.readFixedBytes(stream4, 4, options);
+  static async readFloat(stream, options = {}) {
+    const u8arr = await _AvroParser.readFixedBytes(stream, 4, options);
     const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
     return view.getFloat32(0, true);
   }
-  static async readDouble(stream4, options = {}) {
-    const u8arr = await _AvroParser.readFixedBytes(stream4, 8, options);
+  static async readDouble(stream, options = {}) {
+    const u8arr = await _AvroParser.readFixedBytes(stream, 8, options);
     const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
     return view.getFloat64(0, true);
   }
-  static async readBytes(stream4, options = {}) {
-    const size = await _AvroParser.readLong(stream4, options);
+  static async readBytes(stream, options = {}) {
+    const size = await _AvroParser.readLong(stream, options);
     if (size < 0) {
       throw new Error("Bytes size was negative.");
     }
-    return stream4.read(size, { abortSignal: options.abortSignal });
+    return stream.read(size, { abortSignal: options.abortSignal });
   }
-  static async readString(stream4, options = {}) {
-    const u8arr = await _AvroParser.readBytes(stream4, options);
+  static async readString(stream, options = {}) {
+    const u8arr = await _AvroParser.readBytes(stream, options);
     const utf8decoder = new TextDecoder();
     return utf8decoder.decode(u8arr);
   }
-  static async readMapPair(stream4, readItemMethod, options = {}) {
-    const key = await _AvroParser.readString(stream4, options);
-    const value = await readItemMethod(stream4, options);
+  static async readMapPair(stream, readItemMethod, options = {}) {
+    const key = await _AvroParser.readString(stream, options);
+    const value = await readItemMethod(stream, options);
     return { key, value };
   }
-  static async readMap(stream4, readItemMethod, options = {}) {
+  static async readMap(stream, readItemMethod, options = {}) {
     const readPairMethod = (s, opts = {}) => {
       return _AvroParser.readMapPair(s, readItemMethod, opts);
     };
-    const pairs = await _AvroParser.readArray(stream4, readPairMethod, options);
+    const pairs = await _AvroParser.readArray(stream, readPairMethod, options);
     const dict = {};
     for (const pair of pairs) {
       dict[pair.key] = pair.value;
     }
     return dict;
   }
-  static async readArray(stream4, readItemMethod, options = {}) {
+  static async readArray(stream, readItemMethod, options = {}) {
     const items = [];
-    for (let count = await _AvroParser.readLong(stream4, options); count !== 0; count = await _AvroParser.readLong(stream4, options)) {
+    for (let count = await _AvroParser.readLong(stream, options); count !== 0; count = await _AvroParser.readLong(stream, options)) {
       if (count < 0) {
-        await _AvroParser.readLong(stream4, options);
+        await _AvroParser.readLong(stream, options);
         count = -count;
       }
       while (count--) {
-        const item = await readItemMethod(stream4, options);
+        const item = await readItemMethod(stream, options);
         items.push(item);
       }
     }
@@ -75407,24 +75419,24 @@ var AvroPrimitiveType = class extends AvroType {
     this._primitive = primitive;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  read(stream4, options = {}) {
+  read(stream, options = {}) {
     switch (this._primitive) {
       case AvroPrimitive.NULL:
         return AvroParser.readNull();
       case AvroPrimitive.BOOLEAN:
-        return AvroParser.readBoolean(stream4, options);
+        return AvroParser.readBoolean(stream, options);
       case AvroPrimitive.INT:
-        return AvroParser.readInt(stream4, options);
+        return AvroParser.readInt(stream, options);
       case AvroPrimitive.LONG:
-        return AvroParser.readLong(stream4, options);
+        return AvroParser.readLong(stream, options);
       case AvroPrimitive.FLOAT:
-        return AvroParser.readFloat(stream4, options);
+        return AvroParser.readFloat(stream, options);
       case AvroPrimitive.DOUBLE:
-        return AvroParser.readDouble(stream4, options);
+        return AvroParser.readDouble(stream, options);
       case AvroPrimitive.BYTES:
-        return AvroParser.readBytes(stream4, options);
+        return AvroParser.readBytes(stream, options);
       case AvroPrimitive.STRING:
-        return AvroParser.readString(stream4, options);
+        return AvroParser.readString(stream, options);
       default:
         throw new Error("Unknown Avro Primitive");
     }
@@ -75437,20 +75449,20 @@ var AvroEnumType = class extends AvroType {
     this._symbols = symbols;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  async read(stream4, options = {}) {
-    const value = await AvroParser.readInt(stream4, options);
+  async read(stream, options = {}) {
+    const value = await AvroParser.readInt(stream, options);
     return this._symbols[value];
   }
 };
 var AvroUnionType = class extends AvroType {
   _types;
-  constructor(types) {
+  constructor(types2) {
     super();
-    this._types = types;
+    this._types = types2;
   }
-  async read(stream4, options = {}) {
-    const typeIndex = await AvroParser.readInt(stream4, options);
-    return this._types[typeIndex].read(stream4, options);
+  async read(stream, options = {}) {
+    const typeIndex = await AvroParser.readInt(stream, options);
+    return this._types[typeIndex].read(stream, options);
   }
 };
 var AvroMapType = class extends AvroType {
@@ -75460,11 +75472,11 @@ var AvroMapType = class extends AvroType {
     this._itemType = itemType;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  read(stream4, options = {}) {
+  read(stream, options = {}) {
     const readItemMethod = (s, opts) => {
       return this._itemType.read(s, opts);
     };
-    return AvroParser.readMap(stream4, readItemMethod, options);
+    return AvroParser.readMap(stream, readItemMethod, options);
   }
 };
 var AvroRecordType = class extends AvroType {
@@ -75476,12 +75488,12 @@ var AvroRecordType = class extends AvroType {
     this._name = name;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  async read(stream4, options = {}) {
+  async read(stream, options = {}) {
     const record = {};
     record["$schema"] = this._name;
     for (const key in this._fields) {
       if (Object.prototype.hasOwnProperty.call(this._fields, key)) {
-        record[key] = await this._fields[key].read(stream4, options);
+        record[key] = await this._fields[key].read(stream, options);
       }
     }
     return record;
@@ -75609,7 +75621,6 @@ var AvroReadable = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
-import { Buffer as Buffer2 } from "buffer";
 var ABORT_ERROR = new AbortError2("Reading from the avro stream was aborted.");
 var AvroReadableFromStream = class extends AvroReadable {
   _position;
@@ -75646,7 +75657,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -75661,7 +75672,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve2(this.toUint8Array(callbackChunk));
+            resolve3(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -75685,7 +75696,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable6 {
+var BlobQuickQueryStream = class extends Readable {
   source;
   avroReader;
   avroIter;
@@ -76307,8 +76318,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve2, reject) => {
-      this.resolve = resolve2;
+    this.promise = new Promise((resolve3, reject) => {
+      this.resolve = resolve3;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -76639,7 +76650,6 @@ function rangeToString(iRange) {
 }
 
 // node_modules/@azure/storage-blob/dist/esm/utils/Batch.js
-import { EventEmitter as EventEmitter2 } from "events";
 var BatchStates;
 (function(BatchStates2) {
   BatchStates2[BatchStates2["Good"] = 0] = "Good";
@@ -76684,7 +76694,7 @@ var Batch = class {
       throw new RangeError("concurrency must be larger than 0");
     }
     this.concurrency = concurrency;
-    this.emitter = new EventEmitter2();
+    this.emitter = new EventEmitter();
   }
   /**
    * Add a operation into queue.
@@ -76713,8 +76723,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve2, reject) => {
-      this.emitter.on("finish", resolve2);
+    return new Promise((resolve3, reject) => {
+      this.emitter.on("finish", resolve3);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -76756,62 +76766,60 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-import fs2 from "node:fs";
-import util2 from "node:util";
-async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
+async function streamToBuffer(stream, buffer, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
-    stream4.on("readable", () => {
+    stream.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve2();
+        resolve3();
         return;
       }
       let chunk;
-      while ((chunk = stream4.read()) !== null) {
+      while ((chunk = stream.read()) !== null) {
         if (typeof chunk === "string") {
           chunk = Buffer.from(chunk, encoding);
         }
         const chunkLength = pos + chunk.length > count ? count - pos : chunk.length;
-        buffer2.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
+        buffer.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
         pos += chunkLength;
         if (pos >= count) {
           clearTimeout(timeout);
-          resolve2();
+          resolve3();
           return;
         }
       }
     });
-    stream4.on("end", () => {
+    stream.on("end", () => {
       clearTimeout(timeout);
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve2();
+      resolve3();
     });
-    stream4.on("error", (msg) => {
+    stream.on("error", (msg) => {
       clearTimeout(timeout);
       reject(msg);
     });
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve2, reject) => {
-    const ws = fs2.createWriteStream(file);
+  return new Promise((resolve3, reject) => {
+    const ws = fs_default.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve2);
+    ws.on("close", resolve3);
     rs.pipe(ws);
   });
 }
-var fsStat = util2.promisify(fs2.stat);
-var fsCreateReadStream = fs2.createReadStream;
+var fsStat = util_default.promisify(fs_default.stat);
+var fsCreateReadStream = fs_default.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -76841,22 +76849,22 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline;
+    let pipeline2;
     let url2;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
+      pipeline2 = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      pipeline2 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -76868,20 +76876,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -77559,12 +77567,12 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     });
   }
   async downloadToBuffer(param1, param2, param3, param4 = {}) {
-    let buffer2;
+    let buffer;
     let offset = 0;
     let count = 0;
     let options = param4;
     if (param1 instanceof Buffer) {
-      buffer2 = param1;
+      buffer = param1;
       offset = param2 || 0;
       count = typeof param3 === "number" ? param3 : 0;
     } else {
@@ -77599,14 +77607,14 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           throw new RangeError(`offset ${offset} shouldn't be larger than blob size ${response.contentLength}`);
         }
       }
-      if (!buffer2) {
+      if (!buffer) {
         try {
-          buffer2 = Buffer.alloc(count);
+          buffer = Buffer.alloc(count);
         } catch (error2) {
           throw new Error(`Unable to allocate the buffer of size: ${count}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
         }
       }
-      if (buffer2.length < count) {
+      if (buffer.length < count) {
         throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count}`);
       }
       let transferProgress = 0;
@@ -77625,8 +77633,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
             contentChecksumAlgorithm: options.contentChecksumAlgorithm,
             tracingOptions: updatedOptions.tracingOptions
           });
-          const stream4 = response.readableStreamBody;
-          await streamToBuffer(stream4, buffer2, off - offset, chunkEnd - offset);
+          const stream = response.readableStreamBody;
+          await streamToBuffer(stream, buffer, off - offset, chunkEnd - offset);
           transferProgress += chunkEnd - off;
           if (options.onProgress) {
             options.onProgress({ loadedBytes: transferProgress });
@@ -77634,7 +77642,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         });
       }
       await batch.do();
-      return buffer2;
+      return buffer;
     });
   }
   /**
@@ -77750,7 +77758,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve2) => {
+    return new Promise((resolve3) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -77761,7 +77769,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve2(appendToURLQuery(this.url, sas));
+      resolve3(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -77800,7 +77808,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve2) => {
+    return new Promise((resolve3) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -77808,7 +77816,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve2(appendToURLQuery(this.url, sas));
+      resolve3(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -77895,21 +77903,21 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline;
+    let pipeline2;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
+      pipeline2 = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      pipeline2 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -77921,20 +77929,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     this.appendBlobContext = this.storageClientContext.appendBlob;
     this.blobClientConfig = options;
   }
@@ -78175,23 +78183,23 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline;
+    let pipeline2;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
+      pipeline2 = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      pipeline2 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -78203,20 +78211,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
     this.blobClientConfig = options;
@@ -78586,16 +78594,16 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   async uploadData(data, options = {}) {
     return tracingClient.withSpan("BlockBlobClient-uploadData", options, async (updatedOptions) => {
       if (isNodeLike2) {
-        let buffer2;
+        let buffer;
         if (data instanceof Buffer) {
-          buffer2 = data;
+          buffer = data;
         } else if (data instanceof ArrayBuffer) {
-          buffer2 = Buffer.from(data);
+          buffer = Buffer.from(data);
         } else {
           data = data;
-          buffer2 = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+          buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
         }
-        return this.uploadSeekableInternal((offset, size) => buffer2.slice(offset, offset + size), buffer2.byteLength, updatedOptions);
+        return this.uploadSeekableInternal((offset, size) => buffer.slice(offset, offset + size), buffer.byteLength, updatedOptions);
       } else {
         const browserBlob = new Blob([data]);
         return this.uploadSeekableInternal((offset, size) => browserBlob.slice(offset, offset + size), browserBlob.size, updatedOptions);
@@ -78750,7 +78758,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to Upload Stream to Block Blob operation.
    * @returns Response data for the Blob Upload operation.
    */
-  async uploadStream(stream4, bufferSize = DEFAULT_BLOCK_BUFFER_SIZE_BYTES, maxConcurrency = 5, options = {}) {
+  async uploadStream(stream, bufferSize = DEFAULT_BLOCK_BUFFER_SIZE_BYTES, maxConcurrency = 5, options = {}) {
     if (!options.blobHTTPHeaders) {
       options.blobHTTPHeaders = {};
     }
@@ -78763,7 +78771,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
       let transferProgress = 0;
       const blockList = [];
       const scheduler = new BufferScheduler(
-        stream4,
+        stream,
         bufferSize,
         maxConcurrency,
         async (body2, length) => {
@@ -78802,21 +78810,21 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline;
+    let pipeline2;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
+      pipeline2 = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      pipeline2 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -78828,20 +78836,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     this.pageBlobContext = this.storageClientContext.pageBlob;
     this.blobClientConfig = options;
   }
@@ -79548,15 +79556,13 @@ var KnownEncryptionAlgorithmType2;
 })(KnownEncryptionAlgorithmType2 || (KnownEncryptionAlgorithmType2 = {}));
 
 // node_modules/@actions/artifact/lib/internal/upload/blob-upload.js
-import * as crypto2 from "crypto";
-import * as stream from "stream";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79572,7 +79578,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79583,7 +79589,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
     let lastProgressTime = Date.now();
     const abortController = new AbortController();
     const chunkTimer = (interval) => __awaiter2(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const timer = setInterval(() => {
           if (Date.now() - lastProgressTime > interval) {
             reject(new Error("Upload progress stalled."));
@@ -79591,7 +79597,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
         }, interval);
         abortController.signal.addEventListener("abort", () => {
           clearInterval(timer);
-          resolve2();
+          resolve3();
         });
       });
     });
@@ -79611,8 +79617,8 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
       abortSignal: abortController.signal
     };
     let sha256Hash = void 0;
-    const blobUploadStream = new stream.PassThrough();
-    const hashStream = crypto2.createHash("sha256");
+    const blobUploadStream = new PassThrough();
+    const hashStream = createHash("sha256");
     uploadStream.pipe(blobUploadStream);
     uploadStream.pipe(hashStream).setEncoding("hex");
     info("Beginning upload of artifact content to blob storage");
@@ -79645,19 +79651,15 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
 
 // node_modules/@actions/artifact/lib/internal/upload/zip.js
 var import_archiver = __toESM(require_archiver(), 1);
-import { realpath as realpath2 } from "fs/promises";
 
 // node_modules/@actions/artifact/lib/internal/upload/stream.js
-import * as stream2 from "stream";
-import * as fs3 from "fs";
-import { realpath } from "fs/promises";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79673,12 +79675,12 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var WaterMarkedUploadStream = class extends stream2.Transform {
+var WaterMarkedUploadStream = class extends Transform {
   constructor(bufferSize) {
     super({
       highWaterMark: bufferSize
@@ -79695,11 +79697,11 @@ function createRawFileUploadStream(filePath) {
     const bufferSize = getUploadChunkSize();
     const uploadStream = new WaterMarkedUploadStream(bufferSize);
     let sourcePath = filePath;
-    const stats = yield fs3.promises.lstat(filePath);
+    const stats = yield promises.lstat(filePath);
     if (stats.isSymbolicLink()) {
       sourcePath = yield realpath(filePath);
     }
-    const fileStream = fs3.createReadStream(sourcePath, {
+    const fileStream = createReadStream(sourcePath, {
       highWaterMark: bufferSize
     });
     fileStream.on("error", (error2) => {
@@ -79715,11 +79717,11 @@ function createRawFileUploadStream(filePath) {
 // node_modules/@actions/artifact/lib/internal/upload/zip.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79735,7 +79737,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79756,7 +79758,7 @@ function createZipUploadStream(uploadSpecification_1) {
       if (file.sourcePath !== null) {
         let sourcePath = file.sourcePath;
         if (file.stats.isSymbolicLink()) {
-          sourcePath = yield realpath2(file.sourcePath);
+          sourcePath = yield realpath(file.sourcePath);
         }
         zip.file(sourcePath, {
           name: file.destinationPath
@@ -79796,7 +79798,6 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -79857,18 +79858,18 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path.extname(filePath).toLowerCase();
+  const ext = extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79884,7 +79885,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79899,10 +79900,10 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (files.length > 1) {
         throw new Error("skipArchive option is only supported when uploading a single file");
       }
-      if (!fs4.existsSync(files[0])) {
+      if (!existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path2.basename(files[0]);
+      artifactFileName = basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -79932,14 +79933,14 @@ function uploadArtifact(name, files, rootDirectory, options) {
     if (!createArtifactResp.ok) {
       throw new InvalidResponseError("CreateArtifact: response from backend was not ok");
     }
-    let stream4;
+    let stream;
     if (options === null || options === void 0 ? void 0 : options.skipArchive) {
-      stream4 = yield createRawFileUploadStream(files[0]);
+      stream = yield createRawFileUploadStream(files[0]);
     } else {
-      stream4 = yield createZipUploadStream(zipSpecification, options === null || options === void 0 ? void 0 : options.compressionLevel);
+      stream = yield createZipUploadStream(zipSpecification, options === null || options === void 0 ? void 0 : options.compressionLevel);
     }
     info(`Uploading artifact: ${artifactFileName}`);
-    const uploadResult = yield uploadToBlobStorage(createArtifactResp.signedUploadUrl, stream4, contentType2);
+    const uploadResult = yield uploadToBlobStorage(createArtifactResp.signedUploadUrl, stream, contentType2);
     const finalizeArtifactReq = {
       workflowRunBackendId: backendIds.workflowRunBackendId,
       workflowJobRunBackendId: backendIds.workflowJobRunBackendId,
@@ -79966,16 +79967,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
   });
 }
 
-// node_modules/@actions/artifact/lib/internal/download/download-artifact.js
-import fs5 from "fs/promises";
-import * as fsSync from "fs";
-import * as crypto3 from "crypto";
-import * as stream3 from "stream";
-import * as path3 from "path";
-
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync3 } from "fs";
-import { EOL as EOL3 } from "os";
 var Context = class {
   /**
    * Hydrate the context from the environment
@@ -79984,11 +79976,11 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
+      if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path4 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL3}`);
+        const path = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -80029,11 +80021,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -80049,7 +80041,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -80106,7 +80098,7 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state3, name, method, options) {
+function register2(state3, name, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
@@ -80115,7 +80107,7 @@ function register(state3, name, method, options) {
   }
   if (Array.isArray(name)) {
     return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state3, name2, callback, options);
+      return register2.bind(null, state3, name2, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
@@ -80197,7 +80189,7 @@ function Singular() {
   const singularHookState = {
     registry: {}
   };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
+  const singularHook = register2.bind(null, singularHookState, singularHookName);
   bindApi(singularHook, singularHookState, singularHookName);
   return singularHook;
 }
@@ -80205,7 +80197,7 @@ function Collection() {
   const state3 = {
     registry: {}
   };
-  const hook2 = register.bind(null, state3);
+  const hook2 = register2.bind(null, state3);
   bindApi(hook2, state3);
   return hook2;
 }
@@ -80446,7 +80438,7 @@ function expand(template, context5) {
     return template.replace(/\/$/, "");
   }
 }
-function parse2(options) {
+function parse3(options) {
   let method = options.method.toUpperCase();
   let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -80470,7 +80462,7 @@ function parse2(options) {
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
+        (format3) => format3.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options.mediaType.format}`
         )
@@ -80480,8 +80472,8 @@ function parse2(options) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
+          const format3 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format3}`;
         }).join(",");
       }
     }
@@ -80510,7 +80502,7 @@ function parse2(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse2(merge(defaults2, route, options));
+  return parse3(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -80519,7 +80511,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse: parse2
+    parse: parse3
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -80565,7 +80557,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse3(header, options) {
+function parse4(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -80728,8 +80720,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -80952,9 +80944,9 @@ var convertMarkedBigIntsReviver = (key, value, context5, userReviver) => {
 };
 var JSONParseV2 = (text, reviver) => {
   return JSON.parse(text, (key, value, context5) => {
-    const isNumber = typeof value === "number";
+    const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
+    const isBigNumber = isNumber2 && isOutOfBounds;
     const isInt = context5 && intRegex.test(context5.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context5.source);
@@ -81013,12 +81005,12 @@ var serializeBigInts = (text) => {
   return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
+      const isString2 = match[0] === '"';
+      const isNoise = isString2 && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
       const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
     }
@@ -81105,7 +81097,7 @@ async function fetchWrapper(requestOptions) {
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
   }
-  const log2 = requestOptions.request?.log || console;
+  const log3 = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body2 = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
@@ -81163,7 +81155,7 @@ async function fetchWrapper(requestOptions) {
   if ("deprecation" in responseHeaders) {
     const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
     const deprecationLink = matches && matches.pop();
-    log2.warn(
+    log3.warn(
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
@@ -81201,7 +81193,7 @@ async function getResponseData(response) {
   if (!contentType2) {
     return response.text().catch(noop);
   }
-  const mimetype = parse3(contentType2);
+  const mimetype = parse4(contentType2);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -84142,11 +84134,11 @@ function getOctokit(token, options, ...additionalPlugins) {
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84162,7 +84154,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84172,10 +84164,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path4) {
+function exists(path) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs5.access(path4);
+      yield promises_default.access(path);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -84195,7 +84187,7 @@ function streamExtract(url2, directory, skipDecompress) {
       } catch (error2) {
         retryCount++;
         debug(`Failed to download artifact after ${retryCount} retries due to ${error2.message}. Retrying in 5 seconds...`);
-        yield new Promise((resolve2) => setTimeout(resolve2, 5e3));
+        yield new Promise((resolve3) => setTimeout(resolve3, 5e3));
       }
     }
     throw new Error(`Artifact download failed after ${retryCount} retries.`);
@@ -84220,12 +84212,12 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path3.basename(decodeURIComponent(rawName.trim()));
+      fileName = basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
     let sha256Digest = void 0;
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve3, reject) => {
       const timerFn = () => {
         const timeoutError = new Error(`Blob storage chunk did not respond in ${timeout}ms`);
         response.message.destroy(timeoutError);
@@ -84237,8 +84229,8 @@ function streamExtractExternal(url_1, directory_1) {
         clearTimeout(timer);
         reject(error2);
       };
-      const hashStream = crypto3.createHash("sha256").setEncoding("hex");
-      const passThrough = new stream3.PassThrough().on("data", () => {
+      const hashStream = createHash("sha256").setEncoding("hex");
+      const passThrough = new PassThrough().on("data", () => {
         timer.refresh();
       }).on("error", onError);
       response.message.pipe(passThrough);
@@ -84250,13 +84242,13 @@ function streamExtractExternal(url_1, directory_1) {
           sha256Digest = hashStream.read();
           info(`SHA256 digest of downloaded artifact is ${sha256Digest}`);
         }
-        resolve2({ sha256Digest: `sha256:${sha256Digest}` });
+        resolve3({ sha256Digest: `sha256:${sha256Digest}` });
       };
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path3.join(directory, fileName);
-        const writeStream = fsSync.createWriteStream(filePath);
+        const filePath = join(directory, fileName);
+        const writeStream = createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
       }
@@ -84350,7 +84342,7 @@ function resolveOrCreateDirectory() {
   return __awaiter7(this, arguments, void 0, function* (downloadPath = getGitHubWorkspaceDir()) {
     if (!(yield exists(downloadPath))) {
       debug(`Artifact destination folder does not exist, creating: ${downloadPath}`);
-      yield fs5.mkdir(downloadPath, { recursive: true });
+      yield promises_default.mkdir(downloadPath, { recursive: true });
     } else {
       debug(`Artifact destination folder already exists: ${downloadPath}`);
     }
@@ -84386,17 +84378,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path4 = requestOptions.url.replace(options.baseUrl, "");
+    const path = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path4} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path4} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -84481,11 +84473,11 @@ retry.VERSION = VERSION8;
 // node_modules/@actions/artifact/lib/internal/find/get-artifact.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84501,7 +84493,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84584,11 +84576,11 @@ function getArtifactInternal(artifactName) {
 // node_modules/@actions/artifact/lib/internal/delete/delete-artifact.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84604,7 +84596,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84669,11 +84661,11 @@ function deleteArtifactInternal(artifactName) {
 // node_modules/@actions/artifact/lib/internal/find/list-artifacts.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84689,7 +84681,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84806,11 +84798,11 @@ function filterLatest(artifacts) {
 // node_modules/@actions/artifact/lib/internal/client.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84826,7 +84818,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
