@@ -131,6 +131,8 @@ function fixture(name: string): { repo: string; remote: string; c: Record<string
   git(repo, 'remote', 'add', 'origin', remote);
   mkdirSync(path.join(repo, 'scripts'), { recursive: true });
   copyFileSync(SCRIPT, path.join(repo, 'scripts/release-suite.sh'));
+  mkdirSync(path.join(repo, 'scripts/release-suite'), { recursive: true });
+  copyFileSync(path.join(REPO_ROOT, 'scripts/release-suite/plan.sh'), path.join(repo, 'scripts/release-suite/plan.sh'));
   const c: Record<string, string> = {};
   c['v1.0.0'] = commit(repo, 'Initial commit', { 'scripts/check-dist.sh': CHECK_DIST, 'actions/demo/action.yml': 'name: demo\n', ...build('one\n') });
   git(repo, 'tag', '-a', 'v1.0.0', '-m', 'v1.0.0');
