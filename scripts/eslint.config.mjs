@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const FEATURES = ['build-leg', 'merge', 'sign', 'verify', 'plan'];
+const EXEC_SEAM = 'Run tools through the exec seam (packages/core/src/exec.ts).';
+const restrictImports = (patterns) => ({
+  'no-restricted-imports': ['error', { paths: [{ name: 'node:child_process', message: EXEC_SEAM }, { name: 'child_process', message: EXEC_SEAM }], patterns }],
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -15,15 +21,18 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers of packages/core, as import rules (one no-restricted-imports per file, so each block carries all):
+  // - one exec seam: every tool runs through exec.ts (argument arrays, timeouts, redaction, ToolError);
+  // - features (one folder per action) never import each other, and nothing below them imports a feature: what
+  //   two features share moves down a layer.
+  { files: ['actions/*/src/**/*.ts'], rules: restrictImports([]) },
+  ...FEATURES.map((feature) => ({
+    files: [`packages/core/src/${feature}/**/*.ts`],
+    rules: restrictImports([{ regex: `^\\.\\./(?!${feature}/)(${FEATURES.join('|')})/`, message: 'Features do not import each other: move what they share down a layer.' }]),
+  })),
   {
-    // One exec seam: every tool the actions run goes through exec.ts (argument arrays, timeouts, redaction, ToolError).
-    files: ['packages/core/src/**/*.ts', 'actions/*/src/**/*.ts'],
-    ignores: ['packages/core/src/exec.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [
-        { name: 'node:child_process', message: 'Run tools through the exec seam (packages/core/src/exec.ts).' },
-        { name: 'child_process', message: 'Run tools through the exec seam (packages/core/src/exec.ts).' },
-      ] }],
-    },
+    files: ['packages/core/src/*/**/*.ts', 'packages/core/src/*.ts'],
+    ignores: ['packages/core/src/index.ts', 'packages/core/src/exec.ts', ...FEATURES.map((f) => `packages/core/src/${f}/**`)],
+    rules: restrictImports([{ regex: `^\\.\\.?/(${FEATURES.join('|')})/`, message: 'Tools and values do not import features.' }]),
   },
 );
