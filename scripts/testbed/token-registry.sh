@@ -17,7 +17,7 @@
 #   anonymous    pull on public/**
 #
 # Trust, "the normal way" for each client, without touching the system trust store (the test bed's tests rely on
-# the test CA not being trusted system-wide, e.g. registry-client.test.ts "refuses a registry whose CA is not
+# the test CA not being trusted system-wide, e.g. registry-client-tls-auth.test.ts "refuses a registry whose CA is not
 # trusted"):
 #   - dockerd (docker login, pulls/pushes): Docker's per-registry file /etc/docker/certs.d/registry.moam.test/ca.crt.
 #     dockerd fetches tokens through the registry's transport, so that file also covers auth.moam.test.

@@ -1,139 +1,33 @@
-// Bad inputs to the bundled sign-recursive and verify, run the way the runner runs them. Every case must fail with an
-// error that names the input and (where the action gives one) a "Fix:", and must leave the registry exactly as it was
-// (the repository's tag list, no .sig tag for any of the sample's digests, the manifests the repository links).
+// Bad inputs to the bundled sign-recursive, run the way the runner runs them. Every case must fail with an error that
+// names the input and (where the action gives one) a "Fix:", and must leave the registry exactly as it was (the
+// repository's tag list, no .sig tag for any of the sample's digests, the manifests the repository links).
 // Inputs that smuggle shell syntax or options are never executed and never become flags (a marker file that a
-// shell would create never exists); secrets (the key password, the private key PEM, the OIDC token and the token
-// request bearer) never appear in stdout, stderr, outputs or the summary, except in the runner's own ::add-mask::
-// commands, which the runner consumes.
-import { execFile } from 'node:child_process';
+// shell would create never exists); values that do reach cosign reach it as plain values; secrets (the key password,
+// the private key PEM, the OIDC token and the token request bearer) never appear in stdout, stderr, outputs or the
+// summary, except in the runner's own ::add-mask:: commands, which the runner consumes.
+// Bad inputs to verify: bad-inputs-verify.test.ts. Both build the sample once per file (support/bad-inputs-signing.ts).
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ActionRun,
-  type FulcioStandIn,
-  type OidcService,
-  buildLegs,
-  githubTagEnv,
-  merge,
-  registryTags,
-  runBundledAction,
-  startCosignMirror,
-  startFulcio,
-  startOidcService,
-  testbed,
-  uniqueName,
-} from '@moam/testkit';
+import { type ActionRun, runBundledAction, testbed } from '@moam/testkit';
+import { ACCEPT, type Case, FIX, errorText, marker, markers, show, tempDir } from './support/bad-inputs.ts';
+import { type Snapshot, expectRefused, image, sha, snapshot, startBadSigning, stopBadSigning } from './support/bad-inputs-signing.ts';
+import { PASSWORD, cosignEnv, freshRepo, fulcio, index, install, mirror, oidc, privateKey, publicKeyFile } from './support/signing-sample.ts';
 
 const tb = testbed();
-const STORAGE = path.join(process.env.MOAM_TESTBED_STATE ?? '/var/lib/moam-testbed', 'registry/plain/data/docker/registry/v2/repositories');
-const ACCEPT = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
-const RUN_ID = randomBytes(4).toString('hex');
-const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 const WRONG_PASSWORD = `wrong-${randomBytes(8).toString('hex')}`;
-const FIX = /Fix: \S/;
 
-/** Every marker an injection attempt would create; none may ever exist. */
-const markers: string[] = [];
-const marker = (what: string) => {
-  const m = path.join(os.tmpdir(), `moam-pwned-${RUN_ID}-${what}`);
-  markers.push(m);
-  return m;
-};
-const tmp: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(path.join(os.tmpdir(), `moam-bad-sv-${prefix}-`));
-  tmp.push(d);
-  return d;
-}
-
-let mirror: Awaited<ReturnType<typeof startCosignMirror>>;
-let oidc: OidcService;
-let fulcio: FulcioStandIn;
-let install: Record<string, string>;
-let home = '';
-let privateKey = '';
-let publicKeyFile = '';
-const repo = `moam-it/${uniqueName('bad-sv')}`;
-const image = `${tb.registry}/${repo}`;
-let index = '';
-let children: string[] = [];
-
-beforeAll(async () => {
-  mirror = await startCosignMirror(tb.cosign);
-  install = { 'cosign-version': mirror.version, 'cosign-sha256': mirror.sha256, 'cosign-base-url': mirror.url };
-  oidc = await startOidcService({ claims: { repository: 'moam/app', ref: 'refs/tags/v1.0.0' } });
-  fulcio = await startFulcio({ issuers: [oidc] });
-  home = await tempDir('home');
-  await promisify(execFile)(tb.cosign, ['generate-key-pair'], { cwd: home, env: { ...process.env, COSIGN_PASSWORD: PASSWORD } });
-  privateKey = await readFile(path.join(home, 'cosign.key'), 'utf8');
-  publicKeyFile = path.join(home, 'cosign.pub');
-  const legs = await buildLegs(image, ['linux/amd64', 'linux/arm64']);
-  const merged = await merge(image, legs.handoff, githubTagEnv('v1.0.0'));
-  expect(merged.exitCode, merged.stdout).toBe(0);
-  index = merged.outputs.digest as string;
-  children = (JSON.parse(merged.outputs.manifest as string) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
-});
-
-afterAll(async () => {
-  for (const m of markers) expect(existsSync(m), `${m} was created: an input was executed`).toBe(false);
-  await Promise.all([mirror?.close(), oidc?.close(), fulcio?.close()]);
-  await Promise.all(tmp.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-// ------------------------------------------------------------------ registry snapshots
-
-interface Snapshot {
-  tags: string[];
-  sigHeads: Record<string, number>;
-  stored: string[];
-}
-
-async function storedManifests(r: string): Promise<string[]> {
-  try {
-    return (await readdir(path.join(STORAGE, r, '_manifests/revisions/sha256'))).sort();
-  } catch {
-    return [];
-  }
-}
-
-async function snapshot(r = repo): Promise<Snapshot> {
-  const sigHeads: Record<string, number> = {};
-  for (const d of [index, ...children]) {
-    sigHeads[d] = (await fetch(`http://${tb.registry}/v2/${r}/manifests/${d.replace(':', '-')}.sig`, { method: 'HEAD', headers: { accept: ACCEPT } })).status;
-  }
-  return { tags: await registryTags(tb.registry, r), sigHeads, stored: await storedManifests(r) };
-}
+beforeAll(startBadSigning);
+afterAll(stopBadSigning);
 
 /** A copy of the sample in another repository (for the runs that do sign). */
 async function copyRepo(prefix: string): Promise<{ repo: string; image: string }> {
-  const to = `moam-it/${uniqueName(prefix)}`;
-  const copy = async (digest: string, tag?: string): Promise<void> => {
-    const res = await fetch(`http://${tb.registry}/v2/${repo}/manifests/${digest}`, { headers: { accept: ACCEPT } });
-    const bytes = Buffer.from(await res.arrayBuffer());
-    const json = JSON.parse(bytes.toString('utf8')) as { manifests?: Array<{ digest: string }>; config?: { digest: string }; layers?: Array<{ digest: string }> };
-    for (const c of json.manifests ?? []) await copy(c.digest);
-    for (const b of [...(json.config ? [json.config] : []), ...(json.layers ?? [])]) {
-      const m = await fetch(`http://${tb.registry}/v2/${to}/blobs/uploads/?mount=${b.digest}&from=${repo}`, { method: 'POST' });
-      expect(m.status).toBe(201);
-    }
-    for (const ref of [digest, ...(tag ? [tag] : [])]) {
-      const put = await fetch(`http://${tb.registry}/v2/${to}/manifests/${ref}`, { method: 'PUT', headers: { 'content-type': res.headers.get('content-type') as string }, body: bytes });
-      expect(put.status).toBe(201);
-    }
-  };
-  await copy(index, '1.0.0');
+  const to = await freshRepo(prefix);
   return { repo: to, image: `${tb.registry}/${to}` };
 }
 
 // ------------------------------------------------------------------ what every run must show
-
-const errorText = (run: ActionRun) => run.errors.join('\n');
-const show = (run: ActionRun) => `exit ${run.exitCode}\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-1000)}`;
 
 /** The values masked with ::add-mask:: (the runner consumes these lines; they never reach the log). */
 const maskedValues = (run: ActionRun) => run.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
@@ -149,27 +43,12 @@ function expectNoSecrets(run: ActionRun, secrets: readonly string[]): void {
 
 const keySecrets = () => [PASSWORD, WRONG_PASSWORD, privateKey];
 
-function expectRefused(run: ActionRun, patterns: readonly RegExp[]): void {
-  expect(run.exitCode, show(run)).toBe(1);
-  expect(run.errors.length, show(run)).toBeGreaterThanOrEqual(1);
-  for (const p of patterns) expect(errorText(run), show(run)).toMatch(p);
-  expect(run.outputs.signed ?? '', 'no signed output').toBe('');
-  for (const m of markers) expect(existsSync(m), `${m} was created: an input was executed`).toBe(false);
-}
-
-function cosignEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { HOME: home, TUF_ROOT: path.join(home, '.sigstore'), GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'moam/app', ...fulcio.env, ...extra };
-}
-
 // ------------------------------------------------------------------ sign-recursive
-
-type Case = readonly [name: string, inputs: Record<string, string>, patterns: readonly RegExp[]];
 
 function signInputs(over: Record<string, string>): Record<string, string> {
   return { images: image, digest: index, keyless: 'false', key: privateKey, 'key-password': PASSWORD, 'tlog-upload': 'false', ...install, ...over };
 }
 
-const sha = (n: number, c = 'a') => `sha256:${c.repeat(n)}`;
 /** The case tables are built before beforeAll has merged the sample: this stands for its index digest. */
 const INDEX = '@INDEX@';
 const withIndex = (inputs: Record<string, string>) => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.split(INDEX).join(index)]));
@@ -293,83 +172,6 @@ describe('bad inputs: sign-recursive', () => {
       env: cosignEnv({ ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' }),
     });
     expectRefused(run, [/Input "keyless": no GitHub OIDC token can be requested: the job lacks the id-token: write permission/, /Fix: add "permissions: id-token: write"/]);
-    expect(await snapshot()).toEqual(before);
-  });
-});
-
-// ------------------------------------------------------------------ verify
-
-function verifyInputs(over: Record<string, string>): Record<string, string> {
-  return { image: `${image}:1.0.0`, repository: 'moam/app', 'insecure-ignore-tlog': 'true', ...install, ...over };
-}
-
-const VERIFY_CASES = (): readonly Case[] => [
-  ['image: empty', { image: '' }, [/Input "image": is required but empty/, /Fix: set it, e\.g\. image: ghcr\.io\/owner\/app:1\.2\.3/]],
-  ['image: upper-case repository path', { image: `${tb.registry}/Moam-It/App:1.0.0` }, [/Input "image": "localhost:5000\/Moam-It\/App" has upper-case letters in its repository path/, FIX]],
-  ['image: a digest of the wrong length', { image: `${image}@${sha(63)}` }, [/Input "image": ".*@sha256:a{63}" has an invalid digest "sha256:a{63}"\. Fix: use name@sha256:<64 hex characters> or name:tag/]],
-  ['image: a digest of another algorithm', { image: `${image}@md5:${'a'.repeat(32)}` }, [/Input "image": ".*@md5:a{32}" has an invalid digest/, FIX]],
-  ['image: an invalid tag', { image: `${image}:.hidden` }, [/Input "image": ".*:\.hidden" has an invalid tag "\.hidden"/, FIX]],
-  ['certificate-identity and certificate-identity-regexp both set', { 'certificate-identity': 'https://github.com/moam/app/.github/workflows/release.yml@refs/tags/v1.0.0', 'certificate-identity-regexp': '^https://github\\.com/moam/app/.+$' }, [/Input "certificate-identity-regexp": is set together with certificate-identity\. Fix: give only one of them/]],
-  ['certificate-identity-regexp: a lookahead', { 'certificate-identity-regexp': '^https://github\\.com/moam/app/(?=\\.github).+$' }, [/Input "certificate-identity-regexp": ".*" uses a lookaround/, /Fix: Go's RE2 .* has no lookarounds or backreferences/]],
-  ['certificate-identity-regexp: a negative lookbehind', { 'certificate-identity-regexp': '^https://github\\.com/(?<!evil)moam/app/.+$' }, [/Input "certificate-identity-regexp": ".*" uses a lookaround/, FIX]],
-  ['certificate-identity-regexp: a backreference', { 'certificate-identity-regexp': '^https://github\\.com/(moam)/\\1/.+$' }, [/Input "certificate-identity-regexp": ".*" uses a backreference \(\\1\)/, FIX]],
-  ['certificate-identity-regexp: ".*" matches anything', { 'certificate-identity-regexp': '.*' }, [/Input "certificate-identity-regexp": "\.\*" matches any identity\. Fix: name the repository and workflow/]],
-  ['certificate-identity-regexp: "^https://.+$" matches anything', { 'certificate-identity-regexp': '^https://.+$' }, [/Input "certificate-identity-regexp": ".*" matches any identity/, FIX]],
-  ['certificate-identity-regexp: does not compile', { 'certificate-identity-regexp': '^https://github\\.com/(moam$' }, [/Input "certificate-identity-regexp": ".*" does not compile/, FIX]],
-  ['repository: owner without repo', { repository: 'owner' }, [/Input "repository": "owner" is not owner\/repo\. Fix: give the repository as owner\/repo, e\.g\. octo-org\/app/]],
-  ['repository: a/b/c', { repository: 'a/b/c' }, [/Input "repository": "a\/b\/c" is not owner\/repo/, FIX]],
-  ['repository: an owner starting with "-"', { repository: '-x/app' }, [/Input "repository": "-x\/app" has an invalid owner "-x"/, FIX]],
-  ['workflow-repository: not owner/repo', { 'workflow-repository': 'just-one' }, [/Input "workflow-repository": "just-one" is not owner\/repo/, FIX]],
-  ['workflow: outside .github/workflows', { workflow: '../release.yml' }, [/Input "workflow": "\.\.\/release\.yml" is not a workflow file under \.github\/workflows\//, FIX]],
-  ['require-attestations: none together with a kind', { 'require-attestations': 'none,sbom' }, [/Input "require-attestations": "none,sbom" lists none together with sbom\. Fix: give none \(or leave it empty\)/]],
-  ['exact-platforms: without platforms', { 'exact-platforms': 'true' }, [/Input "exact-platforms": is true but platforms is empty\. Fix: list the platforms/]],
-  ['exact-platforms: not a boolean', { 'exact-platforms': 'strict', platforms: 'linux/amd64' }, [/Input "exact-platforms": "strict" is not a boolean/, FIX]],
-  ['require-attestations: bogus', { 'require-attestations': 'provenance,bogus' }, [/Input "require-attestations": "bogus" is not an attestation kind\. Fix: list provenance and\/or sbom, or none/]],
-  ['certificate-oidc-issuer: plain http', { 'certificate-oidc-issuer': 'http://token.actions.githubusercontent.com' }, [/Input "certificate-oidc-issuer": "http:\/\/token\.actions\.githubusercontent\.com" is not an https URL\. Fix: use https:\/\/token\.actions\.githubusercontent\.com/]],
-  ['insecure-ignore-tlog: not a boolean', { 'insecure-ignore-tlog': 'sure' }, [/Input "insecure-ignore-tlog": "sure" is not a boolean/, FIX]],
-  ['platforms: an unknown architecture', { platforms: 'linux/amd64,linux/sparc' }, [/Input "platforms": "linux\/sparc" has an unknown architecture "sparc"/, FIX]],
-  ['cosign-version: "latest"', { 'cosign-version': 'latest' }, [/Input "cosign-version": "latest" is not an exact version/, FIX]],
-  ['cosign-sha256: wrong length', { 'cosign-sha256': 'abcdef' }, [/Input "cosign-sha256": "abcdef" is not a SHA-256 digest \(needs exactly 64 hex characters, got 6\)/, FIX]],
-  ['image: $(...)', { image: `${tb.registry}/moam-it/$(touch ${marker('verify-image-subst')}):1.0.0` }, [/Input "image": ".*\$\(touch .*\)" is not a valid image name/, FIX]],
-  ['image: backticks', { image: `${tb.registry}/moam-it/\`touch ${marker('verify-image-ticks')}\`` }, [/Input "image": ".*`touch .*`/, FIX]],
-  ['image: "--help"', { image: '--help' }, [/Input "image": "--help" starts with "-"; image names never do/, FIX]],
-  ['image: a tag, a newline and a flag', { image: `${image}:1.0.0\n--key=/etc/passwd` }, [/Input "image": "localhost:5000\/.*:1\.0\.0\n--key=\/etc\/passwd" is not a valid image name/, FIX]],
-  ['image: ";" and a command', { image: `${image}:1.0.0; touch ${marker('verify-image-semi')}` }, [/Input "image": ".*:1\.0\.0; touch .*" is not a valid image name/, FIX]],
-  ['repository: $(...)', { repository: `moam/$(touch ${marker('verify-repo-subst')})` }, [/Input "repository": "moam\/\$\(touch .*\)" is not owner\/repo/, FIX]],
-  ['repository: a second line with a flag', { repository: 'moam/app\n--certificate-identity-regexp=.*' }, [/Input "repository": "moam\/app\n--certificate-identity-regexp=\.\*" has an invalid repository name/, FIX]],
-];
-
-describe('bad inputs: verify', () => {
-  let before: Snapshot;
-  beforeAll(async () => {
-    before = await snapshot();
-  });
-
-  it.each(VERIFY_CASES())('%s', async (_name, inputs, patterns) => {
-    const run = await runBundledAction('verify', { inputs: verifyInputs(inputs), env: cosignEnv() });
-    expectRefused(run, patterns);
-    expect(run.outputs.verified ?? '').not.toBe('true');
-    expect(await snapshot()).toEqual(before);
-  });
-
-  // Found by this test: the identity builder named a nonexistent input ("workflow-ref").
-  it('ref-pattern: not a ref, named as ref-pattern', async () => {
-    const run = await runBundledAction('verify', { inputs: verifyInputs({ 'ref-pattern': 'refs/tags/v1..2' }), env: cosignEnv() });
-    expectRefused(run, [/Input "ref-pattern": "refs\/tags\/v1\.\.2" is not a valid git ref/, FIX]);
-    expect(await snapshot()).toEqual(before);
-  });
-
-  // Found by this test: refused only after cosign was installed and the registry read, naming "cosign-key".
-  it('key: "--help" is refused naming the key input', async () => {
-    const run = await runBundledAction('verify', { inputs: verifyInputs({ key: '--help' }), env: cosignEnv() });
-    expectRefused(run, [/Input "key": .*"--help" starts with "-"/, FIX]);
-    expect(await snapshot()).toEqual(before);
-  });
-
-  // Found by this test: the identity was silently ignored next to a key.
-  it('key together with certificate-identity is refused (key-based signatures carry no identity)', async () => {
-    const run = await runBundledAction('verify', { inputs: verifyInputs({ key: publicKeyFile, 'certificate-identity': 'https://github.com/moam/app/.github/workflows/release.yml@refs/tags/v1.0.0' }), env: cosignEnv() });
-    expectRefused(run, [/certificate-identity/, /key/, FIX]);
     expect(await snapshot()).toEqual(before);
   });
 });
