@@ -39,6 +39,24 @@ const requireBuiltins = {
   },
 };
 
+// @actions/core imports its OIDC client (and with it @actions/http-client and undici, most of a bundle) at start,
+// though only getIDToken uses it: it is loaded on that call instead. core's own code is unchanged; the shim only
+// defers the module.
+const lazyOidc = {
+  name: 'lazy-oidc',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) => {
+      if (!/[\\/]@actions[\\/]core[\\/]lib[\\/]/.test(args.importer)) return undefined;
+      return { path: path.join(path.dirname(args.importer), 'oidc-utils.js'), namespace: 'lazy-oidc' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, (args) => ({
+      contents: `export class OidcClient {\n  static async getIDToken(audience) {\n    const real = await import(${JSON.stringify(args.path)});\n    return real.OidcClient.getIDToken(audience);\n  }\n}\n`,
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 for (const name of actions) {
   const dir = path.join(root, 'actions', name);
   const dist = path.join(dir, 'dist');
@@ -58,7 +76,7 @@ for (const name of actions) {
     // What GitHub's runner starts the bundles with (action.yml: runs.using node24); the tests run them on it too.
     target: 'node24',
     banner: { js: banner },
-    plugins: [requireBuiltins],
+    plugins: [requireBuiltins, lazyOidc],
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
@@ -73,7 +91,10 @@ for (const name of actions) {
 // One entry per third-party package that ended up in the bundle, with its license text.
 async function licenses(metafile) {
   const packages = new Map();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const key of Object.keys(metafile.inputs)) {
+    // A plugin's module (lazy-oidc:, require-builtin:) is named by namespace and absolute path.
+    const bare = key.replace(/^[a-z-]+:/, '');
+    const input = path.isAbsolute(bare) ? path.relative(root, bare) : bare;
     const m = input.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//);
     if (!m || packages.has(m[1])) continue;
     packages.set(m[1], null);

@@ -3,8 +3,6 @@ import { createReadStream } from 'node:fs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { HttpClient } from '@actions/http-client';
-import * as toolCache from '@actions/tool-cache';
 import { InputError, errorMessage } from '../errors.ts';
 import { type CosignArch, DEFAULT_COSIGN_VERSION, checksumFromFile, cosignAssetName, pinnedChecksum } from './checksums.ts';
 import { parseCosignVersion } from './version.ts';
@@ -20,7 +18,7 @@ const SIDECAR_NAME = 'cosign.verified.json';
 
 /** The subset of @actions/tool-cache the installer uses (a seam for tests). */
 export interface ToolCacheLike {
-  find(toolName: string, versionSpec: string, arch?: string): string;
+  find(toolName: string, versionSpec: string, arch?: string): string | Promise<string>;
   downloadTool(url: string, dest?: string): Promise<string>;
   cacheFile(sourceFile: string, targetFile: string, tool: string, version: string, arch?: string): Promise<string>;
 }
@@ -198,7 +196,7 @@ export async function installCosign(opts: InstallCosignOptions): Promise<Install
   // runners RUNNER_TOOL_CACHE outlives the job: another job (or a half-finished copy) may have changed the file.
   // With a pinned digest the check needs no network; otherwise it compares with the digest recorded when the
   // file was verified (that catches corruption, not a deliberate swap of both files; pin cosign-sha256 for that).
-  const cachedDir = deps.tc.find(TOOL_NAME, version, arch);
+  const cachedDir = await deps.tc.find(TOOL_NAME, version, arch);
   if (cachedDir) {
     const cachedPath = path.join(cachedDir, BINARY_NAME);
     const sidecar = await readSidecar(cachedDir);
@@ -283,6 +281,7 @@ export function sha256File(file: string): Promise<string> {
 
 /** GETs a text file with @actions/http-client (follows redirects, honours the runner's proxy settings). */
 export async function fetchTextHttp(url: string): Promise<string> {
+  const { HttpClient } = await import('@actions/http-client');
   const http = new HttpClient('multi-arch-of-madness/cosign-installer', [], { allowRetries: false });
   const res = await http.get(url);
   const body = await res.readBody();
@@ -294,10 +293,19 @@ export async function fetchTextHttp(url: string): Promise<string> {
   return body;
 }
 
+// Loaded when cosign is looked up, not at start: with @actions/http-client behind it (undici) it is most of
+// what a bundle would otherwise parse before its first line of output.
+const toolCache = () => import('@actions/tool-cache');
+const lazyToolCache: ToolCacheLike = {
+  find: async (toolName, versionSpec, arch) => (await toolCache()).find(toolName, versionSpec, arch),
+  downloadTool: async (url, dest) => (await toolCache()).downloadTool(url, dest),
+  cacheFile: async (sourceFile, targetFile, tool, version, arch) => (await toolCache()).cacheFile(sourceFile, targetFile, tool, version, arch),
+};
+
 /** The real dependencies: @actions/tool-cache, @actions/core logging, node:crypto, @actions/http-client. */
 export function defaultInstallDeps(overrides: Partial<InstallDeps> = {}): InstallDeps {
   return {
-    tc: toolCache,
+    tc: lazyToolCache,
     hashFile: sha256File,
     log: (l) => core.info(l),
     warn: (l) => core.warning(l),

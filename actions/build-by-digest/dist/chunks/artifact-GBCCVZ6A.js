@@ -1,18 +1,25 @@
 import { createRequire as __moamCreateRequire } from 'node:module';
 const require = __moamCreateRequire(import.meta.url);
 import {
-  BearerCredentialHandler,
-  EOL,
-  EventEmitter,
-  HttpClient,
-  HttpCodes,
+  promises_default,
+  realpath
+} from "./chunk-LJLLPWHZ.js";
+import {
+  BearerCredentialHandler
+} from "./chunk-7MXLXMXE.js";
+import {
+  inspect,
+  util_default
+} from "./chunk-V67F4WWE.js";
+import {
   PassThrough,
   Readable,
   Transform,
-  __commonJS,
-  __export,
-  __require,
-  __toESM,
+  stream_default
+} from "./chunk-AJIOLYVT.js";
+import {
+  EOL,
+  EventEmitter,
   basename,
   createHash,
   createHmac,
@@ -24,27 +31,32 @@ import {
   existsSync,
   extname,
   fs_default,
-  http_default,
-  https_default,
   info,
-  inspect,
   join,
   lstatSync,
   normalize,
   os_default,
   promises,
-  promises_default,
   readFileSync,
-  realpath,
-  require_tunnel,
-  require_undici,
   resolve,
   setSecret,
   statSync,
-  stream_default,
-  util_default,
   warning
-} from "./chunk-GH2NJIDB.js";
+} from "./chunk-ABEU76PN.js";
+import {
+  HttpClient,
+  HttpCodes,
+  require_tunnel,
+  require_undici
+} from "./chunk-45MXQJZW.js";
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM,
+  http_default,
+  https_default
+} from "./chunk-XT3TSCOP.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({

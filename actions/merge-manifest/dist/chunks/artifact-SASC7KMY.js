@@ -1,15 +1,23 @@
 import { createRequire as __moamCreateRequire } from 'node:module';
 const require = __moamCreateRequire(import.meta.url);
 import {
-  BearerCredentialHandler,
+  promises_default,
+  realpath
+} from "./chunk-LJLLPWHZ.js";
+import {
+  BearerCredentialHandler
+} from "./chunk-7MXLXMXE.js";
+import {
+  PassThrough,
+  Readable,
+  Transform,
+  inspect,
+  stream_default,
+  util_default
+} from "./chunk-STSRKNPW.js";
+import {
   EOL,
   EventEmitter,
-  HttpClient,
-  HttpCodes,
-  __commonJS,
-  __export,
-  __require,
-  __toESM,
   basename,
   createHash,
   createHmac,
@@ -21,24 +29,32 @@ import {
   existsSync,
   extname,
   fs_default,
-  http_default,
-  https_default,
   info,
   join,
   lstatSync,
   normalize,
   os_default,
   promises,
-  promises_default,
   readFileSync,
-  realpath,
-  require_tunnel,
-  require_undici,
   resolve,
   setSecret,
   statSync,
   warning
-} from "./chunk-HJFIQFHD.js";
+} from "./chunk-ABEU76PN.js";
+import {
+  HttpClient,
+  HttpCodes,
+  require_tunnel,
+  require_undici
+} from "./chunk-45MXQJZW.js";
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM,
+  http_default,
+  https_default
+} from "./chunk-XT3TSCOP.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
@@ -1216,13 +1232,13 @@ var require_reflection_info = __commonJS({
     exports2.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m8, i) => m8.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = messageType.fields.find((m6, i) => m6.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
     exports2.readFieldOptions = readFieldOptions;
     function readFieldOption(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m8, i) => m8.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = messageType.fields.find((m6, i) => m6.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
       if (!options) {
         return void 0;
       }
@@ -2426,73 +2442,73 @@ var require_reflection_binary_writer = __commonJS({
        */
       scalarInfo(type, value) {
         let t = binary_format_contract_1.WireType.Varint;
-        let m8;
+        let m6;
         let i = value === void 0;
         let d = value === 0;
         switch (type) {
           case reflection_info_1.ScalarType.INT32:
-            m8 = "int32";
+            m6 = "int32";
             break;
           case reflection_info_1.ScalarType.STRING:
             d = i || !value.length;
             t = binary_format_contract_1.WireType.LengthDelimited;
-            m8 = "string";
+            m6 = "string";
             break;
           case reflection_info_1.ScalarType.BOOL:
             d = value === false;
-            m8 = "bool";
+            m6 = "bool";
             break;
           case reflection_info_1.ScalarType.UINT32:
-            m8 = "uint32";
+            m6 = "uint32";
             break;
           case reflection_info_1.ScalarType.DOUBLE:
             t = binary_format_contract_1.WireType.Bit64;
-            m8 = "double";
+            m6 = "double";
             break;
           case reflection_info_1.ScalarType.FLOAT:
             t = binary_format_contract_1.WireType.Bit32;
-            m8 = "float";
+            m6 = "float";
             break;
           case reflection_info_1.ScalarType.INT64:
             d = i || pb_long_1.PbLong.from(value).isZero();
-            m8 = "int64";
+            m6 = "int64";
             break;
           case reflection_info_1.ScalarType.UINT64:
             d = i || pb_long_1.PbULong.from(value).isZero();
-            m8 = "uint64";
+            m6 = "uint64";
             break;
           case reflection_info_1.ScalarType.FIXED64:
             d = i || pb_long_1.PbULong.from(value).isZero();
             t = binary_format_contract_1.WireType.Bit64;
-            m8 = "fixed64";
+            m6 = "fixed64";
             break;
           case reflection_info_1.ScalarType.BYTES:
             d = i || !value.byteLength;
             t = binary_format_contract_1.WireType.LengthDelimited;
-            m8 = "bytes";
+            m6 = "bytes";
             break;
           case reflection_info_1.ScalarType.FIXED32:
             t = binary_format_contract_1.WireType.Bit32;
-            m8 = "fixed32";
+            m6 = "fixed32";
             break;
           case reflection_info_1.ScalarType.SFIXED32:
             t = binary_format_contract_1.WireType.Bit32;
-            m8 = "sfixed32";
+            m6 = "sfixed32";
             break;
           case reflection_info_1.ScalarType.SFIXED64:
             d = i || pb_long_1.PbLong.from(value).isZero();
             t = binary_format_contract_1.WireType.Bit64;
-            m8 = "sfixed64";
+            m6 = "sfixed64";
             break;
           case reflection_info_1.ScalarType.SINT32:
-            m8 = "sint32";
+            m6 = "sint32";
             break;
           case reflection_info_1.ScalarType.SINT64:
             d = i || pb_long_1.PbLong.from(value).isZero();
-            m8 = "sint64";
+            m6 = "sint64";
             break;
         }
-        return [t, m8, i || d];
+        return [t, m6, i || d];
       }
     };
     exports2.ReflectionBinaryWriter = ReflectionBinaryWriter;
@@ -3120,25 +3136,25 @@ var require_reflection_info2 = __commonJS({
     var runtime_1 = require_commonjs();
     function normalizeMethodInfo(method, service) {
       var _a, _b, _c;
-      let m8 = method;
-      m8.service = service;
-      m8.localName = (_a = m8.localName) !== null && _a !== void 0 ? _a : runtime_1.lowerCamelCase(m8.name);
-      m8.serverStreaming = !!m8.serverStreaming;
-      m8.clientStreaming = !!m8.clientStreaming;
-      m8.options = (_b = m8.options) !== null && _b !== void 0 ? _b : {};
-      m8.idempotency = (_c = m8.idempotency) !== null && _c !== void 0 ? _c : void 0;
-      return m8;
+      let m6 = method;
+      m6.service = service;
+      m6.localName = (_a = m6.localName) !== null && _a !== void 0 ? _a : runtime_1.lowerCamelCase(m6.name);
+      m6.serverStreaming = !!m6.serverStreaming;
+      m6.clientStreaming = !!m6.clientStreaming;
+      m6.options = (_b = m6.options) !== null && _b !== void 0 ? _b : {};
+      m6.idempotency = (_c = m6.idempotency) !== null && _c !== void 0 ? _c : void 0;
+      return m6;
     }
     exports2.normalizeMethodInfo = normalizeMethodInfo;
     function readMethodOptions(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m8, i) => m8.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = service.methods.find((m6, i) => m6.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
     exports2.readMethodOptions = readMethodOptions;
     function readMethodOption(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m8, i) => m8.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = service.methods.find((m6, i) => m6.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
       if (!options) {
         return void 0;
       }
@@ -3205,11 +3221,11 @@ var require_rpc_error = __commonJS({
         if (this.serviceName && this.methodName) {
           l.push("Method: " + this.serviceName + "/" + this.methodName);
         }
-        let m8 = Object.entries(this.meta);
-        if (m8.length) {
+        let m6 = Object.entries(this.meta);
+        if (m6.length) {
           l.push("");
           l.push("Meta:");
-          for (let [k, v] of m8) {
+          for (let [k, v] of m6) {
             l.push(`  ${k}: ${v}`);
           }
         }
@@ -4360,8 +4376,8 @@ var require_package_version = __commonJS({
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports2, module) {
     var s = 1e3;
-    var m8 = s * 60;
-    var h = m8 * 60;
+    var m6 = s * 60;
+    var h = m6 * 60;
     var d = h * 24;
     var w = d * 7;
     var y = d * 365.25;
@@ -4416,7 +4432,7 @@ var require_ms = __commonJS({
         case "mins":
         case "min":
         case "m":
-          return n * m8;
+          return n * m6;
         case "seconds":
         case "second":
         case "secs":
@@ -4441,8 +4457,8 @@ var require_ms = __commonJS({
       if (msAbs >= h) {
         return Math.round(ms / h) + "h";
       }
-      if (msAbs >= m8) {
-        return Math.round(ms / m8) + "m";
+      if (msAbs >= m6) {
+        return Math.round(ms / m6) + "m";
       }
       if (msAbs >= s) {
         return Math.round(ms / s) + "s";
@@ -4457,8 +4473,8 @@ var require_ms = __commonJS({
       if (msAbs >= h) {
         return plural(ms, msAbs, h, "hour");
       }
-      if (msAbs >= m8) {
-        return plural(ms, msAbs, m8, "minute");
+      if (msAbs >= m6) {
+        return plural(ms, msAbs, m6, "minute");
       }
       if (msAbs >= s) {
         return plural(ms, msAbs, s, "second");
@@ -4483,7 +4499,7 @@ var require_common = __commonJS({
       createDebug.enable = enable2;
       createDebug.enabled = enabled2;
       createDebug.humanize = require_ms();
-      createDebug.destroy = destroy3;
+      createDebug.destroy = destroy2;
       Object.keys(env2).forEach((key) => {
         createDebug[key] = env2[key];
       });
@@ -4504,11 +4520,11 @@ var require_common = __commonJS({
         let enableOverride = null;
         let namespacesCache;
         let enabledCache;
-        function debug3(...args) {
-          if (!debug3.enabled) {
+        function debug2(...args) {
+          if (!debug2.enabled) {
             return;
           }
-          const self2 = debug3;
+          const self2 = debug2;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms = curr - (prevTime || curr);
           self2.diff = ms;
@@ -4520,12 +4536,12 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format2) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter = createDebug.formatters[format3];
+            const formatter = createDebug.formatters[format2];
             if (typeof formatter === "function") {
               const val = args[index];
               match = formatter.call(self2, val);
@@ -4538,12 +4554,12 @@ var require_common = __commonJS({
           const logFn = self2.log || createDebug.log;
           logFn.apply(self2, args);
         }
-        debug3.namespace = namespace;
-        debug3.useColors = createDebug.useColors();
-        debug3.color = createDebug.selectColor(namespace);
-        debug3.extend = extend2;
-        debug3.destroy = createDebug.destroy;
-        Object.defineProperty(debug3, "enabled", {
+        debug2.namespace = namespace;
+        debug2.useColors = createDebug.useColors();
+        debug2.color = createDebug.selectColor(namespace);
+        debug2.extend = extend2;
+        debug2.destroy = createDebug.destroy;
+        Object.defineProperty(debug2, "enabled", {
           enumerable: true,
           configurable: false,
           get: () => {
@@ -4561,9 +4577,9 @@ var require_common = __commonJS({
           }
         });
         if (typeof createDebug.init === "function") {
-          createDebug.init(debug3);
+          createDebug.init(debug2);
         }
-        return debug3;
+        return debug2;
       }
       function extend2(namespace, delimiter2) {
         const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
@@ -4639,7 +4655,7 @@ var require_common = __commonJS({
         }
         return val;
       }
-      function destroy3() {
+      function destroy2() {
         console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
       }
       createDebug.enable(createDebug.load());
@@ -4751,11 +4767,11 @@ var require_browser = __commonJS({
       if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
         return false;
       }
-      let m8;
+      let m6;
       return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
       typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
       // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m8 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m8[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && (m6 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m6[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
@@ -4940,7 +4956,7 @@ var require_node = __commonJS({
     var tty = __require("tty");
     var util = __require("util");
     exports2.init = init;
-    exports2.log = log3;
+    exports2.log = log2;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
@@ -5075,7 +5091,7 @@ var require_node = __commonJS({
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
-    function log3(...args) {
+    function log2(...args) {
       return process.stderr.write(util.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
@@ -5088,11 +5104,11 @@ var require_node = __commonJS({
     function load() {
       return process.env.DEBUG;
     }
-    function init(debug3) {
-      debug3.inspectOpts = {};
+    function init(debug2) {
+      debug2.inspectOpts = {};
       const keys = Object.keys(exports2.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
-        debug3.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
+        debug2.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
     module.exports = require_common()(exports2);
@@ -5123,18 +5139,18 @@ var require_src = __commonJS({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m8, k);
-      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m8[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m8, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m8[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5193,18 +5209,18 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m8, k);
-      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m8[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m8, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m8[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5220,8 +5236,8 @@ var require_dist = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar = exports2 && exports2.__exportStar || function(m8, exports3) {
-      for (var p in m8) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m8, p);
+    var __exportStar = exports2 && exports2.__exportStar || function(m6, exports3) {
+      for (var p in m6) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m6, p);
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
@@ -5355,7 +5371,7 @@ var require_parse_proxy_response = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseProxyResponse = void 0;
     var debug_1 = __importDefault(require_src());
-    var debug3 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
+    var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
       return new Promise((resolve3, reject) => {
         let buffersLength = 0;
@@ -5374,12 +5390,12 @@ var require_parse_proxy_response = __commonJS({
         }
         function onend() {
           cleanup();
-          debug3("onend");
+          debug2("onend");
           reject(new Error("Proxy connection ended before receiving CONNECT response"));
         }
         function onerror(err) {
           cleanup();
-          debug3("onerror %o", err);
+          debug2("onerror %o", err);
           reject(err);
         }
         function ondata(b) {
@@ -5388,7 +5404,7 @@ var require_parse_proxy_response = __commonJS({
           const buffered = Buffer.concat(buffers, buffersLength);
           const endOfHeaders = buffered.indexOf("\r\n\r\n");
           if (endOfHeaders === -1) {
-            debug3("have not received end of HTTP headers yet...");
+            debug2("have not received end of HTTP headers yet...");
             read2();
             return;
           }
@@ -5421,7 +5437,7 @@ var require_parse_proxy_response = __commonJS({
               headers[key] = value;
             }
           }
-          debug3("got proxy server response: %o %o", firstLine, headers);
+          debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
           resolve3({
             connect: {
@@ -5445,18 +5461,18 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m8, k);
-      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m8[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m8, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m8[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5484,7 +5500,7 @@ var require_dist2 = __commonJS({
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
-    var debug3 = (0, debug_1.default)("https-proxy-agent");
+    var debug2 = (0, debug_1.default)("https-proxy-agent");
     var setServernameFromNonIpHost = (options) => {
       if (options.servername === void 0 && options.host && !net.isIP(options.host)) {
         return {
@@ -5500,7 +5516,7 @@ var require_dist2 = __commonJS({
         this.options = { path: void 0 };
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug3("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
+        debug2("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -5522,10 +5538,10 @@ var require_dist2 = __commonJS({
         }
         let socket;
         if (proxy.protocol === "https:") {
-          debug3("Creating `tls.Socket`: %o", this.connectOpts);
+          debug2("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
-          debug3("Creating `net.Socket`: %o", this.connectOpts);
+          debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         const headers = typeof this.proxyHeaders === "function" ? this.proxyHeaders() : { ...this.proxyHeaders };
@@ -5553,7 +5569,7 @@ var require_dist2 = __commonJS({
         if (connect.statusCode === 200) {
           req.once("socket", resume);
           if (opts.secureEndpoint) {
-            debug3("Upgrading socket connection to TLS");
+            debug2("Upgrading socket connection to TLS");
             return tls.connect({
               ...omit2(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
@@ -5565,7 +5581,7 @@ var require_dist2 = __commonJS({
         const fakeSocket = new net.Socket({ writable: false });
         fakeSocket.readable = true;
         req.once("socket", (s) => {
-          debug3("Replaying proxy buffer for failed request");
+          debug2("Replaying proxy buffer for failed request");
           (0, assert_1.default)(s.listenerCount("data") > 0);
           s.push(buffered);
           s.push(null);
@@ -5595,18 +5611,18 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m8, k);
-      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m8[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m8, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m8[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5633,13 +5649,13 @@ var require_dist3 = __commonJS({
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
-    var debug3 = (0, debug_1.default)("http-proxy-agent");
+    var debug2 = (0, debug_1.default)("http-proxy-agent");
     var HttpProxyAgent2 = class extends agent_base_1.Agent {
       constructor(proxy, opts) {
         super(opts);
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug3("Creating new HttpProxyAgent instance: %o", this.proxy.href);
+        debug2("Creating new HttpProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -5685,21 +5701,21 @@ var require_dist3 = __commonJS({
         }
         let first;
         let endOfHeaders;
-        debug3("Regenerating stored HTTP header string for request");
+        debug2("Regenerating stored HTTP header string for request");
         req._implicitHeader();
         if (req.outputData && req.outputData.length > 0) {
-          debug3("Patching connection write() output buffer with updated header");
+          debug2("Patching connection write() output buffer with updated header");
           first = req.outputData[0].data;
           endOfHeaders = first.indexOf("\r\n\r\n") + 4;
           req.outputData[0].data = req._header + first.substring(endOfHeaders);
-          debug3("Output buffer: %o", req.outputData[0].data);
+          debug2("Output buffer: %o", req.outputData[0].data);
         }
         let socket;
         if (this.proxy.protocol === "https:") {
-          debug3("Creating `tls.Socket`: %o", this.connectOpts);
+          debug2("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(this.connectOpts);
         } else {
-          debug3("Creating `net.Socket`: %o", this.connectOpts);
+          debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         await (0, events_1.once)(socket, "connect");
@@ -5771,8 +5787,8 @@ var require_balanced_match = __commonJS({
       };
     }
     function maybeMatch(reg, str) {
-      var m8 = str.match(reg);
-      return m8 ? m8[0] : null;
+      var m6 = str.match(reg);
+      return m6 ? m6[0] : null;
     }
     balanced.range = range2;
     function range2(a, b, str) {
@@ -5900,19 +5916,19 @@ var require_brace_expansion = __commonJS({
       var parts = [];
       var carry = "";
       for (; ; ) {
-        var m8 = balancedWithBudget(str, str, budget);
+        var m6 = balancedWithBudget(str, str, budget);
         if (budget.remaining < 0) {
           return void 0;
         }
-        if (!m8) {
+        if (!m6) {
           var tail = str.split(",");
           tail[0] = carry + tail[0];
           pushAll(parts, tail);
           return parts;
         }
-        var pre = m8.pre;
-        var body2 = m8.body;
-        var post = m8.post;
+        var pre = m6.pre;
+        var body2 = m6.body;
+        var post = m6.post;
         var p = pre.split(",");
         p[0] = carry + p[0];
         p[p.length - 1] += "{" + body2 + "}";
@@ -6045,18 +6061,18 @@ var require_brace_expansion = __commonJS({
       var firstGroup = true;
       var masked = str;
       for (; ; ) {
-        const m8 = balancedWithBudget(str, masked, budget);
-        if (!m8) {
+        const m6 = balancedWithBudget(str, masked, budget);
+        if (!m6) {
           return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
         }
-        if (m8.unmatched) {
+        if (m6.unmatched) {
           masked = maskUnmatchedOpens(masked, budget);
         }
-        const pre = m8.pre;
+        const pre = m6.pre;
         var literal = function() {
           return combine(
             acc,
-            pre + "{" + m8.body + "}" + m8.post,
+            pre + "{" + m6.body + "}" + m6.post,
             [""],
             max,
             maxLength,
@@ -6067,30 +6083,30 @@ var require_brace_expansion = __commonJS({
         if (/\$$/.test(pre)) {
           acc = combine(
             acc,
-            pre + "{" + m8.body + "}",
+            pre + "{" + m6.body + "}",
             [""],
             max,
             maxLength,
-            dropEmpties && !m8.post.length,
+            dropEmpties && !m6.post.length,
             budget
           );
           firstGroup = false;
-          if (!m8.post.length) break;
-          str = m8.post;
-          masked = masked.slice(m8.end + 1);
+          if (!m6.post.length) break;
+          str = m6.post;
+          masked = masked.slice(m6.end + 1);
           continue;
         }
-        var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m8.body);
+        var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m6.body);
         var isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(
-          m8.body
+          m6.body
         );
         var isSequence = isNumericSequence || isAlphaSequence;
-        var isOptions = m8.body.indexOf(",") >= 0;
+        var isOptions = m6.body.indexOf(",") >= 0;
         if (!isSequence && !isOptions) {
-          if (rewrites < maxRewrites && commaSetFollows(m8.post, budget)) {
+          if (rewrites < maxRewrites && commaSetFollows(m6.post, budget)) {
             rewrites++;
-            str = m8.pre + "{" + m8.body + escClose + m8.post;
-            masked = masked.slice(0, m8.end) + escClose + masked.slice(m8.end + 1);
+            str = m6.pre + "{" + m6.body + escClose + m6.post;
+            masked = masked.slice(0, m6.end) + escClose + masked.slice(m6.end + 1);
             isTop = true;
             continue;
           }
@@ -6103,7 +6119,7 @@ var require_brace_expansion = __commonJS({
         var values;
         if (isSequence) {
           values = expandSequence(
-            m8.body,
+            m6.body,
             isAlphaSequence,
             max,
             maxLength,
@@ -6113,7 +6129,7 @@ var require_brace_expansion = __commonJS({
             return literal();
           }
         } else {
-          var n = parseCommaParts(m8.body, budget);
+          var n = parseCommaParts(m6.body, budget);
           if (!n) {
             return literal();
           }
@@ -6138,20 +6154,20 @@ var require_brace_expansion = __commonJS({
                 [""],
                 max,
                 maxLength,
-                dropEmpties && !m8.post.length,
+                dropEmpties && !m6.post.length,
                 budget
               );
               if (budget.remaining < 0) {
                 return literal();
               }
               acc = single;
-              if (!m8.post.length) break;
-              str = m8.post;
-              masked = masked.slice(m8.end + 1);
+              if (!m6.post.length) break;
+              str = m6.post;
+              masked = masked.slice(m6.end + 1);
               continue;
             }
           }
-          var dropsEmpties = dropEmpties && !m8.post.length && !pre;
+          var dropsEmpties = dropEmpties && !m6.post.length && !pre;
           for (var d = 0; dropsEmpties && d < acc.length; d++) {
             if (acc[d]) {
               dropsEmpties = false;
@@ -6190,16 +6206,16 @@ var require_brace_expansion = __commonJS({
           values,
           max,
           maxLength,
-          dropEmpties && !m8.post.length,
+          dropEmpties && !m6.post.length,
           budget
         );
         if (budget.remaining < 0) {
           return literal();
         }
         acc = next;
-        if (!m8.post.length) break;
-        str = m8.post;
-        masked = masked.slice(m8.end + 1);
+        if (!m6.post.length) break;
+        str = m6.post;
+        masked = masked.slice(m6.end + 1);
       }
       return acc;
     }
@@ -6252,19 +6268,19 @@ var require_minimatch = __commonJS({
         return minimatch;
       }
       const orig = minimatch;
-      const m8 = (p, pattern, options) => orig(p, pattern, ext(def, options));
-      m8.Minimatch = class Minimatch extends orig.Minimatch {
+      const m6 = (p, pattern, options) => orig(p, pattern, ext(def, options));
+      m6.Minimatch = class Minimatch extends orig.Minimatch {
         constructor(pattern, options) {
           super(pattern, ext(def, options));
         }
       };
-      m8.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
-      m8.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
-      m8.defaults = (options) => orig.defaults(ext(def, options));
-      m8.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
-      m8.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
-      m8.match = (list, pattern, options) => orig.match(list, pattern, ext(def, options));
-      return m8;
+      m6.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
+      m6.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
+      m6.defaults = (options) => orig.defaults(ext(def, options));
+      m6.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
+      m6.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
+      m6.match = (list, pattern, options) => orig.match(list, pattern, ext(def, options));
+      return m6;
     };
     minimatch.braceExpand = (pattern, options) => braceExpand(pattern, options);
     var braceExpand = (pattern, options = {}) => {
@@ -6461,14 +6477,14 @@ var require_minimatch = __commonJS({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m8 = this._matchOne(
+          const m6 = this._matchOne(
             file.slice(0, fileIndex + body2.length),
             body2,
             partial,
             fileIndex,
             0
           );
-          if (m8 && globStarDepth < this.maxGlobstarRecursion) {
+          if (m6 && globStarDepth < this.maxGlobstarRecursion) {
             const sub = this._matchGlobStarBodySections(
               file,
               bodySegments,
@@ -6986,7 +7002,7 @@ var require_readdir_glob = __commonJS({
         if (this.options.pattern) {
           const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
           this.matchers = matchers.map(
-            (m8) => new Minimatch(m8, {
+            (m6) => new Minimatch(m6, {
               dot: this.options.dot,
               noglobstar: this.options.noglobstar,
               matchBase: this.options.matchBase,
@@ -7021,11 +7037,11 @@ var require_readdir_glob = __commonJS({
         setTimeout(() => this._next(), 0);
       }
       _shouldSkipDirectory(relative) {
-        return this.skipMatchers.some((m8) => m8.match(relative));
+        return this.skipMatchers.some((m6) => m6.match(relative));
       }
       _fileMatches(relative, isDirectory) {
         const file = relative + (isDirectory ? "/" : "");
-        return (this.matchers.length === 0 || this.matchers.some((m8) => m8.match(file))) && !this.ignoreMatchers.some((m8) => m8.match(file)) && (!this.options.nodir || !isDirectory);
+        return (this.matchers.length === 0 || this.matchers.some((m6) => m6.match(file))) && !this.ignoreMatchers.some((m6) => m6.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
         if (!this.paused && !this.aborted) {
@@ -7993,7 +8009,7 @@ var require_async = __commonJS({
           return cb[PROMISE_SYMBOL];
         };
       }
-      function compose2(...args) {
+      function compose(...args) {
         return seq(...args.reverse());
       }
       function mapLimit(coll, limit, iteratee, callback) {
@@ -8238,7 +8254,7 @@ var require_async = __commonJS({
       function groupBySeries(coll, iteratee, callback) {
         return groupByLimit$1(coll, 1, iteratee, callback);
       }
-      var log3 = consoleFunc("log");
+      var log2 = consoleFunc("log");
       function mapValuesLimit(obj, limit, iteratee, callback) {
         callback = once(callback);
         var newObj = {};
@@ -8735,7 +8751,7 @@ var require_async = __commonJS({
         autoInject,
         cargo: cargo$1,
         cargoQueue: cargo,
-        compose: compose2,
+        compose,
         concat: concat$1,
         concatLimit: concatLimit$1,
         concatSeries: concatSeries$1,
@@ -8763,7 +8779,7 @@ var require_async = __commonJS({
         groupBy,
         groupByLimit: groupByLimit$1,
         groupBySeries,
-        log: log3,
+        log: log2,
         map: map$1,
         mapLimit: mapLimit$1,
         mapSeries: mapSeries$1,
@@ -8846,7 +8862,7 @@ var require_async = __commonJS({
       exports3.autoInject = autoInject;
       exports3.cargo = cargo$1;
       exports3.cargoQueue = cargo;
-      exports3.compose = compose2;
+      exports3.compose = compose;
       exports3.concat = concat$1;
       exports3.concatLimit = concatLimit$1;
       exports3.concatSeries = concatSeries$1;
@@ -8892,7 +8908,7 @@ var require_async = __commonJS({
       exports3.groupByLimit = groupByLimit$1;
       exports3.groupBySeries = groupBySeries;
       exports3.inject = reduce$1;
-      exports3.log = log3;
+      exports3.log = log2;
       exports3.map = map$1;
       exports3.mapLimit = mapLimit$1;
       exports3.mapSeries = mapSeries$1;
@@ -9232,7 +9248,7 @@ var require_polyfills = __commonJS({
 // node_modules/graceful-fs/legacy-streams.js
 var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports2, module) {
-    var Stream2 = __require("stream").Stream;
+    var Stream = __require("stream").Stream;
     module.exports = legacy;
     function legacy(fs) {
       return {
@@ -9241,7 +9257,7 @@ var require_legacy_streams = __commonJS({
       };
       function ReadStream(path, options) {
         if (!(this instanceof ReadStream)) return new ReadStream(path, options);
-        Stream2.call(this);
+        Stream.call(this);
         var self2 = this;
         this.path = path;
         this.fd = null;
@@ -9290,7 +9306,7 @@ var require_legacy_streams = __commonJS({
       }
       function WriteStream(path, options) {
         if (!(this instanceof WriteStream)) return new WriteStream(path, options);
-        Stream2.call(this);
+        Stream.call(this);
         this.path = path;
         this.fd = null;
         this.writable = true;
@@ -9374,14 +9390,14 @@ var require_graceful_fs = __commonJS({
         }
       });
     }
-    var debug3 = noop3;
+    var debug2 = noop3;
     if (util.debuglog)
-      debug3 = util.debuglog("gfs4");
+      debug2 = util.debuglog("gfs4");
     else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
-      debug3 = function() {
-        var m8 = util.format.apply(util, arguments);
-        m8 = "GFS4: " + m8.split(/\n/).join("\nGFS4: ");
-        console.error(m8);
+      debug2 = function() {
+        var m6 = util.format.apply(util, arguments);
+        m6 = "GFS4: " + m6.split(/\n/).join("\nGFS4: ");
+        console.error(m6);
       };
     if (!fs[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
@@ -9413,7 +9429,7 @@ var require_graceful_fs = __commonJS({
       })(fs.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug3(fs[gracefulQueue]);
+          debug2(fs[gracefulQueue]);
           __require("assert").equal(fs[gracefulQueue].length, 0);
         });
       }
@@ -9666,7 +9682,7 @@ var require_graceful_fs = __commonJS({
       return fs2;
     }
     function enqueue(elem) {
-      debug3("ENQUEUE", elem[0].name, elem[1]);
+      debug2("ENQUEUE", elem[0].name, elem[1]);
       fs[gracefulQueue].push(elem);
       retry2();
     }
@@ -9693,10 +9709,10 @@ var require_graceful_fs = __commonJS({
       var startTime = elem[3];
       var lastTime = elem[4];
       if (startTime === void 0) {
-        debug3("RETRY", fn.name, args);
+        debug2("RETRY", fn.name, args);
         fn.apply(null, args);
       } else if (Date.now() - startTime >= 6e4) {
-        debug3("TIMEOUT", fn.name, args);
+        debug2("TIMEOUT", fn.name, args);
         var cb = args.pop();
         if (typeof cb === "function")
           cb.call(null, err);
@@ -9705,7 +9721,7 @@ var require_graceful_fs = __commonJS({
         var sinceStart = Math.max(lastTime - startTime, 1);
         var desiredDelay = Math.min(sinceStart * 1.2, 100);
         if (sinceAttempt >= desiredDelay) {
-          debug3("RETRY", fn.name, args);
+          debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
           fs[gracefulQueue].push(elem);
@@ -9853,66 +9869,66 @@ var require_safe_buffer = __commonJS({
 // node_modules/core-util-is/lib/util.js
 var require_util = __commonJS({
   "node_modules/core-util-is/lib/util.js"(exports2) {
-    function isArray2(arg) {
+    function isArray(arg) {
       if (Array.isArray) {
         return Array.isArray(arg);
       }
       return objectToString(arg) === "[object Array]";
     }
-    exports2.isArray = isArray2;
-    function isBoolean2(arg) {
+    exports2.isArray = isArray;
+    function isBoolean(arg) {
       return typeof arg === "boolean";
     }
-    exports2.isBoolean = isBoolean2;
-    function isNull2(arg) {
+    exports2.isBoolean = isBoolean;
+    function isNull(arg) {
       return arg === null;
     }
-    exports2.isNull = isNull2;
-    function isNullOrUndefined2(arg) {
+    exports2.isNull = isNull;
+    function isNullOrUndefined(arg) {
       return arg == null;
     }
-    exports2.isNullOrUndefined = isNullOrUndefined2;
-    function isNumber2(arg) {
+    exports2.isNullOrUndefined = isNullOrUndefined;
+    function isNumber(arg) {
       return typeof arg === "number";
     }
-    exports2.isNumber = isNumber2;
-    function isString2(arg) {
+    exports2.isNumber = isNumber;
+    function isString(arg) {
       return typeof arg === "string";
     }
-    exports2.isString = isString2;
-    function isSymbol2(arg) {
+    exports2.isString = isString;
+    function isSymbol(arg) {
       return typeof arg === "symbol";
     }
-    exports2.isSymbol = isSymbol2;
-    function isUndefined2(arg) {
+    exports2.isSymbol = isSymbol;
+    function isUndefined(arg) {
       return arg === void 0;
     }
-    exports2.isUndefined = isUndefined2;
-    function isRegExp2(re) {
+    exports2.isUndefined = isUndefined;
+    function isRegExp(re) {
       return objectToString(re) === "[object RegExp]";
     }
-    exports2.isRegExp = isRegExp2;
-    function isObject3(arg) {
+    exports2.isRegExp = isRegExp;
+    function isObject2(arg) {
       return typeof arg === "object" && arg !== null;
     }
-    exports2.isObject = isObject3;
-    function isDate2(d) {
+    exports2.isObject = isObject2;
+    function isDate(d) {
       return objectToString(d) === "[object Date]";
     }
-    exports2.isDate = isDate2;
-    function isError4(e) {
+    exports2.isDate = isDate;
+    function isError3(e) {
       return objectToString(e) === "[object Error]" || e instanceof Error;
     }
-    exports2.isError = isError4;
-    function isFunction2(arg) {
+    exports2.isError = isError3;
+    function isFunction(arg) {
       return typeof arg === "function";
     }
-    exports2.isFunction = isFunction2;
-    function isPrimitive2(arg) {
+    exports2.isFunction = isFunction;
+    function isPrimitive(arg) {
       return arg === null || typeof arg === "boolean" || typeof arg === "number" || typeof arg === "string" || typeof arg === "symbol" || // ES6 symbol
       typeof arg === "undefined";
     }
-    exports2.isPrimitive = isPrimitive2;
+    exports2.isPrimitive = isPrimitive;
     exports2.isBuffer = __require("buffer").Buffer.isBuffer;
     function objectToString(o) {
       return Object.prototype.toString.call(o);
@@ -9924,7 +9940,7 @@ var require_util = __commonJS({
 var require_inherits_browser = __commonJS({
   "node_modules/inherits/inherits_browser.js"(exports2, module) {
     if (typeof Object.create === "function") {
-      module.exports = function inherits2(ctor, superCtor) {
+      module.exports = function inherits(ctor, superCtor) {
         if (superCtor) {
           ctor.super_ = superCtor;
           ctor.prototype = Object.create(superCtor.prototype, {
@@ -9938,7 +9954,7 @@ var require_inherits_browser = __commonJS({
         }
       };
     } else {
-      module.exports = function inherits2(ctor, superCtor) {
+      module.exports = function inherits(ctor, superCtor) {
         if (superCtor) {
           ctor.super_ = superCtor;
           var TempCtor = function() {
@@ -10049,7 +10065,7 @@ var require_destroy = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/internal/streams/destroy.js"(exports2, module) {
     "use strict";
     var pna = require_process_nextick_args();
-    function destroy3(err, cb) {
+    function destroy2(err, cb) {
       var _this = this;
       var readableDestroyed = this._readableState && this._readableState.destroyed;
       var writableDestroyed = this._writableState && this._writableState.destroyed;
@@ -10107,7 +10123,7 @@ var require_destroy = __commonJS({
       self2.emit("error", err);
     }
     module.exports = {
-      destroy: destroy3,
+      destroy: destroy2,
       undestroy
     };
   }
@@ -10125,7 +10141,7 @@ var require_stream_writable = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_writable.js"(exports2, module) {
     "use strict";
     var pna = require_process_nextick_args();
-    module.exports = Writable2;
+    module.exports = Writable;
     function CorkedRequest(state3) {
       var _this = this;
       this.next = null;
@@ -10135,31 +10151,31 @@ var require_stream_writable = __commonJS({
       };
     }
     var asyncWrite = !process.browser && ["v0.10", "v0.9."].indexOf(process.version.slice(0, 5)) > -1 ? setImmediate : pna.nextTick;
-    var Duplex2;
-    Writable2.WritableState = WritableState;
+    var Duplex;
+    Writable.WritableState = WritableState;
     var util = Object.create(require_util());
     util.inherits = require_inherits();
     var internalUtil = {
       deprecate: require_node2()
     };
-    var Stream2 = require_stream();
+    var Stream = require_stream();
     var Buffer3 = require_safe_buffer().Buffer;
     var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
     };
-    function _uint8ArrayToBuffer2(chunk) {
+    function _uint8ArrayToBuffer(chunk) {
       return Buffer3.from(chunk);
     }
-    function _isUint8Array2(obj) {
+    function _isUint8Array(obj) {
       return Buffer3.isBuffer(obj) || obj instanceof OurUint8Array;
     }
     var destroyImpl = require_destroy();
-    util.inherits(Writable2, Stream2);
+    util.inherits(Writable, Stream);
     function nop() {
     }
     function WritableState(options, stream) {
-      Duplex2 = Duplex2 || require_stream_duplex();
+      Duplex = Duplex || require_stream_duplex();
       options = options || {};
-      var isDuplex = stream instanceof Duplex2;
+      var isDuplex = stream instanceof Duplex;
       this.objectMode = !!options.objectMode;
       if (isDuplex) this.objectMode = this.objectMode || !!options.writableObjectMode;
       var hwm = options.highWaterMark;
@@ -10218,10 +10234,10 @@ var require_stream_writable = __commonJS({
     var realHasInstance;
     if (typeof Symbol === "function" && Symbol.hasInstance && typeof Function.prototype[Symbol.hasInstance] === "function") {
       realHasInstance = Function.prototype[Symbol.hasInstance];
-      Object.defineProperty(Writable2, Symbol.hasInstance, {
+      Object.defineProperty(Writable, Symbol.hasInstance, {
         value: function(object) {
           if (realHasInstance.call(this, object)) return true;
-          if (this !== Writable2) return false;
+          if (this !== Writable) return false;
           return object && object._writableState instanceof WritableState;
         }
       });
@@ -10230,10 +10246,10 @@ var require_stream_writable = __commonJS({
         return object instanceof this;
       };
     }
-    function Writable2(options) {
-      Duplex2 = Duplex2 || require_stream_duplex();
-      if (!realHasInstance.call(Writable2, this) && !(this instanceof Duplex2)) {
-        return new Writable2(options);
+    function Writable(options) {
+      Duplex = Duplex || require_stream_duplex();
+      if (!realHasInstance.call(Writable, this) && !(this instanceof Duplex)) {
+        return new Writable(options);
       }
       this._writableState = new WritableState(options, this);
       this.writable = true;
@@ -10243,9 +10259,9 @@ var require_stream_writable = __commonJS({
         if (typeof options.destroy === "function") this._destroy = options.destroy;
         if (typeof options.final === "function") this._final = options.final;
       }
-      Stream2.call(this);
+      Stream.call(this);
     }
-    Writable2.prototype.pipe = function() {
+    Writable.prototype.pipe = function() {
       this.emit("error", new Error("Cannot pipe, not readable"));
     };
     function writeAfterEnd(stream, cb) {
@@ -10268,12 +10284,12 @@ var require_stream_writable = __commonJS({
       }
       return valid;
     }
-    Writable2.prototype.write = function(chunk, encoding, cb) {
+    Writable.prototype.write = function(chunk, encoding, cb) {
       var state3 = this._writableState;
       var ret = false;
-      var isBuf = !state3.objectMode && _isUint8Array2(chunk);
+      var isBuf = !state3.objectMode && _isUint8Array(chunk);
       if (isBuf && !Buffer3.isBuffer(chunk)) {
-        chunk = _uint8ArrayToBuffer2(chunk);
+        chunk = _uint8ArrayToBuffer(chunk);
       }
       if (typeof encoding === "function") {
         cb = encoding;
@@ -10289,18 +10305,18 @@ var require_stream_writable = __commonJS({
       }
       return ret;
     };
-    Writable2.prototype.cork = function() {
+    Writable.prototype.cork = function() {
       var state3 = this._writableState;
       state3.corked++;
     };
-    Writable2.prototype.uncork = function() {
+    Writable.prototype.uncork = function() {
       var state3 = this._writableState;
       if (state3.corked) {
         state3.corked--;
         if (!state3.writing && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) clearBuffer(this, state3);
       }
     };
-    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+    Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
       if (typeof encoding === "string") encoding = encoding.toLowerCase();
       if (!(["hex", "utf8", "utf-8", "ascii", "binary", "base64", "ucs2", "ucs-2", "utf16le", "utf-16le", "raw"].indexOf((encoding + "").toLowerCase()) > -1)) throw new TypeError("Unknown encoding: " + encoding);
       this._writableState.defaultEncoding = encoding;
@@ -10312,7 +10328,7 @@ var require_stream_writable = __commonJS({
       }
       return chunk;
     }
-    Object.defineProperty(Writable2.prototype, "writableHighWaterMark", {
+    Object.defineProperty(Writable.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -10390,19 +10406,19 @@ var require_stream_writable = __commonJS({
       onwriteStateUpdate(state3);
       if (er) onwriteError(stream, state3, sync, er, cb);
       else {
-        var finished2 = needFinish(state3);
-        if (!finished2 && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) {
+        var finished = needFinish(state3);
+        if (!finished && !state3.corked && !state3.bufferProcessing && state3.bufferedRequest) {
           clearBuffer(stream, state3);
         }
         if (sync) {
-          asyncWrite(afterWrite, stream, state3, finished2, cb);
+          asyncWrite(afterWrite, stream, state3, finished, cb);
         } else {
-          afterWrite(stream, state3, finished2, cb);
+          afterWrite(stream, state3, finished, cb);
         }
       }
     }
-    function afterWrite(stream, state3, finished2, cb) {
-      if (!finished2) onwriteDrain(stream, state3);
+    function afterWrite(stream, state3, finished, cb) {
+      if (!finished) onwriteDrain(stream, state3);
       state3.pendingcb--;
       cb();
       finishMaybe(stream, state3);
@@ -10458,11 +10474,11 @@ var require_stream_writable = __commonJS({
       state3.bufferedRequest = entry;
       state3.bufferProcessing = false;
     }
-    Writable2.prototype._write = function(chunk, encoding, cb) {
+    Writable.prototype._write = function(chunk, encoding, cb) {
       cb(new Error("_write() is not implemented"));
     };
-    Writable2.prototype._writev = null;
-    Writable2.prototype.end = function(chunk, encoding, cb) {
+    Writable.prototype._writev = null;
+    Writable.prototype.end = function(chunk, encoding, cb) {
       var state3 = this._writableState;
       if (typeof chunk === "function") {
         cb = chunk;
@@ -10537,7 +10553,7 @@ var require_stream_writable = __commonJS({
       }
       state3.corkedRequestsFree.next = corkReq;
     }
-    Object.defineProperty(Writable2.prototype, "destroyed", {
+    Object.defineProperty(Writable.prototype, "destroyed", {
       get: function() {
         if (this._writableState === void 0) {
           return false;
@@ -10551,9 +10567,9 @@ var require_stream_writable = __commonJS({
         this._writableState.destroyed = value;
       }
     });
-    Writable2.prototype.destroy = destroyImpl.destroy;
-    Writable2.prototype._undestroy = destroyImpl.undestroy;
-    Writable2.prototype._destroy = function(err, cb) {
+    Writable.prototype.destroy = destroyImpl.destroy;
+    Writable.prototype._undestroy = destroyImpl.undestroy;
+    Writable.prototype._destroy = function(err, cb) {
       this.end();
       cb(err);
     };
@@ -10572,33 +10588,33 @@ var require_stream_duplex = __commonJS({
       }
       return keys2;
     };
-    module.exports = Duplex2;
+    module.exports = Duplex;
     var util = Object.create(require_util());
     util.inherits = require_inherits();
     var Readable2 = require_stream_readable();
-    var Writable2 = require_stream_writable();
-    util.inherits(Duplex2, Readable2);
+    var Writable = require_stream_writable();
+    util.inherits(Duplex, Readable2);
     {
-      keys = objectKeys(Writable2.prototype);
+      keys = objectKeys(Writable.prototype);
       for (v = 0; v < keys.length; v++) {
         method = keys[v];
-        if (!Duplex2.prototype[method]) Duplex2.prototype[method] = Writable2.prototype[method];
+        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
       }
     }
     var keys;
     var method;
     var v;
-    function Duplex2(options) {
-      if (!(this instanceof Duplex2)) return new Duplex2(options);
+    function Duplex(options) {
+      if (!(this instanceof Duplex)) return new Duplex(options);
       Readable2.call(this, options);
-      Writable2.call(this, options);
+      Writable.call(this, options);
       if (options && options.readable === false) this.readable = false;
       if (options && options.writable === false) this.writable = false;
       this.allowHalfOpen = true;
       if (options && options.allowHalfOpen === false) this.allowHalfOpen = false;
       this.once("end", onend);
     }
-    Object.defineProperty(Duplex2.prototype, "writableHighWaterMark", {
+    Object.defineProperty(Duplex.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -10614,7 +10630,7 @@ var require_stream_duplex = __commonJS({
     function onEndNT(self2) {
       self2.end();
     }
-    Object.defineProperty(Duplex2.prototype, "destroyed", {
+    Object.defineProperty(Duplex.prototype, "destroyed", {
       get: function() {
         if (this._readableState === void 0 || this._writableState === void 0) {
           return false;
@@ -10629,7 +10645,7 @@ var require_stream_duplex = __commonJS({
         this._writableState.destroyed = value;
       }
     });
-    Duplex2.prototype._destroy = function(err, cb) {
+    Duplex.prototype._destroy = function(err, cb) {
       this.push(null);
       this.end();
       pna.nextTick(cb, err);
@@ -10881,48 +10897,48 @@ var require_stream_readable = __commonJS({
     "use strict";
     var pna = require_process_nextick_args();
     module.exports = Readable2;
-    var isArray2 = require_isarray();
-    var Duplex2;
+    var isArray = require_isarray();
+    var Duplex;
     Readable2.ReadableState = ReadableState;
     var EE = __require("events").EventEmitter;
     var EElistenerCount = function(emitter, type) {
       return emitter.listeners(type).length;
     };
-    var Stream2 = require_stream();
+    var Stream = require_stream();
     var Buffer3 = require_safe_buffer().Buffer;
     var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
     };
-    function _uint8ArrayToBuffer2(chunk) {
+    function _uint8ArrayToBuffer(chunk) {
       return Buffer3.from(chunk);
     }
-    function _isUint8Array2(obj) {
+    function _isUint8Array(obj) {
       return Buffer3.isBuffer(obj) || obj instanceof OurUint8Array;
     }
     var util = Object.create(require_util());
     util.inherits = require_inherits();
     var debugUtil = __require("util");
-    var debug3 = void 0;
+    var debug2 = void 0;
     if (debugUtil && debugUtil.debuglog) {
-      debug3 = debugUtil.debuglog("stream");
+      debug2 = debugUtil.debuglog("stream");
     } else {
-      debug3 = function() {
+      debug2 = function() {
       };
     }
     var BufferList = require_BufferList();
     var destroyImpl = require_destroy();
     var StringDecoder;
-    util.inherits(Readable2, Stream2);
+    util.inherits(Readable2, Stream);
     var kProxyEvents = ["error", "close", "destroy", "pause", "resume"];
     function prependListener(emitter, event, fn) {
       if (typeof emitter.prependListener === "function") return emitter.prependListener(event, fn);
       if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);
-      else if (isArray2(emitter._events[event])) emitter._events[event].unshift(fn);
+      else if (isArray(emitter._events[event])) emitter._events[event].unshift(fn);
       else emitter._events[event] = [fn, emitter._events[event]];
     }
     function ReadableState(options, stream) {
-      Duplex2 = Duplex2 || require_stream_duplex();
+      Duplex = Duplex || require_stream_duplex();
       options = options || {};
-      var isDuplex = stream instanceof Duplex2;
+      var isDuplex = stream instanceof Duplex;
       this.objectMode = !!options.objectMode;
       if (isDuplex) this.objectMode = this.objectMode || !!options.readableObjectMode;
       var hwm = options.highWaterMark;
@@ -10958,7 +10974,7 @@ var require_stream_readable = __commonJS({
       }
     }
     function Readable2(options) {
-      Duplex2 = Duplex2 || require_stream_duplex();
+      Duplex = Duplex || require_stream_duplex();
       if (!(this instanceof Readable2)) return new Readable2(options);
       this._readableState = new ReadableState(options, this);
       this.readable = true;
@@ -10966,7 +10982,7 @@ var require_stream_readable = __commonJS({
         if (typeof options.read === "function") this._read = options.read;
         if (typeof options.destroy === "function") this._destroy = options.destroy;
       }
-      Stream2.call(this);
+      Stream.call(this);
     }
     Object.defineProperty(Readable2.prototype, "destroyed", {
       get: function() {
@@ -11020,7 +11036,7 @@ var require_stream_readable = __commonJS({
           stream.emit("error", er);
         } else if (state3.objectMode || chunk && chunk.length > 0) {
           if (typeof chunk !== "string" && !state3.objectMode && Object.getPrototypeOf(chunk) !== Buffer3.prototype) {
-            chunk = _uint8ArrayToBuffer2(chunk);
+            chunk = _uint8ArrayToBuffer(chunk);
           }
           if (addToFront) {
             if (state3.endEmitted) stream.emit("error", new Error("stream.unshift() after end event"));
@@ -11057,7 +11073,7 @@ var require_stream_readable = __commonJS({
     }
     function chunkInvalid(state3, chunk) {
       var er;
-      if (!_isUint8Array2(chunk) && typeof chunk !== "string" && chunk !== void 0 && !state3.objectMode) {
+      if (!_isUint8Array(chunk) && typeof chunk !== "string" && chunk !== void 0 && !state3.objectMode) {
         er = new TypeError("Invalid non-string/buffer chunk");
       }
       return er;
@@ -11105,13 +11121,13 @@ var require_stream_readable = __commonJS({
       return state3.length;
     }
     Readable2.prototype.read = function(n) {
-      debug3("read", n);
+      debug2("read", n);
       n = parseInt(n, 10);
       var state3 = this._readableState;
       var nOrig = n;
       if (n !== 0) state3.emittedReadable = false;
       if (n === 0 && state3.needReadable && (state3.length >= state3.highWaterMark || state3.ended)) {
-        debug3("read: emitReadable", state3.length, state3.ended);
+        debug2("read: emitReadable", state3.length, state3.ended);
         if (state3.length === 0 && state3.ended) endReadable(this);
         else emitReadable(this);
         return null;
@@ -11122,16 +11138,16 @@ var require_stream_readable = __commonJS({
         return null;
       }
       var doRead = state3.needReadable;
-      debug3("need readable", doRead);
+      debug2("need readable", doRead);
       if (state3.length === 0 || state3.length - n < state3.highWaterMark) {
         doRead = true;
-        debug3("length less than watermark", doRead);
+        debug2("length less than watermark", doRead);
       }
       if (state3.ended || state3.reading) {
         doRead = false;
-        debug3("reading or ended", doRead);
+        debug2("reading or ended", doRead);
       } else if (doRead) {
-        debug3("do read");
+        debug2("do read");
         state3.reading = true;
         state3.sync = true;
         if (state3.length === 0) state3.needReadable = true;
@@ -11171,14 +11187,14 @@ var require_stream_readable = __commonJS({
       var state3 = stream._readableState;
       state3.needReadable = false;
       if (!state3.emittedReadable) {
-        debug3("emitReadable", state3.flowing);
+        debug2("emitReadable", state3.flowing);
         state3.emittedReadable = true;
         if (state3.sync) pna.nextTick(emitReadable_, stream);
         else emitReadable_(stream);
       }
     }
     function emitReadable_(stream) {
-      debug3("emit readable");
+      debug2("emit readable");
       stream.emit("readable");
       flow(stream);
     }
@@ -11191,7 +11207,7 @@ var require_stream_readable = __commonJS({
     function maybeReadMore_(stream, state3) {
       var len = state3.length;
       while (!state3.reading && !state3.flowing && !state3.ended && state3.length < state3.highWaterMark) {
-        debug3("maybeReadMore read 0");
+        debug2("maybeReadMore read 0");
         stream.read(0);
         if (len === state3.length)
           break;
@@ -11217,14 +11233,14 @@ var require_stream_readable = __commonJS({
           break;
       }
       state3.pipesCount += 1;
-      debug3("pipe count=%d opts=%j", state3.pipesCount, pipeOpts);
+      debug2("pipe count=%d opts=%j", state3.pipesCount, pipeOpts);
       var doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process.stdout && dest !== process.stderr;
       var endFn = doEnd ? onend : unpipe;
       if (state3.endEmitted) pna.nextTick(endFn);
       else src.once("end", endFn);
       dest.on("unpipe", onunpipe);
       function onunpipe(readable, unpipeInfo) {
-        debug3("onunpipe");
+        debug2("onunpipe");
         if (readable === src) {
           if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
             unpipeInfo.hasUnpiped = true;
@@ -11233,14 +11249,14 @@ var require_stream_readable = __commonJS({
         }
       }
       function onend() {
-        debug3("onend");
+        debug2("onend");
         dest.end();
       }
       var ondrain = pipeOnDrain(src);
       dest.on("drain", ondrain);
       var cleanedUp = false;
       function cleanup() {
-        debug3("cleanup");
+        debug2("cleanup");
         dest.removeListener("close", onclose);
         dest.removeListener("finish", onfinish);
         dest.removeListener("drain", ondrain);
@@ -11255,12 +11271,12 @@ var require_stream_readable = __commonJS({
       var increasedAwaitDrain = false;
       src.on("data", ondata);
       function ondata(chunk) {
-        debug3("ondata");
+        debug2("ondata");
         increasedAwaitDrain = false;
         var ret = dest.write(chunk);
         if (false === ret && !increasedAwaitDrain) {
           if ((state3.pipesCount === 1 && state3.pipes === dest || state3.pipesCount > 1 && indexOf(state3.pipes, dest) !== -1) && !cleanedUp) {
-            debug3("false write response, pause", state3.awaitDrain);
+            debug2("false write response, pause", state3.awaitDrain);
             state3.awaitDrain++;
             increasedAwaitDrain = true;
           }
@@ -11268,7 +11284,7 @@ var require_stream_readable = __commonJS({
         }
       }
       function onerror(er) {
-        debug3("onerror", er);
+        debug2("onerror", er);
         unpipe();
         dest.removeListener("error", onerror);
         if (EElistenerCount(dest, "error") === 0) dest.emit("error", er);
@@ -11280,18 +11296,18 @@ var require_stream_readable = __commonJS({
       }
       dest.once("close", onclose);
       function onfinish() {
-        debug3("onfinish");
+        debug2("onfinish");
         dest.removeListener("close", onclose);
         unpipe();
       }
       dest.once("finish", onfinish);
       function unpipe() {
-        debug3("unpipe");
+        debug2("unpipe");
         src.unpipe(dest);
       }
       dest.emit("pipe", src);
       if (!state3.flowing) {
-        debug3("pipe resume");
+        debug2("pipe resume");
         src.resume();
       }
       return dest;
@@ -11299,7 +11315,7 @@ var require_stream_readable = __commonJS({
     function pipeOnDrain(src) {
       return function() {
         var state3 = src._readableState;
-        debug3("pipeOnDrain", state3.awaitDrain);
+        debug2("pipeOnDrain", state3.awaitDrain);
         if (state3.awaitDrain) state3.awaitDrain--;
         if (state3.awaitDrain === 0 && EElistenerCount(src, "data")) {
           state3.flowing = true;
@@ -11340,7 +11356,7 @@ var require_stream_readable = __commonJS({
       return this;
     };
     Readable2.prototype.on = function(ev, fn) {
-      var res = Stream2.prototype.on.call(this, ev, fn);
+      var res = Stream.prototype.on.call(this, ev, fn);
       if (ev === "data") {
         if (this._readableState.flowing !== false) this.resume();
       } else if (ev === "readable") {
@@ -11359,13 +11375,13 @@ var require_stream_readable = __commonJS({
     };
     Readable2.prototype.addListener = Readable2.prototype.on;
     function nReadingNextTick(self2) {
-      debug3("readable nexttick read 0");
+      debug2("readable nexttick read 0");
       self2.read(0);
     }
     Readable2.prototype.resume = function() {
       var state3 = this._readableState;
       if (!state3.flowing) {
-        debug3("resume");
+        debug2("resume");
         state3.flowing = true;
         resume(this, state3);
       }
@@ -11379,7 +11395,7 @@ var require_stream_readable = __commonJS({
     }
     function resume_(stream, state3) {
       if (!state3.reading) {
-        debug3("resume read 0");
+        debug2("resume read 0");
         stream.read(0);
       }
       state3.resumeScheduled = false;
@@ -11389,9 +11405,9 @@ var require_stream_readable = __commonJS({
       if (state3.flowing && !state3.reading) stream.read(0);
     }
     Readable2.prototype.pause = function() {
-      debug3("call pause flowing=%j", this._readableState.flowing);
+      debug2("call pause flowing=%j", this._readableState.flowing);
       if (false !== this._readableState.flowing) {
-        debug3("pause");
+        debug2("pause");
         this._readableState.flowing = false;
         this.emit("pause");
       }
@@ -11399,7 +11415,7 @@ var require_stream_readable = __commonJS({
     };
     function flow(stream) {
       var state3 = stream._readableState;
-      debug3("flow", state3.flowing);
+      debug2("flow", state3.flowing);
       while (state3.flowing && stream.read() !== null) {
       }
     }
@@ -11408,7 +11424,7 @@ var require_stream_readable = __commonJS({
       var state3 = this._readableState;
       var paused = false;
       stream.on("end", function() {
-        debug3("wrapped end");
+        debug2("wrapped end");
         if (state3.decoder && !state3.ended) {
           var chunk = state3.decoder.end();
           if (chunk && chunk.length) _this.push(chunk);
@@ -11416,7 +11432,7 @@ var require_stream_readable = __commonJS({
         _this.push(null);
       });
       stream.on("data", function(chunk) {
-        debug3("wrapped data");
+        debug2("wrapped data");
         if (state3.decoder) chunk = state3.decoder.write(chunk);
         if (state3.objectMode && (chunk === null || chunk === void 0)) return;
         else if (!state3.objectMode && (!chunk || !chunk.length)) return;
@@ -11439,7 +11455,7 @@ var require_stream_readable = __commonJS({
         stream.on(kProxyEvents[n], this.emit.bind(this, kProxyEvents[n]));
       }
       this._read = function(n2) {
-        debug3("wrapped _read", n2);
+        debug2("wrapped _read", n2);
         if (paused) {
           paused = false;
           stream.resume();
@@ -11566,10 +11582,10 @@ var require_stream_transform = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_transform.js"(exports2, module) {
     "use strict";
     module.exports = Transform2;
-    var Duplex2 = require_stream_duplex();
+    var Duplex = require_stream_duplex();
     var util = Object.create(require_util());
     util.inherits = require_inherits();
-    util.inherits(Transform2, Duplex2);
+    util.inherits(Transform2, Duplex);
     function afterTransform(er, data) {
       var ts = this._transformState;
       ts.transforming = false;
@@ -11590,7 +11606,7 @@ var require_stream_transform = __commonJS({
     }
     function Transform2(options) {
       if (!(this instanceof Transform2)) return new Transform2(options);
-      Duplex2.call(this, options);
+      Duplex.call(this, options);
       this._transformState = {
         afterTransform: afterTransform.bind(this),
         needTransform: false,
@@ -11619,7 +11635,7 @@ var require_stream_transform = __commonJS({
     }
     Transform2.prototype.push = function(chunk, encoding) {
       this._transformState.needTransform = false;
-      return Duplex2.prototype.push.call(this, chunk, encoding);
+      return Duplex.prototype.push.call(this, chunk, encoding);
     };
     Transform2.prototype._transform = function(chunk, encoding, cb) {
       throw new Error("_transform() is not implemented");
@@ -11645,7 +11661,7 @@ var require_stream_transform = __commonJS({
     };
     Transform2.prototype._destroy = function(err, cb) {
       var _this2 = this;
-      Duplex2.prototype._destroy.call(this, err, function(err2) {
+      Duplex.prototype._destroy.call(this, err, function(err2) {
         cb(err2);
         _this2.emit("close");
       });
@@ -11683,19 +11699,19 @@ var require_stream_passthrough = __commonJS({
 // node_modules/lazystream/node_modules/readable-stream/readable.js
 var require_readable = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/readable.js"(exports2, module) {
-    var Stream2 = __require("stream");
-    if (process.env.READABLE_STREAM === "disable" && Stream2) {
-      module.exports = Stream2;
-      exports2 = module.exports = Stream2.Readable;
-      exports2.Readable = Stream2.Readable;
-      exports2.Writable = Stream2.Writable;
-      exports2.Duplex = Stream2.Duplex;
-      exports2.Transform = Stream2.Transform;
-      exports2.PassThrough = Stream2.PassThrough;
-      exports2.Stream = Stream2;
+    var Stream = __require("stream");
+    if (process.env.READABLE_STREAM === "disable" && Stream) {
+      module.exports = Stream;
+      exports2 = module.exports = Stream.Readable;
+      exports2.Readable = Stream.Readable;
+      exports2.Writable = Stream.Writable;
+      exports2.Duplex = Stream.Duplex;
+      exports2.Transform = Stream.Transform;
+      exports2.PassThrough = Stream.PassThrough;
+      exports2.Stream = Stream;
     } else {
       exports2 = module.exports = require_stream_readable();
-      exports2.Stream = Stream2 || exports2;
+      exports2.Stream = Stream || exports2;
       exports2.Readable = exports2;
       exports2.Writable = require_stream_writable();
       exports2.Duplex = require_stream_duplex();
@@ -11719,10 +11735,10 @@ var require_lazystream = __commonJS({
     var PassThrough2 = require_passthrough();
     module.exports = {
       Readable: Readable2,
-      Writable: Writable2
+      Writable
     };
     util.inherits(Readable2, PassThrough2);
-    util.inherits(Writable2, PassThrough2);
+    util.inherits(Writable, PassThrough2);
     function beforeFirstCall(instance, method, callback) {
       instance[method] = function() {
         delete instance[method];
@@ -11742,9 +11758,9 @@ var require_lazystream = __commonJS({
       });
       this.emit("readable");
     }
-    function Writable2(fn, options) {
-      if (!(this instanceof Writable2))
-        return new Writable2(fn, options);
+    function Writable(fn, options) {
+      if (!(this instanceof Writable))
+        return new Writable(fn, options);
       PassThrough2.call(this, options);
       beforeFirstCall(this, "_write", function() {
         var destination = fn.call(this, options);
@@ -11941,11 +11957,11 @@ var require_baseGetTag = __commonJS({
 // node_modules/lodash/isObject.js
 var require_isObject = __commonJS({
   "node_modules/lodash/isObject.js"(exports2, module) {
-    function isObject3(value) {
+    function isObject2(value) {
       var type = typeof value;
       return value != null && (type == "object" || type == "function");
     }
-    module.exports = isObject3;
+    module.exports = isObject2;
   }
 });
 
@@ -11953,19 +11969,19 @@ var require_isObject = __commonJS({
 var require_isFunction = __commonJS({
   "node_modules/lodash/isFunction.js"(exports2, module) {
     var baseGetTag = require_baseGetTag();
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     var asyncTag = "[object AsyncFunction]";
     var funcTag = "[object Function]";
     var genTag = "[object GeneratorFunction]";
     var proxyTag = "[object Proxy]";
-    function isFunction2(value) {
-      if (!isObject3(value)) {
+    function isFunction(value) {
+      if (!isObject2(value)) {
         return false;
       }
       var tag = baseGetTag(value);
       return tag == funcTag || tag == genTag || tag == asyncTag || tag == proxyTag;
     }
-    module.exports = isFunction2;
+    module.exports = isFunction;
   }
 });
 
@@ -12018,9 +12034,9 @@ var require_toSource = __commonJS({
 // node_modules/lodash/_baseIsNative.js
 var require_baseIsNative = __commonJS({
   "node_modules/lodash/_baseIsNative.js"(exports2, module) {
-    var isFunction2 = require_isFunction();
+    var isFunction = require_isFunction();
     var isMasked = require_isMasked();
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     var toSource = require_toSource();
     var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
     var reIsHostCtor = /^\[object .+?Constructor\]$/;
@@ -12032,10 +12048,10 @@ var require_baseIsNative = __commonJS({
       "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
     );
     function baseIsNative(value) {
-      if (!isObject3(value) || isMasked(value)) {
+      if (!isObject2(value) || isMasked(value)) {
         return false;
       }
-      var pattern = isFunction2(value) ? reIsNative : reIsHostCtor;
+      var pattern = isFunction(value) ? reIsNative : reIsHostCtor;
       return pattern.test(toSource(value));
     }
     module.exports = baseIsNative;
@@ -12171,10 +12187,10 @@ var require_isLength = __commonJS({
 // node_modules/lodash/isArrayLike.js
 var require_isArrayLike = __commonJS({
   "node_modules/lodash/isArrayLike.js"(exports2, module) {
-    var isFunction2 = require_isFunction();
+    var isFunction = require_isFunction();
     var isLength = require_isLength();
     function isArrayLike(value) {
-      return value != null && isLength(value.length) && !isFunction2(value);
+      return value != null && isLength(value.length) && !isFunction(value);
     }
     module.exports = isArrayLike;
   }
@@ -12200,9 +12216,9 @@ var require_isIterateeCall = __commonJS({
     var eq = require_eq();
     var isArrayLike = require_isArrayLike();
     var isIndex = require_isIndex();
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     function isIterateeCall(value, index, object) {
-      if (!isObject3(object)) {
+      if (!isObject2(object)) {
         return false;
       }
       var type = typeof index;
@@ -12272,8 +12288,8 @@ var require_isArguments = __commonJS({
 // node_modules/lodash/isArray.js
 var require_isArray = __commonJS({
   "node_modules/lodash/isArray.js"(exports2, module) {
-    var isArray2 = Array.isArray;
-    module.exports = isArray2;
+    var isArray = Array.isArray;
+    module.exports = isArray;
   }
 });
 
@@ -12297,8 +12313,8 @@ var require_isBuffer = __commonJS({
     var moduleExports = freeModule && freeModule.exports === freeExports;
     var Buffer3 = moduleExports ? root.Buffer : void 0;
     var nativeIsBuffer = Buffer3 ? Buffer3.isBuffer : void 0;
-    var isBuffer2 = nativeIsBuffer || stubFalse;
-    module.exports = isBuffer2;
+    var isBuffer = nativeIsBuffer || stubFalse;
+    module.exports = isBuffer;
   }
 });
 
@@ -12364,9 +12380,9 @@ var require_nodeUtil = __commonJS({
     var freeProcess = moduleExports && freeGlobal.process;
     var nodeUtil = (function() {
       try {
-        var types2 = freeModule && freeModule.require && freeModule.require("util").types;
-        if (types2) {
-          return types2;
+        var types = freeModule && freeModule.require && freeModule.require("util").types;
+        if (types) {
+          return types;
         }
         return freeProcess && freeProcess.binding && freeProcess.binding("util");
       } catch (e) {
@@ -12393,14 +12409,14 @@ var require_arrayLikeKeys = __commonJS({
   "node_modules/lodash/_arrayLikeKeys.js"(exports2, module) {
     var baseTimes = require_baseTimes();
     var isArguments = require_isArguments();
-    var isArray2 = require_isArray();
-    var isBuffer2 = require_isBuffer();
+    var isArray = require_isArray();
+    var isBuffer = require_isBuffer();
     var isIndex = require_isIndex();
     var isTypedArray = require_isTypedArray();
     var objectProto = Object.prototype;
     var hasOwnProperty = objectProto.hasOwnProperty;
     function arrayLikeKeys(value, inherited) {
-      var isArr = isArray2(value), isArg = !isArr && isArguments(value), isBuff = !isArr && !isArg && isBuffer2(value), isType = !isArr && !isArg && !isBuff && isTypedArray(value), skipIndexes = isArr || isArg || isBuff || isType, result = skipIndexes ? baseTimes(value.length, String) : [], length = result.length;
+      var isArr = isArray(value), isArg = !isArr && isArguments(value), isBuff = !isArr && !isArg && isBuffer(value), isType = !isArr && !isArg && !isBuff && isTypedArray(value), skipIndexes = isArr || isArg || isBuff || isType, result = skipIndexes ? baseTimes(value.length, String) : [], length = result.length;
       for (var key in value) {
         if ((inherited || hasOwnProperty.call(value, key)) && !(skipIndexes && // Safari 9 has enumerable `arguments.length` in strict mode.
         (key == "length" || // Node.js 0.10 has enumerable non-index properties on buffers.
@@ -12447,13 +12463,13 @@ var require_nativeKeysIn = __commonJS({
 // node_modules/lodash/_baseKeysIn.js
 var require_baseKeysIn = __commonJS({
   "node_modules/lodash/_baseKeysIn.js"(exports2, module) {
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     var isPrototype = require_isPrototype();
     var nativeKeysIn = require_nativeKeysIn();
     var objectProto = Object.prototype;
     var hasOwnProperty = objectProto.hasOwnProperty;
     function baseKeysIn(object) {
-      if (!isObject3(object)) {
+      if (!isObject2(object)) {
         return nativeKeysIn(object);
       }
       var isProto = isPrototype(object), result = [];
@@ -12643,8 +12659,8 @@ var require_inspect = __commonJS({
   "node_modules/readable-stream/lib/ours/util/inspect.js"(exports2, module) {
     "use strict";
     module.exports = {
-      format(format3, ...args) {
-        return format3.replace(/%([sdifj])/g, function(...[_unused, type]) {
+      format(format2, ...args) {
+        return format2.replace(/%([sdifj])/g, function(...[_unused, type]) {
           const replacement = args.shift();
           if (type === "f") {
             return replacement.toFixed(6);
@@ -12693,7 +12709,7 @@ var require_inspect = __commonJS({
 var require_errors = __commonJS({
   "node_modules/readable-stream/lib/ours/errors.js"(exports2, module) {
     "use strict";
-    var { format: format3, inspect: inspect2 } = require_inspect();
+    var { format: format2, inspect: inspect2 } = require_inspect();
     var { AggregateError: CustomAggregateError } = require_primordials();
     var AggregateError2 = globalThis.AggregateError || CustomAggregateError;
     var kIsNodeError = /* @__PURE__ */ Symbol("kIsNodeError");
@@ -12743,7 +12759,7 @@ var require_errors = __commonJS({
       if (args.length === 0) {
         return msg;
       }
-      return format3(msg, ...args);
+      return format2(msg, ...args);
     }
     function E(code, message, Base) {
       if (!Base) {
@@ -12821,13 +12837,13 @@ var require_errors = __commonJS({
           msg += `"${name}" ${name.includes(".") ? "property" : "argument"} `;
         }
         msg += "must be ";
-        const types2 = [];
+        const types = [];
         const instances = [];
         const other = [];
         for (const value of expected) {
           assert2(typeof value === "string", "All expected entries have to be of type string");
           if (kTypes.includes(value)) {
-            types2.push(value.toLowerCase());
+            types.push(value.toLowerCase());
           } else if (classRegExp.test(value)) {
             instances.push(value);
           } else {
@@ -12836,23 +12852,23 @@ var require_errors = __commonJS({
           }
         }
         if (instances.length > 0) {
-          const pos = types2.indexOf("object");
+          const pos = types.indexOf("object");
           if (pos !== -1) {
-            types2.splice(types2, pos, 1);
+            types.splice(types, pos, 1);
             instances.push("Object");
           }
         }
-        if (types2.length > 0) {
-          switch (types2.length) {
+        if (types.length > 0) {
+          switch (types.length) {
             case 1:
-              msg += `of type ${types2[0]}`;
+              msg += `of type ${types[0]}`;
               break;
             case 2:
-              msg += `one of type ${types2[0]} or ${types2[1]}`;
+              msg += `one of type ${types[0]} or ${types[1]}`;
               break;
             default: {
-              const last = types2.pop();
-              msg += `one of type ${types2.join(", ")}, or ${last}`;
+              const last = types.pop();
+              msg += `one of type ${types.join(", ")}, or ${last}`;
             }
           }
           if (instances.length > 0 || other.length > 0) {
@@ -13330,7 +13346,7 @@ var require_event_target_shim = __commonJS({
     var CAPTURE = 1;
     var BUBBLE = 2;
     var ATTRIBUTE = 3;
-    function isObject3(x) {
+    function isObject2(x) {
       return x !== null && typeof x === "object";
     }
     function getListeners(eventTarget) {
@@ -13356,7 +13372,7 @@ var require_event_target_shim = __commonJS({
           return null;
         },
         set(listener) {
-          if (typeof listener !== "function" && !isObject3(listener)) {
+          if (typeof listener !== "function" && !isObject2(listener)) {
             listener = null;
           }
           const listeners = getListeners(this);
@@ -13427,11 +13443,11 @@ var require_event_target_shim = __commonJS({
         return defineCustomEventTarget(arguments[0]);
       }
       if (arguments.length > 0) {
-        const types2 = new Array(arguments.length);
+        const types = new Array(arguments.length);
         for (let i = 0; i < arguments.length; ++i) {
-          types2[i] = arguments[i];
+          types[i] = arguments[i];
         }
-        return defineCustomEventTarget(types2);
+        return defineCustomEventTarget(types);
       }
       throw new TypeError("Cannot call a class as a function");
     }
@@ -13447,11 +13463,11 @@ var require_event_target_shim = __commonJS({
         if (listener == null) {
           return;
         }
-        if (typeof listener !== "function" && !isObject3(listener)) {
+        if (typeof listener !== "function" && !isObject2(listener)) {
           throw new TypeError("'listener' should be a function or an object.");
         }
         const listeners = getListeners(this);
-        const optionsIsObj = isObject3(options);
+        const optionsIsObj = isObject2(options);
         const capture = optionsIsObj ? Boolean(options.capture) : Boolean(options);
         const listenerType = capture ? CAPTURE : BUBBLE;
         const newNode = {
@@ -13488,7 +13504,7 @@ var require_event_target_shim = __commonJS({
           return;
         }
         const listeners = getListeners(this);
-        const capture = isObject3(options) ? Boolean(options.capture) : Boolean(options);
+        const capture = isObject2(options) ? Boolean(options.capture) : Boolean(options);
         const listenerType = capture ? CAPTURE : BUBBLE;
         let prev = null;
         let node = listeners.get(eventName);
@@ -13597,11 +13613,11 @@ var require_abort_controller = __commonJS({
        * Returns `true` if this `AbortSignal`'s `AbortController` has signaled to abort, and `false` otherwise.
        */
       get aborted() {
-        const aborted2 = abortedFlags.get(this);
-        if (typeof aborted2 !== "boolean") {
+        const aborted = abortedFlags.get(this);
+        if (typeof aborted !== "boolean") {
           throw new TypeError(`Expected 'this' to be an 'AbortSignal' object, but got ${this === null ? "null" : typeof this}`);
         }
-        return aborted2;
+        return aborted;
       }
     };
     eventTargetShim.defineEventAttribute(AbortSignal2.prototype, "abort");
@@ -13680,7 +13696,7 @@ var require_util2 = __commonJS({
   "node_modules/readable-stream/lib/ours/util.js"(exports2, module) {
     "use strict";
     var bufferModule = __require("buffer");
-    var { format: format3, inspect: inspect2 } = require_inspect();
+    var { format: format2, inspect: inspect2 } = require_inspect();
     var {
       codes: { ERR_INVALID_ARG_TYPE }
     } = require_errors();
@@ -13745,7 +13761,7 @@ var require_util2 = __commonJS({
         return function() {
         };
       },
-      format: format3,
+      format: format2,
       inspect: inspect2,
       types: {
         isAsyncFunction(fn) {
@@ -14153,7 +14169,7 @@ var require_utils = __commonJS({
       if (isAsync === false) return typeof obj[SymbolIterator] === "function";
       return typeof obj[SymbolAsyncIterator] === "function" || typeof obj[SymbolIterator] === "function";
     }
-    function isDestroyed2(stream) {
+    function isDestroyed(stream) {
       if (!isNodeStream(stream)) return null;
       const wState = stream._writableState;
       const rState = stream._readableState;
@@ -14191,29 +14207,29 @@ var require_utils = __commonJS({
       if (typeof (rState === null || rState === void 0 ? void 0 : rState.endEmitted) !== "boolean") return null;
       return !!(rState.endEmitted || strict === false && rState.ended === true && rState.length === 0);
     }
-    function isReadable2(stream) {
+    function isReadable(stream) {
       if (stream && stream[kIsReadable] != null) return stream[kIsReadable];
       if (typeof (stream === null || stream === void 0 ? void 0 : stream.readable) !== "boolean") return null;
-      if (isDestroyed2(stream)) return false;
+      if (isDestroyed(stream)) return false;
       return isReadableNodeStream(stream) && stream.readable && !isReadableFinished(stream);
     }
-    function isWritable2(stream) {
+    function isWritable(stream) {
       if (stream && stream[kIsWritable] != null) return stream[kIsWritable];
       if (typeof (stream === null || stream === void 0 ? void 0 : stream.writable) !== "boolean") return null;
-      if (isDestroyed2(stream)) return false;
+      if (isDestroyed(stream)) return false;
       return isWritableNodeStream(stream) && stream.writable && !isWritableEnded(stream);
     }
     function isFinished(stream, opts) {
       if (!isNodeStream(stream)) {
         return null;
       }
-      if (isDestroyed2(stream)) {
+      if (isDestroyed(stream)) {
         return true;
       }
-      if ((opts === null || opts === void 0 ? void 0 : opts.readable) !== false && isReadable2(stream)) {
+      if ((opts === null || opts === void 0 ? void 0 : opts.readable) !== false && isReadable(stream)) {
         return false;
       }
-      if ((opts === null || opts === void 0 ? void 0 : opts.writable) !== false && isWritable2(stream)) {
+      if ((opts === null || opts === void 0 ? void 0 : opts.writable) !== false && isWritable(stream)) {
         return false;
       }
       return true;
@@ -14272,22 +14288,22 @@ var require_utils = __commonJS({
       const state3 = wState || rState;
       return !state3 && isServerResponse(stream) || !!(state3 && state3.autoDestroy && state3.emitClose && state3.closed === false);
     }
-    function isDisturbed2(stream) {
+    function isDisturbed(stream) {
       var _stream$kIsDisturbed;
       return !!(stream && ((_stream$kIsDisturbed = stream[kIsDisturbed]) !== null && _stream$kIsDisturbed !== void 0 ? _stream$kIsDisturbed : stream.readableDidRead || stream.readableAborted));
     }
-    function isErrored2(stream) {
+    function isErrored(stream) {
       var _ref, _ref2, _ref3, _ref4, _ref5, _stream$kIsErrored, _stream$_readableStat3, _stream$_writableStat3, _stream$_readableStat4, _stream$_writableStat4;
       return !!(stream && ((_ref = (_ref2 = (_ref3 = (_ref4 = (_ref5 = (_stream$kIsErrored = stream[kIsErrored]) !== null && _stream$kIsErrored !== void 0 ? _stream$kIsErrored : stream.readableErrored) !== null && _ref5 !== void 0 ? _ref5 : stream.writableErrored) !== null && _ref4 !== void 0 ? _ref4 : (_stream$_readableStat3 = stream._readableState) === null || _stream$_readableStat3 === void 0 ? void 0 : _stream$_readableStat3.errorEmitted) !== null && _ref3 !== void 0 ? _ref3 : (_stream$_writableStat3 = stream._writableState) === null || _stream$_writableStat3 === void 0 ? void 0 : _stream$_writableStat3.errorEmitted) !== null && _ref2 !== void 0 ? _ref2 : (_stream$_readableStat4 = stream._readableState) === null || _stream$_readableStat4 === void 0 ? void 0 : _stream$_readableStat4.errored) !== null && _ref !== void 0 ? _ref : (_stream$_writableStat4 = stream._writableState) === null || _stream$_writableStat4 === void 0 ? void 0 : _stream$_writableStat4.errored));
     }
     module.exports = {
-      isDestroyed: isDestroyed2,
+      isDestroyed,
       kIsDestroyed,
-      isDisturbed: isDisturbed2,
+      isDisturbed,
       kIsDisturbed,
-      isErrored: isErrored2,
+      isErrored,
       kIsErrored,
-      isReadable: isReadable2,
+      isReadable,
       kIsReadable,
       kIsClosedPromise,
       kControllerErrorFunction,
@@ -14303,7 +14319,7 @@ var require_utils = __commonJS({
       isReadableErrored,
       isNodeStream,
       isWebStream,
-      isWritable: isWritable2,
+      isWritable,
       isWritableNodeStream,
       isWritableStream,
       isWritableEnded,
@@ -14329,12 +14345,12 @@ var require_end_of_stream = __commonJS({
     var { Promise: Promise2, PromisePrototypeThen, SymbolDispose } = require_primordials();
     var {
       isClosed,
-      isReadable: isReadable2,
+      isReadable,
       isReadableNodeStream,
       isReadableStream: isReadableStream3,
       isReadableFinished,
       isReadableErrored,
-      isWritable: isWritable2,
+      isWritable,
       isWritableNodeStream,
       isWritableStream,
       isWritableFinished,
@@ -14462,9 +14478,9 @@ var require_end_of_stream = __commonJS({
         if (!willEmitClose) {
           process2.nextTick(onclosed);
         }
-      } else if (!readable && (!willEmitClose || isReadable2(stream)) && (writableFinished || isWritable2(stream) === false)) {
+      } else if (!readable && (!willEmitClose || isReadable(stream)) && (writableFinished || isWritable(stream) === false)) {
         process2.nextTick(onclosed);
-      } else if (!writable && (!willEmitClose || isWritable2(stream)) && (readableFinished || isReadable2(stream) === false)) {
+      } else if (!writable && (!willEmitClose || isWritable(stream)) && (readableFinished || isReadable(stream) === false)) {
         process2.nextTick(onclosed);
       } else if (rState && stream.req && stream.aborted) {
         process2.nextTick(onclosed);
@@ -14541,7 +14557,7 @@ var require_end_of_stream = __commonJS({
       PromisePrototypeThen(stream[kIsClosedPromise].promise, resolverFn, resolverFn);
       return nop;
     }
-    function finished2(stream, opts) {
+    function finished(stream, opts) {
       var _opts;
       let autoCleanup = false;
       if (opts === null) {
@@ -14565,7 +14581,7 @@ var require_end_of_stream = __commonJS({
       });
     }
     module.exports = eos;
-    module.exports.finished = finished2;
+    module.exports.finished = finished;
   }
 });
 
@@ -14580,7 +14596,7 @@ var require_destroy2 = __commonJS({
       AbortError: AbortError3
     } = require_errors();
     var { Symbol: Symbol2 } = require_primordials();
-    var { kIsDestroyed, isDestroyed: isDestroyed2, isFinished, isServerRequest } = require_utils();
+    var { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = require_utils();
     var kDestroy = Symbol2("kDestroy");
     var kConstruct = Symbol2("kConstruct");
     function checkError(err, w, r) {
@@ -14594,7 +14610,7 @@ var require_destroy2 = __commonJS({
         }
       }
     }
-    function destroy3(err, cb) {
+    function destroy2(err, cb) {
       const r = this._readableState;
       const w = this._writableState;
       const s = w || r;
@@ -14798,7 +14814,7 @@ var require_destroy2 = __commonJS({
       process2.nextTick(emitCloseLegacy, stream);
     }
     function destroyer(stream, err) {
-      if (!stream || isDestroyed2(stream)) {
+      if (!stream || isDestroyed(stream)) {
         return;
       }
       if (!err && !isFinished(stream)) {
@@ -14827,7 +14843,7 @@ var require_destroy2 = __commonJS({
     module.exports = {
       construct,
       destroyer,
-      destroy: destroy3,
+      destroy: destroy2,
       undestroy,
       errorOrDestroy
     };
@@ -14840,12 +14856,12 @@ var require_legacy = __commonJS({
     "use strict";
     var { ArrayIsArray, ObjectSetPrototypeOf } = require_primordials();
     var { EventEmitter: EE } = __require("events");
-    function Stream2(opts) {
+    function Stream(opts) {
       EE.call(this, opts);
     }
-    ObjectSetPrototypeOf(Stream2.prototype, EE.prototype);
-    ObjectSetPrototypeOf(Stream2, EE);
-    Stream2.prototype.pipe = function(dest, options) {
+    ObjectSetPrototypeOf(Stream.prototype, EE.prototype);
+    ObjectSetPrototypeOf(Stream, EE);
+    Stream.prototype.pipe = function(dest, options) {
       const source = this;
       function ondata(chunk) {
         if (dest.writable && dest.write(chunk) === false && source.pause) {
@@ -14907,7 +14923,7 @@ var require_legacy = __commonJS({
       else emitter._events[event] = [fn, emitter._events[event]];
     }
     module.exports = {
-      Stream: Stream2,
+      Stream,
       prependListener
     };
   }
@@ -14928,7 +14944,7 @@ var require_add_abort_signal = __commonJS({
         throw new ERR_INVALID_ARG_TYPE(name, "AbortSignal", signal);
       }
     };
-    module.exports.addAbortSignal = function addAbortSignal2(signal, stream) {
+    module.exports.addAbortSignal = function addAbortSignal(signal, stream) {
       validateAbortSignal(signal, "signal");
       if (!isNodeStream(stream) && !isWebStream(stream)) {
         throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream);
@@ -15131,10 +15147,10 @@ var require_state2 = __commonJS({
     function highWaterMarkFrom(options, isDuplex, duplexKey) {
       return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
     }
-    function getDefaultHighWaterMark2(objectMode) {
+    function getDefaultHighWaterMark(objectMode) {
       return objectMode ? defaultHighWaterMarkObjectMode : defaultHighWaterMarkBytes;
     }
-    function setDefaultHighWaterMark2(objectMode, value) {
+    function setDefaultHighWaterMark(objectMode, value) {
       validateInteger(value, "value", 0);
       if (objectMode) {
         defaultHighWaterMarkObjectMode = value;
@@ -15151,12 +15167,12 @@ var require_state2 = __commonJS({
         }
         return MathFloor(hwm);
       }
-      return getDefaultHighWaterMark2(state3.objectMode);
+      return getDefaultHighWaterMark(state3.objectMode);
     }
     module.exports = {
       getHighWaterMark,
-      getDefaultHighWaterMark: getDefaultHighWaterMark2,
-      setDefaultHighWaterMark: setDefaultHighWaterMark2
+      getDefaultHighWaterMark,
+      setDefaultHighWaterMark
     };
   }
 });
@@ -15574,16 +15590,16 @@ var require_readable2 = __commonJS({
     module.exports = Readable2;
     Readable2.ReadableState = ReadableState;
     var { EventEmitter: EE } = __require("events");
-    var { Stream: Stream2, prependListener } = require_legacy();
+    var { Stream, prependListener } = require_legacy();
     var { Buffer: Buffer3 } = __require("buffer");
-    var { addAbortSignal: addAbortSignal2 } = require_add_abort_signal();
+    var { addAbortSignal } = require_add_abort_signal();
     var eos = require_end_of_stream();
-    var debug3 = require_util2().debuglog("stream", (fn) => {
-      debug3 = fn;
+    var debug2 = require_util2().debuglog("stream", (fn) => {
+      debug2 = fn;
     });
     var BufferList = require_buffer_list();
     var destroyImpl = require_destroy2();
-    var { getHighWaterMark, getDefaultHighWaterMark: getDefaultHighWaterMark2 } = require_state2();
+    var { getHighWaterMark, getDefaultHighWaterMark } = require_state2();
     var {
       aggregateTwoErrors,
       codes: {
@@ -15599,8 +15615,8 @@ var require_readable2 = __commonJS({
     var kPaused = Symbol2("kPaused");
     var { StringDecoder } = require_string_decoder2();
     var from = require_from();
-    ObjectSetPrototypeOf(Readable2.prototype, Stream2.prototype);
-    ObjectSetPrototypeOf(Readable2, Stream2);
+    ObjectSetPrototypeOf(Readable2.prototype, Stream.prototype);
+    ObjectSetPrototypeOf(Readable2, Stream);
     var nop = () => {
     };
     var { errorOrDestroy } = destroyImpl;
@@ -15677,7 +15693,7 @@ var require_readable2 = __commonJS({
       this.state = kEmitClose | kAutoDestroy | kConstructed | kSync;
       if (options && options.objectMode) this.state |= kObjectMode;
       if (isDuplex && options && options.readableObjectMode) this.state |= kObjectMode;
-      this.highWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark2(false);
+      this.highWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
       this.buffer = new BufferList();
       this.length = 0;
       this.pipes = [];
@@ -15703,9 +15719,9 @@ var require_readable2 = __commonJS({
         if (typeof options.read === "function") this._read = options.read;
         if (typeof options.destroy === "function") this._destroy = options.destroy;
         if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal && !isDuplex) addAbortSignal2(options.signal, this);
+        if (options.signal && !isDuplex) addAbortSignal(options.signal, this);
       }
-      Stream2.call(this, options);
+      Stream.call(this, options);
       destroyImpl.construct(this, () => {
         if (this._readableState.needReadable) {
           maybeReadMore(this, this._readableState);
@@ -15735,7 +15751,7 @@ var require_readable2 = __commonJS({
       return readableAddChunk(this, chunk, encoding, true);
     };
     function readableAddChunk(stream, chunk, encoding, addToFront) {
-      debug3("readableAddChunk", chunk);
+      debug2("readableAddChunk", chunk);
       const state3 = stream._readableState;
       let err;
       if ((state3.state & kObjectMode) === 0) {
@@ -15751,8 +15767,8 @@ var require_readable2 = __commonJS({
           }
         } else if (chunk instanceof Buffer3) {
           encoding = "";
-        } else if (Stream2._isUint8Array(chunk)) {
-          chunk = Stream2._uint8ArrayToBuffer(chunk);
+        } else if (Stream._isUint8Array(chunk)) {
+          chunk = Stream._uint8ArrayToBuffer(chunk);
           encoding = "";
         } else if (chunk != null) {
           err = new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk);
@@ -15849,7 +15865,7 @@ var require_readable2 = __commonJS({
       return state3.ended ? state3.length : 0;
     }
     Readable2.prototype.read = function(n) {
-      debug3("read", n);
+      debug2("read", n);
       if (n === void 0) {
         n = NaN;
       } else if (!NumberIsInteger(n)) {
@@ -15860,7 +15876,7 @@ var require_readable2 = __commonJS({
       if (n > state3.highWaterMark) state3.highWaterMark = computeNewHighWaterMark(n);
       if (n !== 0) state3.state &= ~kEmittedReadable;
       if (n === 0 && state3.needReadable && ((state3.highWaterMark !== 0 ? state3.length >= state3.highWaterMark : state3.length > 0) || state3.ended)) {
-        debug3("read: emitReadable", state3.length, state3.ended);
+        debug2("read: emitReadable", state3.length, state3.ended);
         if (state3.length === 0 && state3.ended) endReadable(this);
         else emitReadable(this);
         return null;
@@ -15871,16 +15887,16 @@ var require_readable2 = __commonJS({
         return null;
       }
       let doRead = (state3.state & kNeedReadable) !== 0;
-      debug3("need readable", doRead);
+      debug2("need readable", doRead);
       if (state3.length === 0 || state3.length - n < state3.highWaterMark) {
         doRead = true;
-        debug3("length less than watermark", doRead);
+        debug2("length less than watermark", doRead);
       }
       if (state3.ended || state3.reading || state3.destroyed || state3.errored || !state3.constructed) {
         doRead = false;
-        debug3("reading, ended or constructing", doRead);
+        debug2("reading, ended or constructing", doRead);
       } else if (doRead) {
-        debug3("do read");
+        debug2("do read");
         state3.state |= kReading | kSync;
         if (state3.length === 0) state3.state |= kNeedReadable;
         try {
@@ -15916,7 +15932,7 @@ var require_readable2 = __commonJS({
       return ret;
     };
     function onEofChunk(stream, state3) {
-      debug3("onEofChunk");
+      debug2("onEofChunk");
       if (state3.ended) return;
       if (state3.decoder) {
         const chunk = state3.decoder.end();
@@ -15936,17 +15952,17 @@ var require_readable2 = __commonJS({
     }
     function emitReadable(stream) {
       const state3 = stream._readableState;
-      debug3("emitReadable", state3.needReadable, state3.emittedReadable);
+      debug2("emitReadable", state3.needReadable, state3.emittedReadable);
       state3.needReadable = false;
       if (!state3.emittedReadable) {
-        debug3("emitReadable", state3.flowing);
+        debug2("emitReadable", state3.flowing);
         state3.emittedReadable = true;
         process2.nextTick(emitReadable_, stream);
       }
     }
     function emitReadable_(stream) {
       const state3 = stream._readableState;
-      debug3("emitReadable_", state3.destroyed, state3.length, state3.ended);
+      debug2("emitReadable_", state3.destroyed, state3.length, state3.ended);
       if (!state3.destroyed && !state3.errored && (state3.length || state3.ended)) {
         stream.emit("readable");
         state3.emittedReadable = false;
@@ -15963,7 +15979,7 @@ var require_readable2 = __commonJS({
     function maybeReadMore_(stream, state3) {
       while (!state3.reading && !state3.ended && (state3.length < state3.highWaterMark || state3.flowing && state3.length === 0)) {
         const len = state3.length;
-        debug3("maybeReadMore read 0");
+        debug2("maybeReadMore read 0");
         stream.read(0);
         if (len === state3.length)
           break;
@@ -15983,14 +15999,14 @@ var require_readable2 = __commonJS({
         }
       }
       state3.pipes.push(dest);
-      debug3("pipe count=%d opts=%j", state3.pipes.length, pipeOpts);
+      debug2("pipe count=%d opts=%j", state3.pipes.length, pipeOpts);
       const doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process2.stdout && dest !== process2.stderr;
       const endFn = doEnd ? onend : unpipe;
       if (state3.endEmitted) process2.nextTick(endFn);
       else src.once("end", endFn);
       dest.on("unpipe", onunpipe);
       function onunpipe(readable, unpipeInfo) {
-        debug3("onunpipe");
+        debug2("onunpipe");
         if (readable === src) {
           if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
             unpipeInfo.hasUnpiped = true;
@@ -15999,13 +16015,13 @@ var require_readable2 = __commonJS({
         }
       }
       function onend() {
-        debug3("onend");
+        debug2("onend");
         dest.end();
       }
       let ondrain;
       let cleanedUp = false;
       function cleanup() {
-        debug3("cleanup");
+        debug2("cleanup");
         dest.removeListener("close", onclose);
         dest.removeListener("finish", onfinish);
         if (ondrain) {
@@ -16022,11 +16038,11 @@ var require_readable2 = __commonJS({
       function pause() {
         if (!cleanedUp) {
           if (state3.pipes.length === 1 && state3.pipes[0] === dest) {
-            debug3("false write response, pause", 0);
+            debug2("false write response, pause", 0);
             state3.awaitDrainWriters = dest;
             state3.multiAwaitDrain = false;
           } else if (state3.pipes.length > 1 && state3.pipes.includes(dest)) {
-            debug3("false write response, pause", state3.awaitDrainWriters.size);
+            debug2("false write response, pause", state3.awaitDrainWriters.size);
             state3.awaitDrainWriters.add(dest);
           }
           src.pause();
@@ -16038,15 +16054,15 @@ var require_readable2 = __commonJS({
       }
       src.on("data", ondata);
       function ondata(chunk) {
-        debug3("ondata");
+        debug2("ondata");
         const ret = dest.write(chunk);
-        debug3("dest.write", ret);
+        debug2("dest.write", ret);
         if (ret === false) {
           pause();
         }
       }
       function onerror(er) {
-        debug3("onerror", er);
+        debug2("onerror", er);
         unpipe();
         dest.removeListener("error", onerror);
         if (dest.listenerCount("error") === 0) {
@@ -16065,20 +16081,20 @@ var require_readable2 = __commonJS({
       }
       dest.once("close", onclose);
       function onfinish() {
-        debug3("onfinish");
+        debug2("onfinish");
         dest.removeListener("close", onclose);
         unpipe();
       }
       dest.once("finish", onfinish);
       function unpipe() {
-        debug3("unpipe");
+        debug2("unpipe");
         src.unpipe(dest);
       }
       dest.emit("pipe", src);
       if (dest.writableNeedDrain === true) {
         pause();
       } else if (!state3.flowing) {
-        debug3("pipe resume");
+        debug2("pipe resume");
         src.resume();
       }
       return dest;
@@ -16087,10 +16103,10 @@ var require_readable2 = __commonJS({
       return function pipeOnDrainFunctionResult() {
         const state3 = src._readableState;
         if (state3.awaitDrainWriters === dest) {
-          debug3("pipeOnDrain", 1);
+          debug2("pipeOnDrain", 1);
           state3.awaitDrainWriters = null;
         } else if (state3.multiAwaitDrain) {
-          debug3("pipeOnDrain", state3.awaitDrainWriters.size);
+          debug2("pipeOnDrain", state3.awaitDrainWriters.size);
           state3.awaitDrainWriters.delete(dest);
         }
         if ((!state3.awaitDrainWriters || state3.awaitDrainWriters.size === 0) && src.listenerCount("data")) {
@@ -16122,7 +16138,7 @@ var require_readable2 = __commonJS({
       return this;
     };
     Readable2.prototype.on = function(ev, fn) {
-      const res = Stream2.prototype.on.call(this, ev, fn);
+      const res = Stream.prototype.on.call(this, ev, fn);
       const state3 = this._readableState;
       if (ev === "data") {
         state3.readableListening = this.listenerCount("readable") > 0;
@@ -16132,7 +16148,7 @@ var require_readable2 = __commonJS({
           state3.readableListening = state3.needReadable = true;
           state3.flowing = false;
           state3.emittedReadable = false;
-          debug3("on readable", state3.length, state3.reading);
+          debug2("on readable", state3.length, state3.reading);
           if (state3.length) {
             emitReadable(this);
           } else if (!state3.reading) {
@@ -16144,7 +16160,7 @@ var require_readable2 = __commonJS({
     };
     Readable2.prototype.addListener = Readable2.prototype.on;
     Readable2.prototype.removeListener = function(ev, fn) {
-      const res = Stream2.prototype.removeListener.call(this, ev, fn);
+      const res = Stream.prototype.removeListener.call(this, ev, fn);
       if (ev === "readable") {
         process2.nextTick(updateReadableListening, this);
       }
@@ -16152,7 +16168,7 @@ var require_readable2 = __commonJS({
     };
     Readable2.prototype.off = Readable2.prototype.removeListener;
     Readable2.prototype.removeAllListeners = function(ev) {
-      const res = Stream2.prototype.removeAllListeners.apply(this, arguments);
+      const res = Stream.prototype.removeAllListeners.apply(this, arguments);
       if (ev === "readable" || ev === void 0) {
         process2.nextTick(updateReadableListening, this);
       }
@@ -16170,13 +16186,13 @@ var require_readable2 = __commonJS({
       }
     }
     function nReadingNextTick(self2) {
-      debug3("readable nexttick read 0");
+      debug2("readable nexttick read 0");
       self2.read(0);
     }
     Readable2.prototype.resume = function() {
       const state3 = this._readableState;
       if (!state3.flowing) {
-        debug3("resume");
+        debug2("resume");
         state3.flowing = !state3.readableListening;
         resume(this, state3);
       }
@@ -16190,7 +16206,7 @@ var require_readable2 = __commonJS({
       }
     }
     function resume_(stream, state3) {
-      debug3("resume", state3.reading);
+      debug2("resume", state3.reading);
       if (!state3.reading) {
         stream.read(0);
       }
@@ -16200,9 +16216,9 @@ var require_readable2 = __commonJS({
       if (state3.flowing && !state3.reading) stream.read(0);
     }
     Readable2.prototype.pause = function() {
-      debug3("call pause flowing=%j", this._readableState.flowing);
+      debug2("call pause flowing=%j", this._readableState.flowing);
       if (this._readableState.flowing !== false) {
-        debug3("pause");
+        debug2("pause");
         this._readableState.flowing = false;
         this.emit("pause");
       }
@@ -16211,7 +16227,7 @@ var require_readable2 = __commonJS({
     };
     function flow(stream) {
       const state3 = stream._readableState;
-      debug3("flow", state3.flowing);
+      debug2("flow", state3.flowing);
       while (state3.flowing && stream.read() !== null) ;
     }
     Readable2.prototype.wrap = function(stream) {
@@ -16460,14 +16476,14 @@ var require_readable2 = __commonJS({
     }
     function endReadable(stream) {
       const state3 = stream._readableState;
-      debug3("endReadable", state3.endEmitted);
+      debug2("endReadable", state3.endEmitted);
       if (!state3.endEmitted) {
         state3.ended = true;
         process2.nextTick(endReadableNT, state3, stream);
       }
     }
     function endReadableNT(state3, stream) {
-      debug3("endReadableNT", state3.endEmitted, state3.length);
+      debug2("endReadableNT", state3.endEmitted, state3.length);
       if (!state3.errored && !state3.closeEmitted && !state3.endEmitted && state3.length === 0) {
         state3.endEmitted = true;
         stream.emit("end");
@@ -16534,14 +16550,14 @@ var require_writable = __commonJS({
       Symbol: Symbol2,
       SymbolHasInstance
     } = require_primordials();
-    module.exports = Writable2;
-    Writable2.WritableState = WritableState;
+    module.exports = Writable;
+    Writable.WritableState = WritableState;
     var { EventEmitter: EE } = __require("events");
-    var Stream2 = require_legacy().Stream;
+    var Stream = require_legacy().Stream;
     var { Buffer: Buffer3 } = __require("buffer");
     var destroyImpl = require_destroy2();
-    var { addAbortSignal: addAbortSignal2 } = require_add_abort_signal();
-    var { getHighWaterMark, getDefaultHighWaterMark: getDefaultHighWaterMark2 } = require_state2();
+    var { addAbortSignal } = require_add_abort_signal();
+    var { getHighWaterMark, getDefaultHighWaterMark } = require_state2();
     var {
       ERR_INVALID_ARG_TYPE,
       ERR_METHOD_NOT_IMPLEMENTED,
@@ -16554,8 +16570,8 @@ var require_writable = __commonJS({
       ERR_UNKNOWN_ENCODING
     } = require_errors().codes;
     var { errorOrDestroy } = destroyImpl;
-    ObjectSetPrototypeOf(Writable2.prototype, Stream2.prototype);
-    ObjectSetPrototypeOf(Writable2, Stream2);
+    ObjectSetPrototypeOf(Writable.prototype, Stream.prototype);
+    ObjectSetPrototypeOf(Writable, Stream);
     function nop() {
     }
     var kOnFinished = Symbol2("kOnFinished");
@@ -16563,7 +16579,7 @@ var require_writable = __commonJS({
       if (typeof isDuplex !== "boolean") isDuplex = stream instanceof require_duplex();
       this.objectMode = !!(options && options.objectMode);
       if (isDuplex) this.objectMode = this.objectMode || !!(options && options.writableObjectMode);
-      this.highWaterMark = options ? getHighWaterMark(this, options, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark2(false);
+      this.highWaterMark = options ? getHighWaterMark(this, options, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
       this.finalCalled = false;
       this.needDrain = false;
       this.ending = false;
@@ -16609,9 +16625,9 @@ var require_writable = __commonJS({
         return this.buffered.length - this.bufferedIndex;
       }
     });
-    function Writable2(options) {
+    function Writable(options) {
       const isDuplex = this instanceof require_duplex();
-      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable2, this)) return new Writable2(options);
+      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options);
       this._writableState = new WritableState(options, this, isDuplex);
       if (options) {
         if (typeof options.write === "function") this._write = options.write;
@@ -16619,9 +16635,9 @@ var require_writable = __commonJS({
         if (typeof options.destroy === "function") this._destroy = options.destroy;
         if (typeof options.final === "function") this._final = options.final;
         if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal) addAbortSignal2(options.signal, this);
+        if (options.signal) addAbortSignal(options.signal, this);
       }
-      Stream2.call(this, options);
+      Stream.call(this, options);
       destroyImpl.construct(this, () => {
         const state3 = this._writableState;
         if (!state3.writing) {
@@ -16630,15 +16646,15 @@ var require_writable = __commonJS({
         finishMaybe(this, state3);
       });
     }
-    ObjectDefineProperty(Writable2, SymbolHasInstance, {
+    ObjectDefineProperty(Writable, SymbolHasInstance, {
       __proto__: null,
       value: function(object) {
         if (FunctionPrototypeSymbolHasInstance(this, object)) return true;
-        if (this !== Writable2) return false;
+        if (this !== Writable) return false;
         return object && object._writableState instanceof WritableState;
       }
     });
-    Writable2.prototype.pipe = function() {
+    Writable.prototype.pipe = function() {
       errorOrDestroy(this, new ERR_STREAM_CANNOT_PIPE());
     };
     function _write(stream, chunk, encoding, cb) {
@@ -16661,8 +16677,8 @@ var require_writable = __commonJS({
           }
         } else if (chunk instanceof Buffer3) {
           encoding = "buffer";
-        } else if (Stream2._isUint8Array(chunk)) {
-          chunk = Stream2._uint8ArrayToBuffer(chunk);
+        } else if (Stream._isUint8Array(chunk)) {
+          chunk = Stream._uint8ArrayToBuffer(chunk);
           encoding = "buffer";
         } else {
           throw new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk);
@@ -16682,20 +16698,20 @@ var require_writable = __commonJS({
       state3.pendingcb++;
       return writeOrBuffer(stream, state3, chunk, encoding, cb);
     }
-    Writable2.prototype.write = function(chunk, encoding, cb) {
+    Writable.prototype.write = function(chunk, encoding, cb) {
       return _write(this, chunk, encoding, cb) === true;
     };
-    Writable2.prototype.cork = function() {
+    Writable.prototype.cork = function() {
       this._writableState.corked++;
     };
-    Writable2.prototype.uncork = function() {
+    Writable.prototype.uncork = function() {
       const state3 = this._writableState;
       if (state3.corked) {
         state3.corked--;
         if (!state3.writing) clearBuffer(this, state3);
       }
     };
-    Writable2.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
+    Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
       if (typeof encoding === "string") encoding = StringPrototypeToLowerCase(encoding);
       if (!Buffer3.isEncoding(encoding)) throw new ERR_UNKNOWN_ENCODING(encoding);
       this._writableState.defaultEncoding = encoding;
@@ -16871,7 +16887,7 @@ var require_writable = __commonJS({
       }
       state3.bufferProcessing = false;
     }
-    Writable2.prototype._write = function(chunk, encoding, cb) {
+    Writable.prototype._write = function(chunk, encoding, cb) {
       if (this._writev) {
         this._writev(
           [
@@ -16886,8 +16902,8 @@ var require_writable = __commonJS({
         throw new ERR_METHOD_NOT_IMPLEMENTED("_write()");
       }
     };
-    Writable2.prototype._writev = null;
-    Writable2.prototype.end = function(chunk, encoding, cb) {
+    Writable.prototype._writev = null;
+    Writable.prototype.end = function(chunk, encoding, cb) {
       const state3 = this._writableState;
       if (typeof chunk === "function") {
         cb = chunk;
@@ -17014,7 +17030,7 @@ var require_writable = __commonJS({
         }
       }
     }
-    ObjectDefineProperties(Writable2.prototype, {
+    ObjectDefineProperties(Writable.prototype, {
       closed: {
         __proto__: null,
         get() {
@@ -17109,20 +17125,20 @@ var require_writable = __commonJS({
         }
       }
     });
-    var destroy3 = destroyImpl.destroy;
-    Writable2.prototype.destroy = function(err, cb) {
+    var destroy2 = destroyImpl.destroy;
+    Writable.prototype.destroy = function(err, cb) {
       const state3 = this._writableState;
       if (!state3.destroyed && (state3.bufferedIndex < state3.buffered.length || state3[kOnFinished].length)) {
         process2.nextTick(errorBuffer, state3);
       }
-      destroy3.call(this, err, cb);
+      destroy2.call(this, err, cb);
       return this;
     };
-    Writable2.prototype._undestroy = destroyImpl.undestroy;
-    Writable2.prototype._destroy = function(err, cb) {
+    Writable.prototype._undestroy = destroyImpl.undestroy;
+    Writable.prototype._destroy = function(err, cb) {
       cb(err);
     };
-    Writable2.prototype[EE.captureRejectionSymbol] = function(err) {
+    Writable.prototype[EE.captureRejectionSymbol] = function(err) {
       this.destroy(err);
     };
     var webStreamsAdapters;
@@ -17130,10 +17146,10 @@ var require_writable = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Writable2.fromWeb = function(writableStream, options) {
+    Writable.fromWeb = function(writableStream, options) {
       return lazyWebStreams().newStreamWritableFromWritableStream(writableStream, options);
     };
-    Writable2.toWeb = function(streamWritable) {
+    Writable.toWeb = function(streamWritable) {
       return lazyWebStreams().newWritableStreamFromStreamWritable(streamWritable);
     };
   }
@@ -17145,8 +17161,8 @@ var require_duplexify = __commonJS({
     var process2 = require_process2();
     var bufferModule = __require("buffer");
     var {
-      isReadable: isReadable2,
-      isWritable: isWritable2,
+      isReadable,
+      isWritable,
       isIterable,
       isNodeStream,
       isReadableNodeStream,
@@ -17161,9 +17177,9 @@ var require_duplexify = __commonJS({
       codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_RETURN_VALUE }
     } = require_errors();
     var { destroyer } = require_destroy2();
-    var Duplex2 = require_duplex();
+    var Duplex = require_duplex();
     var Readable2 = require_readable2();
-    var Writable2 = require_writable();
+    var Writable = require_writable();
     var { createDeferredPromise } = require_util2();
     var from = require_from();
     var Blob3 = globalThis.Blob || bufferModule.Blob;
@@ -17174,7 +17190,7 @@ var require_duplexify = __commonJS({
     };
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var { FunctionPrototypeCall } = require_primordials();
-    var Duplexify = class extends Duplex2 {
+    var Duplexify = class extends Duplex {
       constructor(options) {
         super(options);
         if ((options === null || options === void 0 ? void 0 : options.readable) === false) {
@@ -17217,18 +17233,18 @@ var require_duplexify = __commonJS({
       }
       if (isWritableStream(body2)) {
         return _duplexify({
-          writable: Writable2.fromWeb(body2)
+          writable: Writable.fromWeb(body2)
         });
       }
       if (typeof body2 === "function") {
-        const { value, write, final, destroy: destroy3 } = fromAsyncGen(body2);
+        const { value, write, final, destroy: destroy2 } = fromAsyncGen(body2);
         if (isIterable(value)) {
           return from(Duplexify, value, {
             // TODO (ronag): highWaterMark?
             objectMode: true,
             write,
             final,
-            destroy: destroy3
+            destroy: destroy2
           });
         }
         const then2 = value === null || value === void 0 ? void 0 : value.then;
@@ -17261,7 +17277,7 @@ var require_duplexify = __commonJS({
                 }
               });
             },
-            destroy: destroy3
+            destroy: destroy2
           });
         }
         throw new ERR_INVALID_RETURN_VALUE("Iterable, AsyncIterable or AsyncFunction", name, value);
@@ -17378,8 +17394,8 @@ var require_duplexify = __commonJS({
     function _duplexify(pair) {
       const r = pair.readable && typeof pair.readable.read !== "function" ? Readable2.wrap(pair.readable) : pair.readable;
       const w = pair.writable;
-      let readable = !!isReadable2(r);
-      let writable = !!isWritable2(w);
+      let readable = !!isReadable(r);
+      let writable = !!isWritable(w);
       let ondrain;
       let onfinish;
       let onreadable;
@@ -17496,22 +17512,22 @@ var require_duplex = __commonJS({
       ObjectKeys,
       ObjectSetPrototypeOf
     } = require_primordials();
-    module.exports = Duplex2;
+    module.exports = Duplex;
     var Readable2 = require_readable2();
-    var Writable2 = require_writable();
-    ObjectSetPrototypeOf(Duplex2.prototype, Readable2.prototype);
-    ObjectSetPrototypeOf(Duplex2, Readable2);
+    var Writable = require_writable();
+    ObjectSetPrototypeOf(Duplex.prototype, Readable2.prototype);
+    ObjectSetPrototypeOf(Duplex, Readable2);
     {
-      const keys = ObjectKeys(Writable2.prototype);
+      const keys = ObjectKeys(Writable.prototype);
       for (let i = 0; i < keys.length; i++) {
         const method = keys[i];
-        if (!Duplex2.prototype[method]) Duplex2.prototype[method] = Writable2.prototype[method];
+        if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
       }
     }
-    function Duplex2(options) {
-      if (!(this instanceof Duplex2)) return new Duplex2(options);
+    function Duplex(options) {
+      if (!(this instanceof Duplex)) return new Duplex(options);
       Readable2.call(this, options);
-      Writable2.call(this, options);
+      Writable.call(this, options);
       if (options) {
         this.allowHalfOpen = options.allowHalfOpen !== false;
         if (options.readable === false) {
@@ -17529,42 +17545,42 @@ var require_duplex = __commonJS({
         this.allowHalfOpen = true;
       }
     }
-    ObjectDefineProperties(Duplex2.prototype, {
+    ObjectDefineProperties(Duplex.prototype, {
       writable: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writable")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writable")
       },
       writableHighWaterMark: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableHighWaterMark")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableHighWaterMark")
       },
       writableObjectMode: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableObjectMode")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableObjectMode")
       },
       writableBuffer: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableBuffer")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableBuffer")
       },
       writableLength: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableLength")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableLength")
       },
       writableFinished: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableFinished")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableFinished")
       },
       writableCorked: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableCorked")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableCorked")
       },
       writableEnded: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableEnded")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableEnded")
       },
       writableNeedDrain: {
         __proto__: null,
-        ...ObjectGetOwnPropertyDescriptor(Writable2.prototype, "writableNeedDrain")
+        ...ObjectGetOwnPropertyDescriptor(Writable.prototype, "writableNeedDrain")
       },
       destroyed: {
         __proto__: null,
@@ -17587,14 +17603,14 @@ var require_duplex = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Duplex2.fromWeb = function(pair, options) {
+    Duplex.fromWeb = function(pair, options) {
       return lazyWebStreams().newStreamDuplexFromReadableWritablePair(pair, options);
     };
-    Duplex2.toWeb = function(duplex) {
+    Duplex.toWeb = function(duplex) {
       return lazyWebStreams().newReadableWritablePairFromDuplex(duplex);
     };
     var duplexify;
-    Duplex2.from = function(body2) {
+    Duplex.from = function(body2) {
       if (!duplexify) {
         duplexify = require_duplexify();
       }
@@ -17610,10 +17626,10 @@ var require_transform = __commonJS({
     var { ObjectSetPrototypeOf, Symbol: Symbol2 } = require_primordials();
     module.exports = Transform2;
     var { ERR_METHOD_NOT_IMPLEMENTED } = require_errors().codes;
-    var Duplex2 = require_duplex();
+    var Duplex = require_duplex();
     var { getHighWaterMark } = require_state2();
-    ObjectSetPrototypeOf(Transform2.prototype, Duplex2.prototype);
-    ObjectSetPrototypeOf(Transform2, Duplex2);
+    ObjectSetPrototypeOf(Transform2.prototype, Duplex.prototype);
+    ObjectSetPrototypeOf(Transform2, Duplex);
     var kCallback = Symbol2("kCallback");
     function Transform2(options) {
       if (!(this instanceof Transform2)) return new Transform2(options);
@@ -17630,7 +17646,7 @@ var require_transform = __commonJS({
           writableHighWaterMark: options.writableHighWaterMark || 0
         };
       }
-      Duplex2.call(this, options);
+      Duplex.call(this, options);
       this._readableState.sync = false;
       this[kCallback] = null;
       if (options) {
@@ -17732,7 +17748,7 @@ var require_pipeline = __commonJS({
     var eos = require_end_of_stream();
     var { once } = require_util2();
     var destroyImpl = require_destroy2();
-    var Duplex2 = require_duplex();
+    var Duplex = require_duplex();
     var {
       aggregateTwoErrors,
       codes: {
@@ -17747,7 +17763,7 @@ var require_pipeline = __commonJS({
     var { validateFunction, validateAbortSignal } = require_validators();
     var {
       isIterable,
-      isReadable: isReadable2,
+      isReadable,
       isReadableNodeStream,
       isNodeStream,
       isTransformStream,
@@ -17760,9 +17776,9 @@ var require_pipeline = __commonJS({
     var Readable2;
     var addAbortListener;
     function destroyer(stream, reading, writing) {
-      let finished2 = false;
+      let finished = false;
       stream.on("close", () => {
-        finished2 = true;
+        finished = true;
       });
       const cleanup = eos(
         stream,
@@ -17771,13 +17787,13 @@ var require_pipeline = __commonJS({
           writable: writing
         },
         (err) => {
-          finished2 = !err;
+          finished = !err;
         }
       );
       return {
         destroy: (err) => {
-          if (finished2) return;
-          finished2 = true;
+          if (finished) return;
+          finished = true;
           destroyImpl.destroyer(stream, err || new ERR_STREAM_DESTROYED("pipe"));
         },
         cleanup
@@ -17881,7 +17897,7 @@ var require_pipeline = __commonJS({
         }
       }
     }
-    function pipeline2(...streams) {
+    function pipeline(...streams) {
       return pipelineImpl(streams, once(popCallback(streams)));
     }
     function pipelineImpl(streams, callback, opts) {
@@ -17947,14 +17963,14 @@ var require_pipeline = __commonJS({
           };
           var onError = onError2;
           if (end) {
-            const { destroy: destroy3, cleanup } = destroyer(stream, reading, writing);
-            destroys.push(destroy3);
-            if (isReadable2(stream) && isLastStream) {
+            const { destroy: destroy2, cleanup } = destroyer(stream, reading, writing);
+            destroys.push(destroy2);
+            if (isReadable(stream) && isLastStream) {
               lastStreamCleanup.push(cleanup);
             }
           }
           stream.on("error", onError2);
-          if (isReadable2(stream) && isLastStream) {
+          if (isReadable(stream) && isLastStream) {
             lastStreamCleanup.push(() => {
               stream.removeListener("error", onError2);
             });
@@ -17971,7 +17987,7 @@ var require_pipeline = __commonJS({
           } else if (isIterable(stream) || isReadableNodeStream(stream) || isTransformStream(stream)) {
             ret = stream;
           } else {
-            ret = Duplex2.from(stream);
+            ret = Duplex.from(stream);
           }
         } else if (typeof stream === "function") {
           if (isTransformStream(ret)) {
@@ -18030,8 +18046,8 @@ var require_pipeline = __commonJS({
               throw new ERR_INVALID_RETURN_VALUE("AsyncIterable or Promise", "destination", ret);
             }
             ret = pt;
-            const { destroy: destroy3, cleanup } = destroyer(ret, false, true);
-            destroys.push(destroy3);
+            const { destroy: destroy2, cleanup } = destroyer(ret, false, true);
+            destroys.push(destroy2);
             if (isLastStream) {
               lastStreamCleanup.push(cleanup);
             }
@@ -18042,7 +18058,7 @@ var require_pipeline = __commonJS({
             const cleanup = pipe(ret, stream, finish, {
               end
             });
-            if (isReadable2(stream) && isLastStream) {
+            if (isReadable(stream) && isLastStream) {
               lastStreamCleanup.push(cleanup);
             }
           } else if (isTransformStream(ret) || isReadableStream3(ret)) {
@@ -18089,7 +18105,7 @@ var require_pipeline = __commonJS({
           }
           ret = stream;
         } else {
-          ret = Duplex2.from(stream);
+          ret = Duplex.from(stream);
         }
       }
       if (signal !== null && signal !== void 0 && signal.aborted || outerSignal !== null && outerSignal !== void 0 && outerSignal.aborted) {
@@ -18147,7 +18163,7 @@ var require_pipeline = __commonJS({
     }
     module.exports = {
       pipelineImpl,
-      pipeline: pipeline2
+      pipeline
     };
   }
 });
@@ -18156,13 +18172,13 @@ var require_pipeline = __commonJS({
 var require_compose = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/compose.js"(exports2, module) {
     "use strict";
-    var { pipeline: pipeline2 } = require_pipeline();
-    var Duplex2 = require_duplex();
+    var { pipeline } = require_pipeline();
+    var Duplex = require_duplex();
     var { destroyer } = require_destroy2();
     var {
       isNodeStream,
-      isReadable: isReadable2,
-      isWritable: isWritable2,
+      isReadable,
+      isWritable,
       isWebStream,
       isTransformStream,
       isWritableStream,
@@ -18173,29 +18189,29 @@ var require_compose = __commonJS({
       codes: { ERR_INVALID_ARG_VALUE, ERR_MISSING_ARGS }
     } = require_errors();
     var eos = require_end_of_stream();
-    module.exports = function compose2(...streams) {
+    module.exports = function compose(...streams) {
       if (streams.length === 0) {
         throw new ERR_MISSING_ARGS("streams");
       }
       if (streams.length === 1) {
-        return Duplex2.from(streams[0]);
+        return Duplex.from(streams[0]);
       }
       const orgStreams = [...streams];
       if (typeof streams[0] === "function") {
-        streams[0] = Duplex2.from(streams[0]);
+        streams[0] = Duplex.from(streams[0]);
       }
       if (typeof streams[streams.length - 1] === "function") {
         const idx = streams.length - 1;
-        streams[idx] = Duplex2.from(streams[idx]);
+        streams[idx] = Duplex.from(streams[idx]);
       }
       for (let n = 0; n < streams.length; ++n) {
         if (!isNodeStream(streams[n]) && !isWebStream(streams[n])) {
           continue;
         }
-        if (n < streams.length - 1 && !(isReadable2(streams[n]) || isReadableStream3(streams[n]) || isTransformStream(streams[n]))) {
+        if (n < streams.length - 1 && !(isReadable(streams[n]) || isReadableStream3(streams[n]) || isTransformStream(streams[n]))) {
           throw new ERR_INVALID_ARG_VALUE(`streams[${n}]`, orgStreams[n], "must be readable");
         }
-        if (n > 0 && !(isWritable2(streams[n]) || isWritableStream(streams[n]) || isTransformStream(streams[n]))) {
+        if (n > 0 && !(isWritable(streams[n]) || isWritableStream(streams[n]) || isTransformStream(streams[n]))) {
           throw new ERR_INVALID_ARG_VALUE(`streams[${n}]`, orgStreams[n], "must be writable");
         }
       }
@@ -18216,10 +18232,10 @@ var require_compose = __commonJS({
         }
       }
       const head = streams[0];
-      const tail = pipeline2(streams, onfinished);
-      const writable = !!(isWritable2(head) || isWritableStream(head) || isTransformStream(head));
-      const readable = !!(isReadable2(tail) || isReadableStream3(tail) || isTransformStream(tail));
-      d = new Duplex2({
+      const tail = pipeline(streams, onfinished);
+      const writable = !!(isWritable(head) || isWritableStream(head) || isTransformStream(head));
+      const readable = !!(isReadable(tail) || isReadableStream3(tail) || isTransformStream(tail));
+      d = new Duplex({
         // TODO (ronag): highWaterMark?
         writableObjectMode: !!(head !== null && head !== void 0 && head.writableObjectMode),
         readableObjectMode: !!(tail !== null && tail !== void 0 && tail.readableObjectMode),
@@ -18357,11 +18373,11 @@ var require_operators = __commonJS({
     var { validateAbortSignal, validateInteger, validateObject } = require_validators();
     var kWeakHandler = require_primordials().Symbol("kWeak");
     var kResistStopPropagation = require_primordials().Symbol("kResistStopPropagation");
-    var { finished: finished2 } = require_end_of_stream();
+    var { finished } = require_end_of_stream();
     var staticCompose = require_compose();
     var { addAbortSignalNoValidate } = require_add_abort_signal();
-    var { isWritable: isWritable2, isNodeStream } = require_utils();
-    var { deprecate: deprecate2 } = require_util2();
+    var { isWritable, isNodeStream } = require_utils();
+    var { deprecate } = require_util2();
     var {
       ArrayPrototypePush,
       Boolean: Boolean2,
@@ -18376,14 +18392,14 @@ var require_operators = __commonJS({
     } = require_primordials();
     var kEmpty = Symbol2("kEmpty");
     var kEof = Symbol2("kEof");
-    function compose2(stream, options) {
+    function compose(stream, options) {
       if (options != null) {
         validateObject(options, "options");
       }
       if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
         validateAbortSignal(options.signal, "options.signal");
       }
-      if (isNodeStream(stream) && !isWritable2(stream)) {
+      if (isNodeStream(stream) && !isWritable(stream)) {
         throw new ERR_INVALID_ARG_VALUE("stream", stream, "must be writable");
       }
       const composedStream = staticCompose(this, stream);
@@ -18604,7 +18620,7 @@ var require_operators = __commonJS({
         });
         this.once("error", () => {
         });
-        await finished2(this.destroy(err));
+        await finished(this.destroy(err));
         throw err;
       }
       const ac = new AbortController2();
@@ -18731,13 +18747,13 @@ var require_operators = __commonJS({
       }.call(this);
     }
     module.exports.streamReturningOperators = {
-      asIndexedPairs: deprecate2(asIndexedPairs, "readable.asIndexedPairs will be removed in a future version."),
+      asIndexedPairs: deprecate(asIndexedPairs, "readable.asIndexedPairs will be removed in a future version."),
       drop,
       filter,
       flatMap,
       map,
       take,
-      compose: compose2
+      compose
     };
     module.exports.promiseReturningOperators = {
       every,
@@ -18757,9 +18773,9 @@ var require_promises = __commonJS({
     var { ArrayPrototypePop, Promise: Promise2 } = require_primordials();
     var { isIterable, isNodeStream, isWebStream } = require_utils();
     var { pipelineImpl: pl } = require_pipeline();
-    var { finished: finished2 } = require_end_of_stream();
+    var { finished } = require_end_of_stream();
     require_stream2();
-    function pipeline2(...streams) {
+    function pipeline(...streams) {
       return new Promise2((resolve3, reject) => {
         let signal;
         let end;
@@ -18786,8 +18802,8 @@ var require_promises = __commonJS({
       });
     }
     module.exports = {
-      finished: finished2,
-      pipeline: pipeline2
+      finished,
+      pipeline
     };
   }
 });
@@ -18805,26 +18821,26 @@ var require_stream2 = __commonJS({
     var {
       codes: { ERR_ILLEGAL_CONSTRUCTOR }
     } = require_errors();
-    var compose2 = require_compose();
-    var { setDefaultHighWaterMark: setDefaultHighWaterMark2, getDefaultHighWaterMark: getDefaultHighWaterMark2 } = require_state2();
-    var { pipeline: pipeline2 } = require_pipeline();
+    var compose = require_compose();
+    var { setDefaultHighWaterMark, getDefaultHighWaterMark } = require_state2();
+    var { pipeline } = require_pipeline();
     var { destroyer } = require_destroy2();
     var eos = require_end_of_stream();
-    var promises3 = require_promises();
+    var promises2 = require_promises();
     var utils = require_utils();
-    var Stream2 = module.exports = require_legacy().Stream;
-    Stream2.isDestroyed = utils.isDestroyed;
-    Stream2.isDisturbed = utils.isDisturbed;
-    Stream2.isErrored = utils.isErrored;
-    Stream2.isReadable = utils.isReadable;
-    Stream2.isWritable = utils.isWritable;
-    Stream2.Readable = require_readable2();
+    var Stream = module.exports = require_legacy().Stream;
+    Stream.isDestroyed = utils.isDestroyed;
+    Stream.isDisturbed = utils.isDisturbed;
+    Stream.isErrored = utils.isErrored;
+    Stream.isReadable = utils.isReadable;
+    Stream.isWritable = utils.isWritable;
+    Stream.Readable = require_readable2();
     for (const key of ObjectKeys(streamReturningOperators)) {
       let fn = function(...args) {
         if (new.target) {
           throw ERR_ILLEGAL_CONSTRUCTOR();
         }
-        return Stream2.Readable.from(ReflectApply(op, this, args));
+        return Stream.Readable.from(ReflectApply(op, this, args));
       };
       const op = streamReturningOperators[key];
       ObjectDefineProperty(fn, "name", {
@@ -18835,7 +18851,7 @@ var require_stream2 = __commonJS({
         __proto__: null,
         value: op.length
       });
-      ObjectDefineProperty(Stream2.Readable.prototype, key, {
+      ObjectDefineProperty(Stream.Readable.prototype, key, {
         __proto__: null,
         value: fn,
         enumerable: false,
@@ -18859,7 +18875,7 @@ var require_stream2 = __commonJS({
         __proto__: null,
         value: op.length
       });
-      ObjectDefineProperty(Stream2.Readable.prototype, key, {
+      ObjectDefineProperty(Stream.Readable.prototype, key, {
         __proto__: null,
         value: fn,
         enumerable: false,
@@ -18867,45 +18883,45 @@ var require_stream2 = __commonJS({
         writable: true
       });
     }
-    Stream2.Writable = require_writable();
-    Stream2.Duplex = require_duplex();
-    Stream2.Transform = require_transform();
-    Stream2.PassThrough = require_passthrough2();
-    Stream2.pipeline = pipeline2;
-    var { addAbortSignal: addAbortSignal2 } = require_add_abort_signal();
-    Stream2.addAbortSignal = addAbortSignal2;
-    Stream2.finished = eos;
-    Stream2.destroy = destroyer;
-    Stream2.compose = compose2;
-    Stream2.setDefaultHighWaterMark = setDefaultHighWaterMark2;
-    Stream2.getDefaultHighWaterMark = getDefaultHighWaterMark2;
-    ObjectDefineProperty(Stream2, "promises", {
+    Stream.Writable = require_writable();
+    Stream.Duplex = require_duplex();
+    Stream.Transform = require_transform();
+    Stream.PassThrough = require_passthrough2();
+    Stream.pipeline = pipeline;
+    var { addAbortSignal } = require_add_abort_signal();
+    Stream.addAbortSignal = addAbortSignal;
+    Stream.finished = eos;
+    Stream.destroy = destroyer;
+    Stream.compose = compose;
+    Stream.setDefaultHighWaterMark = setDefaultHighWaterMark;
+    Stream.getDefaultHighWaterMark = getDefaultHighWaterMark;
+    ObjectDefineProperty(Stream, "promises", {
       __proto__: null,
       configurable: true,
       enumerable: true,
       get() {
-        return promises3;
+        return promises2;
       }
     });
-    ObjectDefineProperty(pipeline2, customPromisify, {
+    ObjectDefineProperty(pipeline, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
-        return promises3.pipeline;
+        return promises2.pipeline;
       }
     });
     ObjectDefineProperty(eos, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
-        return promises3.finished;
+        return promises2.finished;
       }
     });
-    Stream2.Stream = Stream2;
-    Stream2._isUint8Array = function isUint8Array(value) {
+    Stream.Stream = Stream;
+    Stream._isUint8Array = function isUint8Array(value) {
       return value instanceof Uint8Array;
     };
-    Stream2._uint8ArrayToBuffer = function _uint8ArrayToBuffer2(chunk) {
+    Stream._uint8ArrayToBuffer = function _uint8ArrayToBuffer(chunk) {
       return Buffer3.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     };
   }
@@ -18915,35 +18931,35 @@ var require_stream2 = __commonJS({
 var require_ours = __commonJS({
   "node_modules/readable-stream/lib/ours/index.js"(exports2, module) {
     "use strict";
-    var Stream2 = __require("stream");
-    if (Stream2 && process.env.READABLE_STREAM === "disable") {
-      const promises3 = Stream2.promises;
-      module.exports._uint8ArrayToBuffer = Stream2._uint8ArrayToBuffer;
-      module.exports._isUint8Array = Stream2._isUint8Array;
-      module.exports.isDisturbed = Stream2.isDisturbed;
-      module.exports.isErrored = Stream2.isErrored;
-      module.exports.isReadable = Stream2.isReadable;
-      module.exports.Readable = Stream2.Readable;
-      module.exports.Writable = Stream2.Writable;
-      module.exports.Duplex = Stream2.Duplex;
-      module.exports.Transform = Stream2.Transform;
-      module.exports.PassThrough = Stream2.PassThrough;
-      module.exports.addAbortSignal = Stream2.addAbortSignal;
-      module.exports.finished = Stream2.finished;
-      module.exports.destroy = Stream2.destroy;
-      module.exports.pipeline = Stream2.pipeline;
-      module.exports.compose = Stream2.compose;
-      Object.defineProperty(Stream2, "promises", {
+    var Stream = __require("stream");
+    if (Stream && process.env.READABLE_STREAM === "disable") {
+      const promises2 = Stream.promises;
+      module.exports._uint8ArrayToBuffer = Stream._uint8ArrayToBuffer;
+      module.exports._isUint8Array = Stream._isUint8Array;
+      module.exports.isDisturbed = Stream.isDisturbed;
+      module.exports.isErrored = Stream.isErrored;
+      module.exports.isReadable = Stream.isReadable;
+      module.exports.Readable = Stream.Readable;
+      module.exports.Writable = Stream.Writable;
+      module.exports.Duplex = Stream.Duplex;
+      module.exports.Transform = Stream.Transform;
+      module.exports.PassThrough = Stream.PassThrough;
+      module.exports.addAbortSignal = Stream.addAbortSignal;
+      module.exports.finished = Stream.finished;
+      module.exports.destroy = Stream.destroy;
+      module.exports.pipeline = Stream.pipeline;
+      module.exports.compose = Stream.compose;
+      Object.defineProperty(Stream, "promises", {
         configurable: true,
         enumerable: true,
         get() {
-          return promises3;
+          return promises2;
         }
       });
-      module.exports.Stream = Stream2.Stream;
+      module.exports.Stream = Stream.Stream;
     } else {
       const CustomStream = require_stream2();
-      const promises3 = require_promises();
+      const promises2 = require_promises();
       const originalDestroy = CustomStream.Readable.destroy;
       module.exports = CustomStream.Readable;
       module.exports._uint8ArrayToBuffer = CustomStream._uint8ArrayToBuffer;
@@ -18966,7 +18982,7 @@ var require_ours = __commonJS({
         configurable: true,
         enumerable: true,
         get() {
-          return promises3;
+          return promises2;
         }
       });
       module.exports.Stream = CustomStream.Stream;
@@ -18994,10 +19010,10 @@ var require_isFlattenable = __commonJS({
   "node_modules/lodash/_isFlattenable.js"(exports2, module) {
     var Symbol2 = require_Symbol();
     var isArguments = require_isArguments();
-    var isArray2 = require_isArray();
+    var isArray = require_isArray();
     var spreadableSymbol = Symbol2 ? Symbol2.isConcatSpreadable : void 0;
     function isFlattenable(value) {
-      return isArray2(value) || isArguments(value) || !!(spreadableSymbol && value && value[spreadableSymbol]);
+      return isArray(value) || isArguments(value) || !!(spreadableSymbol && value && value[spreadableSymbol]);
     }
     module.exports = isFlattenable;
   }
@@ -19934,8 +19950,8 @@ var require_ast = __commonJS({
     exports2.AST = void 0;
     var brace_expressions_js_1 = require_brace_expressions();
     var unescape_js_1 = require_unescape();
-    var types2 = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-    var isExtglobType = (c) => types2.has(c);
+    var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
+    var isExtglobType = (c) => types.has(c);
     var isExtglobAST = (c) => isExtglobType(c.type);
     var adoptionMap = /* @__PURE__ */ new Map([
       ["!", ["@"]],
@@ -20249,8 +20265,8 @@ var require_ast = __commonJS({
         this.#toString = void 0;
       }
       #canUsurpType(c) {
-        const m8 = usurpMap.get(this.type);
-        return !!m8?.has(c);
+        const m6 = usurpMap.get(this.type);
+        return !!m6?.has(c);
       }
       #canUsurp(child) {
         if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
@@ -20263,9 +20279,9 @@ var require_ast = __commonJS({
         return this.#canUsurpType(gc.type);
       }
       #usurp(child) {
-        const m8 = usurpMap.get(this.type);
+        const m6 = usurpMap.get(this.type);
         const gc = child.#parts[0];
-        const nt = m8?.get(gc.type);
+        const nt = m6?.get(gc.type);
         if (!nt)
           return false;
         this.#parts = gc.#parts;
@@ -20654,8 +20670,8 @@ var require_commonjs3 = __commonJS({
         return exports2.minimatch;
       }
       const orig = exports2.minimatch;
-      const m8 = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-      return Object.assign(m8, {
+      const m6 = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+      return Object.assign(m6, {
         Minimatch: class Minimatch extends orig.Minimatch {
           constructor(pattern, options = {}) {
             super(pattern, ext(def, options));
@@ -21178,8 +21194,8 @@ var require_commonjs3 = __commonJS({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m8 = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
-          if (m8 && globStarDepth < this.maxGlobstarRecursion) {
+          const m6 = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
+          if (m6 && globStarDepth < this.maxGlobstarRecursion) {
             const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
             if (sub !== false)
               return sub;
@@ -21235,17 +21251,17 @@ var require_commonjs3 = __commonJS({
           return exports2.GLOBSTAR;
         if (pattern === "")
           return "";
-        let m8;
+        let m6;
         let fastTest = null;
-        if (m8 = pattern.match(starRE)) {
+        if (m6 = pattern.match(starRE)) {
           fastTest = options.dot ? starTestDot : starTest;
-        } else if (m8 = pattern.match(starDotExtRE)) {
-          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m8[1]);
-        } else if (m8 = pattern.match(qmarksRE)) {
-          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m8);
-        } else if (m8 = pattern.match(starDotStarRE)) {
+        } else if (m6 = pattern.match(starDotExtRE)) {
+          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m6[1]);
+        } else if (m6 = pattern.match(qmarksRE)) {
+          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m6);
+        } else if (m6 = pattern.match(starDotStarRE)) {
           fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-        } else if (m8 = pattern.match(dotStarRE)) {
+        } else if (m6 = pattern.match(dotStarRE)) {
           fastTest = dotStarTest;
         }
         const re = ast_js_1.AST.fromGlob(pattern, this.options).toMMPattern();
@@ -22385,10 +22401,10 @@ var require_commonjs4 = __commonJS({
           context: context5
         };
         const cb = (v2, updateCache = false) => {
-          const { aborted: aborted2 } = ac.signal;
+          const { aborted } = ac.signal;
           const ignoreAbort = options.ignoreFetchAbort && v2 !== void 0;
           if (options.status) {
-            if (aborted2 && !updateCache) {
+            if (aborted && !updateCache) {
               options.status.fetchAborted = true;
               options.status.fetchError = ac.signal.reason;
               if (ignoreAbort)
@@ -22397,7 +22413,7 @@ var require_commonjs4 = __commonJS({
               options.status.fetchResolved = true;
             }
           }
-          if (aborted2 && !ignoreAbort && !updateCache) {
+          if (aborted && !ignoreAbort && !updateCache) {
             return fetchFail(ac.signal.reason);
           }
           const bf2 = p;
@@ -22424,8 +22440,8 @@ var require_commonjs4 = __commonJS({
           return fetchFail(er);
         };
         const fetchFail = (er) => {
-          const { aborted: aborted2 } = ac.signal;
-          const allowStaleAborted = aborted2 && options.allowStaleOnFetchAbort;
+          const { aborted } = ac.signal;
+          const allowStaleAborted = aborted && options.allowStaleOnFetchAbort;
           const allowStale = allowStaleAborted || options.allowStaleOnFetchRejection;
           const noDelete = allowStale || options.noDeleteOnFetchRejection;
           const bf2 = p;
@@ -22776,11 +22792,11 @@ var require_commonjs5 = __commonJS({
     var node_string_decoder_1 = __require("node:string_decoder");
     var isStream = (s) => !!s && typeof s === "object" && (s instanceof Minipass || s instanceof node_stream_1.default || (0, exports2.isReadable)(s) || (0, exports2.isWritable)(s));
     exports2.isStream = isStream;
-    var isReadable2 = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.pipe === "function" && // node core Writable streams have a pipe() method, but it throws
+    var isReadable = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.pipe === "function" && // node core Writable streams have a pipe() method, but it throws
     s.pipe !== node_stream_1.default.Writable.prototype.pipe;
-    exports2.isReadable = isReadable2;
-    var isWritable2 = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.write === "function" && typeof s.end === "function";
-    exports2.isWritable = isWritable2;
+    exports2.isReadable = isReadable;
+    var isWritable = (s) => !!s && typeof s === "object" && s instanceof node_events_1.EventEmitter && typeof s.write === "function" && typeof s.end === "function";
+    exports2.isWritable = isWritable;
     var EOF = /* @__PURE__ */ Symbol("EOF");
     var MAYBE_EMIT_END = /* @__PURE__ */ Symbol("maybeEmitEnd");
     var EMITTED_END = /* @__PURE__ */ Symbol("emittedEnd");
@@ -23658,18 +23674,18 @@ var require_commonjs5 = __commonJS({
 var require_commonjs6 = __commonJS({
   "node_modules/path-scurry/dist/commonjs/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m8, k);
-      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m8[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m8, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m8[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -25253,14 +25269,14 @@ var require_commonjs6 = __commonJS({
               if (er)
                 return results.emit("error", er);
               if (follow && !didRealpaths) {
-                const promises3 = [];
+                const promises2 = [];
                 for (const e of entries) {
                   if (e.isSymbolicLink()) {
-                    promises3.push(e.realpath().then((r) => r?.isUnknown() ? r.lstat() : r));
+                    promises2.push(e.realpath().then((r) => r?.isUnknown() ? r.lstat() : r));
                   }
                 }
-                if (promises3.length) {
-                  Promise.all(promises3).then(() => onReaddir(null, entries, true));
+                if (promises2.length) {
+                  Promise.all(promises2).then(() => onReaddir(null, entries, true));
                   return;
                 }
               }
@@ -25651,18 +25667,18 @@ var require_ignore = __commonJS({
             globParts.shift();
           }
           const p = new pattern_js_1.Pattern(parsed, globParts, 0, this.platform);
-          const m8 = new minimatch_1.Minimatch(p.globString(), this.mmopts);
+          const m6 = new minimatch_1.Minimatch(p.globString(), this.mmopts);
           const children = globParts[globParts.length - 1] === "**";
           const absolute = p.isAbsolute();
           if (absolute)
-            this.absolute.push(m8);
+            this.absolute.push(m6);
           else
-            this.relative.push(m8);
+            this.relative.push(m6);
           if (children) {
             if (absolute)
-              this.absoluteChildren.push(m8);
+              this.absoluteChildren.push(m6);
             else
-              this.relativeChildren.push(m8);
+              this.relativeChildren.push(m6);
           }
         }
       }
@@ -25671,12 +25687,12 @@ var require_ignore = __commonJS({
         const fullpaths = `${fullpath}/`;
         const relative = p.relative() || ".";
         const relatives = `${relative}/`;
-        for (const m8 of this.relative) {
-          if (m8.match(relative) || m8.match(relatives))
+        for (const m6 of this.relative) {
+          if (m6.match(relative) || m6.match(relatives))
             return true;
         }
-        for (const m8 of this.absolute) {
-          if (m8.match(fullpath) || m8.match(fullpaths))
+        for (const m6 of this.absolute) {
+          if (m6.match(fullpath) || m6.match(fullpaths))
             return true;
         }
         return false;
@@ -25684,12 +25700,12 @@ var require_ignore = __commonJS({
       childrenIgnored(p) {
         const fullpath = p.fullpath() + "/";
         const relative = (p.relative() || ".") + "/";
-        for (const m8 of this.relativeChildren) {
-          if (m8.match(relative))
+        for (const m6 of this.relativeChildren) {
+          if (m6.match(relative))
             return true;
         }
-        for (const m8 of this.absoluteChildren) {
-          if (m8.match(fullpath))
+        for (const m6 of this.absoluteChildren) {
+          if (m6.match(fullpath))
             return true;
         }
         return false;
@@ -25964,8 +25980,8 @@ var require_walker = __commonJS({
         if (opts.ignore || !this.includeChildMatches) {
           this.#ignore = makeIgnore(opts.ignore ?? [], opts);
           if (!this.includeChildMatches && typeof this.#ignore.add !== "function") {
-            const m8 = "cannot ignore child matches, ignore lacks add() method.";
-            throw new Error(m8);
+            const m6 = "cannot ignore child matches, ignore lacks add() method.";
+            throw new Error(m6);
           }
         }
         this.maxDepth = opts.maxDepth || Infinity;
@@ -26100,11 +26116,11 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m8))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
           tasks++;
-          this.match(m8, absolute, ifDir).then(() => next());
+          this.match(m6, absolute, ifDir).then(() => next());
         }
         for (const t of processor.subwalkTargets()) {
           if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
@@ -26127,11 +26143,11 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m8))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
           tasks++;
-          this.match(m8, absolute, ifDir).then(() => next());
+          this.match(m6, absolute, ifDir).then(() => next());
         }
         for (const [target2, patterns] of processor.subwalks.entries()) {
           tasks++;
@@ -26159,10 +26175,10 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m8))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
-          this.matchSync(m8, absolute, ifDir);
+          this.matchSync(m6, absolute, ifDir);
         }
         for (const t of processor.subwalkTargets()) {
           if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
@@ -26181,10 +26197,10 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m8, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m8))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
-          this.matchSync(m8, absolute, ifDir);
+          this.matchSync(m6, absolute, ifDir);
         }
         for (const [target2, patterns] of processor.subwalks.entries()) {
           tasks++;
@@ -26408,9 +26424,9 @@ var require_glob = __commonJS({
           debug: !!this.opts.debug
         };
         const mms = this.pattern.map((p) => new minimatch_1.Minimatch(p, mmo));
-        const [matchSet, globParts] = mms.reduce((set, m8) => {
-          set[0].push(...m8.set);
-          set[1].push(...m8.globParts);
+        const [matchSet, globParts] = mms.reduce((set, m6) => {
+          set[0].push(...m6.set);
+          set[1].push(...m6.globParts);
           return set;
         }, [[], []]);
         this.patterns = matchSet.map((set, i) => {
@@ -26750,7 +26766,7 @@ var require_archiver_utils = __commonJS({
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
     var defaults2 = require_defaults();
-    var Stream2 = __require("stream").Stream;
+    var Stream = __require("stream").Stream;
     var PassThrough2 = require_ours().PassThrough;
     var utils = module.exports = {};
     utils.file = require_file();
@@ -26901,17 +26917,17 @@ var require_core = __commonJS({
     var async = require_async();
     var path = __require("path");
     var util = require_archiver_utils();
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var ArchiverError = require_error();
     var Transform2 = require_ours().Transform;
     var win32 = process.platform === "win32";
-    var Archiver = function(format3, options) {
+    var Archiver = function(format2, options) {
       if (!(this instanceof Archiver)) {
-        return new Archiver(format3, options);
+        return new Archiver(format2, options);
       }
-      if (typeof format3 !== "string") {
-        options = format3;
-        format3 = "zip";
+      if (typeof format2 !== "string") {
+        options = format2;
+        format2 = "zip";
       }
       options = this.options = util.defaults(options, {
         highWaterMark: 1024 * 1024,
@@ -26939,7 +26955,7 @@ var require_core = __commonJS({
       };
       this._streams = [];
     };
-    inherits2(Archiver, Transform2);
+    inherits(Archiver, Transform2);
     Archiver.prototype._abort = function() {
       this._state.aborted = true;
       this._queue.kill();
@@ -27364,12 +27380,12 @@ var require_core = __commonJS({
         });
       });
     };
-    Archiver.prototype.setFormat = function(format3) {
+    Archiver.prototype.setFormat = function(format2) {
       if (this._format) {
         this.emit("error", new ArchiverError("FORMATSET"));
         return this;
       }
-      this._format = format3;
+      this._format = format2;
       return this;
     };
     Archiver.prototype.setModule = function(module2) {
@@ -27709,7 +27725,7 @@ var require_constants = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
 var require_zip_archive_entry = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var normalizePath = require_normalize_path();
     var ArchiveEntry = require_archive_entry();
     var GeneralPurposeBit = require_general_purpose_bit();
@@ -27739,7 +27755,7 @@ var require_zip_archive_entry = __commonJS({
         this.setName(name);
       }
     };
-    inherits2(ZipArchiveEntry, ArchiveEntry);
+    inherits(ZipArchiveEntry, ArchiveEntry);
     ZipArchiveEntry.prototype.getCentralDirectoryExtra = function() {
       return this.getExtra();
     };
@@ -27884,7 +27900,7 @@ var require_zip_archive_entry = __commonJS({
 // node_modules/compress-commons/lib/util/index.js
 var require_util4 = __commonJS({
   "node_modules/compress-commons/lib/util/index.js"(exports2, module) {
-    var Stream2 = __require("stream").Stream;
+    var Stream = __require("stream").Stream;
     var PassThrough2 = require_ours().PassThrough;
     var isStream = require_is_stream();
     var util = module.exports = {};
@@ -27906,7 +27922,7 @@ var require_util4 = __commonJS({
 // node_modules/compress-commons/lib/archivers/archive-output-stream.js
 var require_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/archive-output-stream.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var isStream = require_is_stream();
     var Transform2 = require_ours().Transform;
     var ArchiveEntry = require_archive_entry();
@@ -27923,7 +27939,7 @@ var require_archive_output_stream = __commonJS({
         processing: false
       };
     };
-    inherits2(ArchiveOutputStream, Transform2);
+    inherits(ArchiveOutputStream, Transform2);
     ArchiveOutputStream.prototype._appendBuffer = function(zae, source, callback) {
     };
     ArchiveOutputStream.prototype._appendStream = function(zae, source, callback) {
@@ -28186,7 +28202,7 @@ var require_lib = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
 var require_zip_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var crc322 = require_crc32();
     var { CRC32Stream } = require_lib();
     var { DeflateCRC32Stream } = require_lib();
@@ -28215,7 +28231,7 @@ var require_zip_archive_output_stream = __commonJS({
         forceLocalTime: options.forceLocalTime
       };
     };
-    inherits2(ZipArchiveOutputStream, ArchiveOutputStream);
+    inherits(ZipArchiveOutputStream, ArchiveOutputStream);
     ZipArchiveOutputStream.prototype._afterAppend = function(ae) {
       this._entries.push(ae);
       if (ae.getGeneralPurposeBit().usesDataDescriptor()) {
@@ -28483,7 +28499,7 @@ var require_compress_commons = __commonJS({
 // node_modules/zip-stream/index.js
 var require_zip_stream = __commonJS({
   "node_modules/zip-stream/index.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var ZipArchiveOutputStream = require_compress_commons().ZipArchiveOutputStream;
     var ZipArchiveEntry = require_compress_commons().ZipArchiveEntry;
     var util = require_archiver_utils();
@@ -28506,7 +28522,7 @@ var require_zip_stream = __commonJS({
         this.setComment(options.comment);
       }
     };
-    inherits2(ZipStream, ZipArchiveOutputStream);
+    inherits(ZipStream, ZipArchiveOutputStream);
     ZipStream.prototype._normalizeFileData = function(data) {
       data = util.defaults(data, {
         type: "file",
@@ -28720,7 +28736,7 @@ var require_fast_fifo = __commonJS({
 // node_modules/b4a/index.js
 var require_b4a = __commonJS({
   "node_modules/b4a/index.js"(exports2, module) {
-    function isBuffer2(value) {
+    function isBuffer(value) {
       return Buffer.isBuffer(value) || value instanceof Uint8Array;
     }
     function isEncoding(encoding) {
@@ -28836,7 +28852,7 @@ var require_b4a = __commonJS({
       return toBuffer(buffer).writeUInt32LE(value, offset);
     }
     module.exports = {
-      isBuffer: isBuffer2,
+      isBuffer,
       isEncoding,
       alloc,
       allocUnsafe,
@@ -29155,7 +29171,7 @@ var require_streamx = __commonJS({
   "node_modules/streamx/index.js"(exports2, module) {
     var { EventEmitter: EventEmitter2 } = require_default();
     var FIFO = require_fast_fifo();
-    var TextDecoder3 = require_text_decoder();
+    var TextDecoder2 = require_text_decoder();
     var StreamError = require_errors2();
     var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
     var MAX = (1 << 29) - 1;
@@ -29694,7 +29710,7 @@ var require_streamx = __commonJS({
         }
       }
     }
-    var Stream2 = class extends EventEmitter2 {
+    var Stream = class extends EventEmitter2 {
       constructor(opts) {
         super();
         this._duplexState = 0;
@@ -29752,7 +29768,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable2 = class _Readable extends Stream2 {
+    var Readable2 = class _Readable extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -29769,12 +29785,12 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline2(src, out, noop3);
+          pipeline(src, out, noop3);
         }).catch((err) => out.destroy(err));
         return out;
       }
       setEncoding(encoding) {
-        const dec = new TextDecoder3(encoding);
+        const dec = new TextDecoder2(encoding);
         const map = this._readableState.map || echo;
         this._readableState.map = mapOrSkip;
         return this;
@@ -29813,18 +29829,18 @@ var require_streamx = __commonJS({
         return this;
       }
       static _fromAsyncIterator(ite, opts) {
-        let destroy3;
+        let destroy2;
         const rs = new _Readable({
           ...opts,
           read(cb) {
             ite.next().then(push).then(cb.bind(null, null)).catch(cb);
           },
           predestroy() {
-            destroy3 = ite.return();
+            destroy2 = ite.return();
           },
           destroy(cb) {
-            if (!destroy3) return cb(null);
-            destroy3.then(cb.bind(null, null)).catch(cb);
+            if (!destroy2) return cb(null);
+            destroy2.then(cb.bind(null, null)).catch(cb);
           }
         });
         return rs;
@@ -29876,10 +29892,10 @@ var require_streamx = __commonJS({
             });
           },
           return() {
-            return destroy3(null);
+            return destroy2(null);
           },
           throw(err) {
-            return destroy3(err);
+            return destroy2(err);
           }
         };
         function onreadable() {
@@ -29899,7 +29915,7 @@ var require_streamx = __commonJS({
           }
           promiseReject = promiseResolve = null;
         }
-        function destroy3(err) {
+        function destroy2(err) {
           stream.destroy(err);
           return new Promise((resolve3, reject) => {
             if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
@@ -29911,7 +29927,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Writable2 = class extends Stream2 {
+    var Writable = class extends Stream {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | READ_DONE;
@@ -29963,7 +29979,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex2 = class extends Readable2 {
+    var Duplex = class extends Readable2 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -30001,7 +30017,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform2 = class extends Duplex2 {
+    var Transform2 = class extends Duplex {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -30056,13 +30072,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve3, reject) => {
-        return pipeline2(...streams, (err) => {
+        return pipeline(...streams, (err) => {
           if (err) return reject(err);
           resolve3();
         });
       });
     }
-    function pipeline2(stream, ...streams) {
+    function pipeline(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -30142,7 +30158,7 @@ var require_streamx = __commonJS({
     function isReadStreamx(stream) {
       return isStreamx(stream) && stream.readable;
     }
-    function isDisturbed2(stream) {
+    function isDisturbed(stream) {
       return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
     }
     function isTypedArray(data) {
@@ -30157,10 +30173,10 @@ var require_streamx = __commonJS({
       this.destroy(StreamError.ABORTED());
     }
     function isWritev(s) {
-      return s._writev !== Writable2.prototype._writev && s._writev !== Duplex2.prototype._writev;
+      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline2,
+      pipeline,
       pipelinePromise,
       isStream,
       isStreamx,
@@ -30168,12 +30184,12 @@ var require_streamx = __commonJS({
       isEnded,
       isFinishing,
       isFinished,
-      isDisturbed: isDisturbed2,
+      isDisturbed,
       getStreamError,
-      Stream: Stream2,
-      Writable: Writable2,
+      Stream,
+      Writable,
       Readable: Readable2,
-      Duplex: Duplex2,
+      Duplex,
       Transform: Transform2,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough2
@@ -30446,7 +30462,7 @@ var require_headers = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports2, module) {
-    var { Writable: Writable2, Readable: Readable2, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable2, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers();
@@ -30525,7 +30541,7 @@ var require_extract = __commonJS({
         cb(null);
       }
     };
-    var Extract = class extends Writable2 {
+    var Extract = class extends Writable {
       constructor(opts) {
         super(opts);
         if (!opts) opts = {};
@@ -30716,10 +30732,10 @@ var require_extract = __commonJS({
             return new Promise(onnext);
           },
           return() {
-            return destroy3(null);
+            return destroy2(null);
           },
           throw(err) {
-            return destroy3(err);
+            return destroy2(err);
           }
         };
         function consumeCallback(err) {
@@ -30762,7 +30778,7 @@ var require_extract = __commonJS({
           else promiseResolve({ value: void 0, done: true });
           promiseResolve = promiseReject = null;
         }
-        function destroy3(err) {
+        function destroy2(err) {
           extract.destroy(err);
           consumeCallback(err);
           return new Promise((resolve3, reject) => {
@@ -30810,14 +30826,14 @@ var require_constants2 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports2, module) {
-    var { Readable: Readable2, Writable: Writable2, getStreamError } = require_streamx();
+    var { Readable: Readable2, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants3 = require_constants2();
     var headers = require_headers();
     var DMODE = 493;
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
-    var Sink = class extends Writable2 {
+    var Sink = class extends Writable {
       constructor(pack, header, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
@@ -31438,7 +31454,7 @@ var require_dist4 = __commonJS({
 // node_modules/archiver/lib/plugins/json.js
 var require_json = __commonJS({
   "node_modules/archiver/lib/plugins/json.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var Transform2 = require_ours().Transform;
     var crc322 = require_dist4();
     var util = require_archiver_utils();
@@ -31454,7 +31470,7 @@ var require_json = __commonJS({
       };
       this.files = [];
     };
-    inherits2(Json, Transform2);
+    inherits(Json, Transform2);
     Json.prototype._transform = function(chunk, encoding, callback) {
       callback(null, chunk);
     };
@@ -31494,33 +31510,33 @@ var require_archiver = __commonJS({
   "node_modules/archiver/index.js"(exports2, module) {
     var Archiver = require_core();
     var formats = {};
-    var vending = function(format3, options) {
-      return vending.create(format3, options);
+    var vending = function(format2, options) {
+      return vending.create(format2, options);
     };
-    vending.create = function(format3, options) {
-      if (formats[format3]) {
-        var instance = new Archiver(format3, options);
-        instance.setFormat(format3);
-        instance.setModule(new formats[format3](options));
+    vending.create = function(format2, options) {
+      if (formats[format2]) {
+        var instance = new Archiver(format2, options);
+        instance.setFormat(format2);
+        instance.setModule(new formats[format2](options));
         return instance;
       } else {
-        throw new Error("create(" + format3 + "): format not registered");
+        throw new Error("create(" + format2 + "): format not registered");
       }
     };
-    vending.registerFormat = function(format3, module2) {
-      if (formats[format3]) {
-        throw new Error("register(" + format3 + "): format already registered");
+    vending.registerFormat = function(format2, module2) {
+      if (formats[format2]) {
+        throw new Error("register(" + format2 + "): format already registered");
       }
       if (typeof module2 !== "function") {
-        throw new Error("register(" + format3 + "): format module invalid");
+        throw new Error("register(" + format2 + "): format module invalid");
       }
       if (typeof module2.prototype.append !== "function" || typeof module2.prototype.finalize !== "function") {
-        throw new Error("register(" + format3 + "): format module missing methods");
+        throw new Error("register(" + format2 + "): format module missing methods");
       }
-      formats[format3] = module2;
+      formats[format2] = module2;
     };
-    vending.isRegisteredFormat = function(format3) {
-      if (formats[format3]) {
+    vending.isRegisteredFormat = function(format2) {
+      if (formats[format2]) {
         return true;
       }
       return false;
@@ -31617,18 +31633,18 @@ var require_proxy = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m8, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m8, k);
-      if (!desc || ("get" in desc ? !m8.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m8[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m8, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m8[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -32460,7 +32476,7 @@ var require_for_each = __commonJS({
         }
       }
     };
-    function isArray2(x) {
+    function isArray(x) {
       return toStr.call(x) === "[object Array]";
     }
     module.exports = function forEach(list, iterator2, thisArg) {
@@ -32471,7 +32487,7 @@ var require_for_each = __commonJS({
       if (arguments.length >= 3) {
         receiver = thisArg;
       }
-      if (isArray2(list)) {
+      if (isArray(list)) {
         forEachArray(list, iterator2, receiver);
       } else if (typeof list === "string") {
         forEachString(list, iterator2, receiver);
@@ -33776,16 +33792,16 @@ var require_implementation2 = __commonJS({
         }
       };
       keysShim = function keys(object) {
-        var isObject3 = object !== null && typeof object === "object";
-        var isFunction2 = toStr.call(object) === "[object Function]";
+        var isObject2 = object !== null && typeof object === "object";
+        var isFunction = toStr.call(object) === "[object Function]";
         var isArguments = isArgs(object);
-        var isString2 = isObject3 && toStr.call(object) === "[object String]";
+        var isString = isObject2 && toStr.call(object) === "[object String]";
         var theKeys = [];
-        if (!isObject3 && !isFunction2 && !isArguments) {
+        if (!isObject2 && !isFunction && !isArguments) {
           throw new TypeError("Object.keys called on a non-object");
         }
-        var skipProto = hasProtoEnumBug && isFunction2;
-        if (isString2 && object.length > 0 && !has.call(object, 0)) {
+        var skipProto = hasProtoEnumBug && isFunction;
+        if (isString && object.length > 0 && !has.call(object, 0)) {
           for (var i = 0; i < object.length; ++i) {
             theKeys.push(String(i));
           }
@@ -33870,7 +33886,7 @@ var require_define_properties = __commonJS({
     var toStr = Object.prototype.toString;
     var concat2 = Array.prototype.concat;
     var defineDataProperty = require_define_data_property();
-    var isFunction2 = function(fn) {
+    var isFunction = function(fn) {
       return typeof fn === "function" && toStr.call(fn) === "[object Function]";
     };
     var supportsDescriptors = require_has_property_descriptors()();
@@ -33880,7 +33896,7 @@ var require_define_properties = __commonJS({
           if (object[name] === value) {
             return;
           }
-        } else if (!isFunction2(predicate) || !predicate()) {
+        } else if (!isFunction(predicate) || !predicate()) {
           return;
         }
       }
@@ -34113,7 +34129,7 @@ var require_object_inspect = __commonJS({
     var utilInspect = require_util_inspect();
     var getStringWidth = require_stringWidth();
     var inspectCustom = utilInspect.custom;
-    var inspectSymbol = isSymbol2(inspectCustom) ? inspectCustom : null;
+    var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
     var quotes = {
       __proto__: null,
       "double": '"',
@@ -34182,7 +34198,7 @@ var require_object_inspect = __commonJS({
         depth = 0;
       }
       if (depth >= maxDepth && maxDepth > 0 && typeof obj === "object") {
-        return isArray2(obj) ? "[Array]" : "[Object]";
+        return isArray(obj) ? "[Array]" : "[Object]";
       }
       var indent = getIndent(hasBreakLength && (typeof opts.indent === "undefined" || opts.indent === null) ? { indent: 2 } : opts, depth);
       var layout = hasBreakLength ? {
@@ -34230,7 +34246,7 @@ var require_object_inspect = __commonJS({
           layout.state.currentDepth = previousDepth;
         }
       }
-      if (typeof obj === "function" && !isRegExp2(obj)) {
+      if (typeof obj === "function" && !isRegExp(obj)) {
         var name = nameOf(obj);
         var fnDepth = enter();
         var keys = arrObjKeys(obj, inspect2);
@@ -34240,7 +34256,7 @@ var require_object_inspect = __commonJS({
         }
         return "[Function" + (name ? ": " + name : " (anonymous)") + "]" + (keys.length > 0 ? " { " + $join.call(keys, ", ") + " }" : "");
       }
-      if (isSymbol2(obj)) {
+      if (isSymbol(obj)) {
         var symString = hasShammedSymbols ? $replace.call(String(obj), /^(Symbol\(.*\))_[^)]*$/, "$1") : symToString.call(obj);
         return typeof obj === "object" && !hasShammedSymbols ? markBoxed(symString) : symString;
       }
@@ -34257,7 +34273,7 @@ var require_object_inspect = __commonJS({
         s += "</" + $toLowerCase.call(String(obj.nodeName)) + ">";
         return s;
       }
-      if (isArray2(obj)) {
+      if (isArray(obj)) {
         if (obj.length === 0) {
           return "[]";
         }
@@ -34271,7 +34287,7 @@ var require_object_inspect = __commonJS({
         }
         return "[ " + $join.call(xs, ", ") + " ]";
       }
-      if (isError4(obj)) {
+      if (isError3(obj)) {
         var errorDepth = enter();
         var parts = arrObjKeys(obj, inspect2);
         if (!("cause" in Error.prototype) && "cause" in obj && !isEnumerable.call(obj, "cause")) {
@@ -34354,16 +34370,16 @@ var require_object_inspect = __commonJS({
       if (isWeakRef(obj)) {
         return weakCollectionOf("WeakRef");
       }
-      if (isNumber2(obj)) {
+      if (isNumber(obj)) {
         return markBoxed(inspect2(Number(obj)));
       }
       if (isBigInt(obj)) {
         return markBoxed(inspect2(bigIntValueOf.call(obj)));
       }
-      if (isBoolean2(obj)) {
+      if (isBoolean(obj)) {
         return markBoxed(booleanValueOf.call(obj));
       }
-      if (isString2(obj)) {
+      if (isString(obj)) {
         return markBoxed(inspect2(String(obj)));
       }
       if (typeof window !== "undefined" && obj === window) {
@@ -34372,7 +34388,7 @@ var require_object_inspect = __commonJS({
       if (typeof globalThis !== "undefined" && obj === globalThis || typeof global !== "undefined" && obj === global) {
         return "{ [object globalThis] }";
       }
-      if (!isDate2(obj) && !isRegExp2(obj)) {
+      if (!isDate(obj) && !isRegExp(obj)) {
         var objectDepth = enter();
         var ys = arrObjKeys(obj, inspect2, maxCollectionLength);
         leaveIfEmpty(ys, objectDepth);
@@ -34405,28 +34421,28 @@ var require_object_inspect = __commonJS({
     function canTrustToString(obj) {
       return !toStringTag || !(typeof obj === "object" && (toStringTag in obj || typeof obj[toStringTag] !== "undefined"));
     }
-    function isArray2(obj) {
+    function isArray(obj) {
       return toStr(obj) === "[object Array]" && canTrustToString(obj);
     }
-    function isDate2(obj) {
+    function isDate(obj) {
       return toStr(obj) === "[object Date]" && canTrustToString(obj);
     }
-    function isRegExp2(obj) {
+    function isRegExp(obj) {
       return toStr(obj) === "[object RegExp]" && canTrustToString(obj);
     }
-    function isError4(obj) {
+    function isError3(obj) {
       return toStr(obj) === "[object Error]" && canTrustToString(obj);
     }
-    function isString2(obj) {
+    function isString(obj) {
       return toStr(obj) === "[object String]" && canTrustToString(obj);
     }
-    function isNumber2(obj) {
+    function isNumber(obj) {
       return toStr(obj) === "[object Number]" && canTrustToString(obj);
     }
-    function isBoolean2(obj) {
+    function isBoolean(obj) {
       return toStr(obj) === "[object Boolean]" && canTrustToString(obj);
     }
-    function isSymbol2(obj) {
+    function isSymbol(obj) {
       if (hasShammedSymbols) {
         return obj && typeof obj === "object" && obj instanceof Symbol;
       }
@@ -34487,9 +34503,9 @@ var require_object_inspect = __commonJS({
       if (f.name) {
         return f.name;
       }
-      var m8 = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
-      if (m8) {
-        return m8[1];
+      var m6 = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
+      if (m6) {
+        return m6[1];
       }
       return null;
     }
@@ -34555,7 +34571,7 @@ var require_object_inspect = __commonJS({
         setSize.call(x);
         try {
           mapSize.call(x);
-        } catch (m8) {
+        } catch (m6) {
           return true;
         }
         return x instanceof Set;
@@ -34759,7 +34775,7 @@ var require_object_inspect = __commonJS({
       return lineJoiner + $join.call(xs, "," + lineJoiner) + "\n" + indent.prev;
     }
     function arrObjKeys(obj, inspect2, maxLength) {
-      var isArr = isArray2(obj);
+      var isArr = isArray(obj);
       var limit = typeof maxLength === "number" ? maxLength : Infinity;
       var typedLength = !isArr && limit !== Infinity && isTypedArray(obj) ? getTypedArrayLength(obj) : null;
       if (typeof typedLength !== "number" || typedLength <= limit) {
@@ -34832,7 +34848,7 @@ var require_isPropertyKey = __commonJS({
 var require_isObject2 = __commonJS({
   "node_modules/es-object-atoms/isObject.js"(exports2, module) {
     "use strict";
-    module.exports = function isObject3(x) {
+    module.exports = function isObject2(x) {
       return !!x && (typeof x === "function" || typeof x === "object");
     };
   }
@@ -34845,9 +34861,9 @@ var require_Get = __commonJS({
     var $TypeError = require_type();
     var inspect2 = require_object_inspect();
     var isPropertyKey = require_isPropertyKey();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     module.exports = function Get(O, P) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       if (!isPropertyKey(P)) {
@@ -34993,10 +35009,10 @@ var require_HasOwnProperty = __commonJS({
     "use strict";
     var $TypeError = require_type();
     var hasOwn = require_hasown();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var isPropertyKey = require_isPropertyKey();
     module.exports = function HasOwnProperty(O, P) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isPropertyKey(P)) {
@@ -35303,7 +35319,7 @@ var require_safe_array_concat = __commonJS({
     var isConcatSpreadable = hasSymbols && Symbol.isConcatSpreadable;
     var empty = [];
     var $concatApply = isConcatSpreadable ? callBind.apply($concat, empty) : null;
-    var isArray2 = isConcatSpreadable ? (
+    var isArray = isConcatSpreadable ? (
       /** @type {(value: unknown) => value is unknown[]} */
       require_isarray2()
     ) : null;
@@ -35314,7 +35330,7 @@ var require_safe_array_concat = __commonJS({
           if (!empty[isConcatSpreadable]) {
             empty[isConcatSpreadable] = true;
           }
-          var arr = isArray2(arg) ? $slice(arg) : [arg];
+          var arr = isArray(arg) ? $slice(arg) : [arg];
           arr[isConcatSpreadable] = true;
           arguments[i] = arr;
         }
@@ -35449,7 +35465,7 @@ var require_Set2 = __commonJS({
   "node_modules/es-abstract/2025/Set.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var isPropertyKey = require_isPropertyKey();
     var SameValue = require_SameValue();
     var noThrowOnStrictViolation = (function() {
@@ -35461,7 +35477,7 @@ var require_Set2 = __commonJS({
       }
     })();
     module.exports = function Set2(O, P, V, Throw) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isPropertyKey(P)) {
@@ -35642,7 +35658,7 @@ var require_is_symbol = __commonJS({
         }
         return isSymString($symToStr(value));
       };
-      module.exports = function isSymbol2(value) {
+      module.exports = function isSymbol(value) {
         if (typeof value === "symbol") {
           return true;
         }
@@ -35656,7 +35672,7 @@ var require_is_symbol = __commonJS({
         }
       };
     } else {
-      module.exports = function isSymbol2(value) {
+      module.exports = function isSymbol(value) {
         return false;
       };
     }
@@ -35670,7 +35686,7 @@ var require_is_symbol = __commonJS({
 var require_isPrimitive = __commonJS({
   "node_modules/es-to-primitive/helpers/isPrimitive.js"(exports2, module) {
     "use strict";
-    module.exports = function isPrimitive2(value) {
+    module.exports = function isPrimitive(value) {
       return value === null || typeof value !== "function" && typeof value !== "object";
     };
   }
@@ -35736,10 +35752,10 @@ var require_es2015 = __commonJS({
     "use strict";
     var hasSymbols = typeof Symbol === "function" && typeof Symbol.iterator === "symbol";
     var isCallable = require_is_callable();
-    var isDate2 = require_is_date_object();
-    var isSymbol2 = require_is_symbol();
+    var isDate = require_is_date_object();
+    var isSymbol = require_is_symbol();
     var $TypeError = require_type();
-    var isPrimitive2 = require_isPrimitive();
+    var isPrimitive = require_isPrimitive();
     function OrdinaryToPrimitive(O, hint) {
       if (typeof O === "undefined" || O === null) {
         throw new $TypeError("Cannot call method on " + O);
@@ -35753,7 +35769,7 @@ var require_es2015 = __commonJS({
         method = O[methodNames[i]];
         if (isCallable(method)) {
           result = method.call(O);
-          if (isPrimitive2(result)) {
+          if (isPrimitive(result)) {
             return (
               /** @type {primitiveES6} */
               result
@@ -35765,7 +35781,7 @@ var require_es2015 = __commonJS({
     }
     var GetMethod = require_GetMethod();
     module.exports = function ToPrimitive(input) {
-      if (isPrimitive2(input)) {
+      if (isPrimitive(input)) {
         return (
           /** @type {primitiveES6} */
           input
@@ -35787,13 +35803,13 @@ var require_es2015 = __commonJS({
             input,
             Symbol.toPrimitive
           );
-        } else if (isSymbol2(input)) {
+        } else if (isSymbol(input)) {
           exoticToPrim = Symbol.prototype.valueOf;
         }
       }
       if (typeof exoticToPrim !== "undefined") {
         var result = exoticToPrim.call(input, hint);
-        if (isPrimitive2(result)) {
+        if (isPrimitive(result)) {
           return (
             /** @type {primitiveES6} */
             result
@@ -35801,7 +35817,7 @@ var require_es2015 = __commonJS({
         }
         throw new $TypeError("unable to convert exotic object to primitive");
       }
-      if (hint === "default" && (isDate2(input) || isSymbol2(input))) {
+      if (hint === "default" && (isDate(input) || isSymbol(input))) {
         hint = /** @type {const} */
         "string";
       }
@@ -35976,7 +35992,7 @@ var require_modulo = __commonJS({
 var require_isPrimitive2 = __commonJS({
   "node_modules/es-abstract/helpers/isPrimitive.js"(exports2, module) {
     "use strict";
-    module.exports = function isPrimitive2(value) {
+    module.exports = function isPrimitive(value) {
       return value === null || typeof value !== "function" && typeof value !== "object";
     };
   }
@@ -36145,11 +36161,11 @@ var require_ToNumber = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var $TypeError = require_type();
     var $Number = GetIntrinsic("%Number%");
-    var isPrimitive2 = require_isPrimitive2();
+    var isPrimitive = require_isPrimitive2();
     var ToPrimitive = require_ToPrimitive();
     var StringToNumber = require_StringToNumber();
     module.exports = function ToNumber(argument) {
-      var value = isPrimitive2(argument) ? argument : ToPrimitive(argument, $Number);
+      var value = isPrimitive(argument) ? argument : ToPrimitive(argument, $Number);
       if (typeof value === "symbol") {
         throw new $TypeError("Cannot convert a Symbol value to a number");
       }
@@ -36882,7 +36898,7 @@ var require_DefineOwnProperty = __commonJS({
     var hasPropertyDescriptors = require_has_property_descriptors();
     var $defineProperty = require_es_define_property();
     var hasArrayLengthDefineBug = hasPropertyDescriptors.hasArrayLengthDefineBug();
-    var isArray2 = hasArrayLengthDefineBug && require_IsArray();
+    var isArray = hasArrayLengthDefineBug && require_IsArray();
     var callBound = require_call_bound();
     var $isEnumerable = callBound("Object.prototype.propertyIsEnumerable");
     module.exports = function DefineOwnProperty(IsDataDescriptor, SameValue, FromPropertyDescriptor, O, P, desc) {
@@ -36900,7 +36916,7 @@ var require_DefineOwnProperty = __commonJS({
         O[P] = V;
         return SameValue(O[P], V);
       }
-      if (hasArrayLengthDefineBug && P === "length" && "[[Value]]" in desc && isArray2(O) && O.length !== desc["[[Value]]"]) {
+      if (hasArrayLengthDefineBug && P === "length" && "[[Value]]" in desc && isArray(O) && O.length !== desc["[[Value]]"]) {
         O.length = desc["[[Value]]"];
         return O.length === desc["[[Value]]"];
       }
@@ -37004,11 +37020,11 @@ var require_ToPropertyDescriptor = __commonJS({
     "use strict";
     var hasOwn = require_hasown();
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var IsCallable = require_IsCallable();
     var ToBoolean = require_ToBoolean();
     module.exports = function ToPropertyDescriptor(Obj) {
-      if (!isObject3(Obj)) {
+      if (!isObject2(Obj)) {
         throw new $TypeError("ToPropertyDescriptor requires an object");
       }
       var desc = {};
@@ -37051,7 +37067,7 @@ var require_DefinePropertyOrThrow = __commonJS({
   "node_modules/es-abstract/2025/DefinePropertyOrThrow.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var isPropertyDescriptor = require_property_descriptor();
     var DefineOwnProperty = require_DefineOwnProperty();
     var FromPropertyDescriptor = require_FromPropertyDescriptor();
@@ -37060,7 +37076,7 @@ var require_DefinePropertyOrThrow = __commonJS({
     var SameValue = require_SameValue();
     var ToPropertyDescriptor = require_ToPropertyDescriptor();
     module.exports = function DefinePropertyOrThrow(O, P, desc) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       if (!isPropertyKey(P)) {
@@ -37128,17 +37144,17 @@ var require_SpeciesConstructor = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var $species = GetIntrinsic("%Symbol.species%", true);
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var IsConstructor = require_IsConstructor();
     module.exports = function SpeciesConstructor(O, defaultConstructor) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       var C = O.constructor;
       if (typeof C === "undefined") {
         return defaultConstructor;
       }
-      if (!isObject3(C)) {
+      if (!isObject2(C)) {
         throw new $TypeError("O.constructor is not an Object");
       }
       var S = $species ? C[$species] : void 0;
@@ -37234,7 +37250,7 @@ var require_is_string = __commonJS({
     var $toString = callBound("Object.prototype.toString");
     var strClass = "[object String]";
     var hasToStringTag = require_shams2()();
-    module.exports = function isString2(value) {
+    module.exports = function isString(value) {
       if (typeof value === "string") {
         return true;
       }
@@ -37292,7 +37308,7 @@ var require_is_boolean_object = __commonJS({
     };
     var boolClass = "[object Boolean]";
     var hasToStringTag = require_shams2()();
-    module.exports = function isBoolean2(value) {
+    module.exports = function isBoolean(value) {
       if (typeof value === "boolean") {
         return true;
       }
@@ -37353,25 +37369,25 @@ var require_is_bigint = __commonJS({
 var require_which_boxed_primitive = __commonJS({
   "node_modules/which-boxed-primitive/index.js"(exports2, module) {
     "use strict";
-    var isString2 = require_is_string();
-    var isNumber2 = require_is_number_object();
-    var isBoolean2 = require_is_boolean_object();
-    var isSymbol2 = require_is_symbol();
+    var isString = require_is_string();
+    var isNumber = require_is_number_object();
+    var isBoolean = require_is_boolean_object();
+    var isSymbol = require_is_symbol();
     var isBigInt = require_is_bigint();
     module.exports = function whichBoxedPrimitive(value) {
       if (value == null || typeof value !== "object" && typeof value !== "function") {
         return null;
       }
-      if (isString2(value)) {
+      if (isString(value)) {
         return "String";
       }
-      if (isNumber2(value)) {
+      if (isNumber(value)) {
         return "Number";
       }
-      if (isBoolean2(value)) {
+      if (isBoolean(value)) {
         return "Boolean";
       }
-      if (isSymbol2(value)) {
+      if (isSymbol(value)) {
         return "Symbol";
       }
       if (isBigInt(value)) {
@@ -37870,8 +37886,8 @@ var require_which_builtin_type = __commonJS({
     var whichBoxedPrimitive = require_which_boxed_primitive();
     var whichCollection = require_which_collection();
     var whichTypedArray = require_which_typed_array();
-    var isArray2 = require_isarray2();
-    var isDate2 = require_is_date_object();
+    var isArray = require_isarray2();
+    var isDate = require_is_date_object();
     var isRegex = require_is_regex();
     var isWeakRef = require_is_weakref();
     var isFinalizationRegistry = require_is_finalizationregistry();
@@ -37906,10 +37922,10 @@ var require_which_builtin_type = __commonJS({
       if (which) {
         return which;
       }
-      if (isArray2(value)) {
+      if (isArray(value)) {
         return "Array";
       }
-      if (isDate2(value)) {
+      if (isDate(value)) {
         return "Date";
       }
       if (isRegex(value)) {
@@ -37959,13 +37975,13 @@ var require_implementation5 = __commonJS({
     "use strict";
     var GetIntrinsic = require_get_intrinsic();
     var IsCallable = require_IsCallable2();
-    var isObject3 = require_isObject3();
+    var isObject2 = require_isObject3();
     var whichBuiltinType = require_which_builtin_type();
     var $TypeError = require_type();
     var gPO = require_get_proto();
     var $Object = require_es_object_atoms();
     module.exports = function getPrototypeOf(O) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Reflect.getPrototypeOf called on non-object");
       }
       if (gPO) {
@@ -38293,7 +38309,7 @@ var require_ValidateTypedArray = __commonJS({
   "node_modules/es-abstract/2025/ValidateTypedArray.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var IsTypedArrayOutOfBounds = require_IsTypedArrayOutOfBounds();
     var MakeTypedArrayWithBufferWitnessRecord = require_MakeTypedArrayWithBufferWitnessRecord();
     var isTypedArray = require_is_typed_array();
@@ -38301,7 +38317,7 @@ var require_ValidateTypedArray = __commonJS({
       if (order !== "SEQ-CST" && order !== "UNORDERED") {
         throw new $TypeError("Assertion failed: `order` must be ~SEQ-CST~ or ~UNORDERED~");
       }
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isTypedArray(O)) {
@@ -38579,25 +38595,25 @@ var require_traverse = __commonJS({
     function toS(obj) {
       return Object.prototype.toString.call(obj);
     }
-    function isDate2(obj) {
+    function isDate(obj) {
       return toS(obj) === "[object Date]";
     }
-    function isRegExp2(obj) {
+    function isRegExp(obj) {
       return toS(obj) === "[object RegExp]";
     }
-    function isError4(obj) {
+    function isError3(obj) {
       return toS(obj) === "[object Error]";
     }
-    function isBoolean2(obj) {
+    function isBoolean(obj) {
       return toS(obj) === "[object Boolean]";
     }
-    function isNumber2(obj) {
+    function isNumber(obj) {
       return toS(obj) === "[object Number]";
     }
-    function isString2(obj) {
+    function isString(obj) {
       return toS(obj) === "[object String]";
     }
-    var isArray2 = Array.isArray || function isArray3(xs) {
+    var isArray = Array.isArray || function isArray2(xs) {
       return Object.prototype.toString.call(xs) === "[object Array]";
     };
     function forEach(xs, fn) {
@@ -38633,7 +38649,7 @@ var require_traverse = __commonJS({
     var hasOwnProperty = Object.prototype.hasOwnProperty || function(obj, key) {
       return key in obj;
     };
-    function isWritable2(object, key) {
+    function isWritable(object, key) {
       if (typeof gopd !== "function") {
         return true;
       }
@@ -38726,22 +38742,22 @@ var require_traverse = __commonJS({
       return dst;
     }
     function isStringCharacter(obj, key) {
-      return isString2(obj) && isIndex(key) && Number(key) < obj.length;
+      return isString(obj) && isIndex(key) && Number(key) < obj.length;
     }
     function copy(src, options) {
       if (typeof src === "object" && src !== null) {
         var dst;
-        if (isArray2(src)) {
+        if (isArray(src)) {
           dst = [];
-        } else if (isDate2(src)) {
+        } else if (isDate(src)) {
           dst = new Date(src.getTime ? src.getTime() : src);
-        } else if (isRegExp2(src)) {
+        } else if (isRegExp(src)) {
           dst = new RegExp(src);
-        } else if (isBoolean2(src)) {
+        } else if (isBoolean(src)) {
           dst = copyBoxed(src, Boolean.prototype.valueOf);
-        } else if (isNumber2(src)) {
+        } else if (isNumber(src)) {
           dst = copyBoxed(src, Number.prototype.valueOf);
-        } else if (isString2(src)) {
+        } else if (isString(src)) {
           dst = copyBoxed(src, String.prototype.valueOf);
         } else {
           var ta = whichTypedArray(src);
@@ -38759,7 +38775,7 @@ var require_traverse = __commonJS({
             dst = new T();
           }
         }
-        if (isError4(src)) {
+        if (isError3(src)) {
           defineDataProperty(dst, "message", src.message);
         }
         var iteratorFunction = options.includeSymbols ? ownEnumerableKeys : objectKeys;
@@ -38817,7 +38833,7 @@ var require_traverse = __commonJS({
             }
           },
           remove: function(stopHere) {
-            if (isArray2(state3.parent.node) && isIndex(originalKey)) {
+            if (isArray(state3.parent.node) && isIndex(originalKey)) {
               var index = Number(originalKey);
               var at = countBelow(splicedSiblings, index);
               while (splicedSiblings[at] === index) {
@@ -38906,7 +38922,7 @@ var require_traverse = __commonJS({
             var child = walker(state3.node[key], splicedChildren, listedKey);
             if (immutable && !wasSpliced(listedKey, splicedChildren)) {
               var writeKey = shiftedKey(listedKey, splicedChildren);
-              if (hasOwnProperty.call(state3.node, writeKey) && !isWritable2(state3.node, writeKey)) {
+              if (hasOwnProperty.call(state3.node, writeKey) && !isWritable(state3.node, writeKey)) {
                 state3.node[writeKey] = child.node;
               }
             }
@@ -39483,7 +39499,7 @@ var require_binary = __commonJS({
     var EventEmitter2 = __require("events").EventEmitter;
     var Buffers = require_buffers();
     var Vars = require_vars();
-    var Stream2 = __require("stream").Stream;
+    var Stream = __require("stream").Stream;
     exports2 = module.exports = function(bufOrEm, eventName) {
       if (Buffer.isBuffer(bufOrEm)) {
         return exports2.parse(bufOrEm);
@@ -39665,7 +39681,7 @@ var require_binary = __commonJS({
       stream.end = function() {
         caughtEnd = true;
       };
-      stream.pipe = Stream2.prototype.pipe;
+      stream.pipe = Stream.prototype.pipe;
       Object.getOwnPropertyNames(EventEmitter2.prototype).forEach(function(name) {
         stream[name] = EventEmitter2.prototype[name];
       });
@@ -39849,8 +39865,8 @@ var require_matcher_stream = __commonJS({
         this.push(packet);
         this.bytesSoFar += matchIndex;
       }
-      var finished2 = this.matchFn ? this.matchFn(this.data, this.bytesSoFar) : true;
-      if (finished2) {
+      var finished = this.matchFn ? this.matchFn(this.data, this.bytesSoFar) : true;
+      if (finished) {
         this.data = new Buffer("");
         return;
       }
@@ -39886,7 +39902,7 @@ var require_entry = __commonJS({
   "node_modules/unzip-stream/lib/entry.js"(exports2, module) {
     "use strict";
     var stream = __require("stream");
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     function Entry() {
       if (!(this instanceof Entry)) {
         return new Entry();
@@ -39896,7 +39912,7 @@ var require_entry = __commonJS({
       this.type = null;
       this.isDirectory = false;
     }
-    inherits2(Entry, stream.PassThrough);
+    inherits(Entry, stream.PassThrough);
     Entry.prototype.autodrain = function() {
       return this.pipe(new stream.Transform({ transform: function(d, e, cb) {
         cb();
@@ -40882,7 +40898,7 @@ var require_light = __commonJS({
           }
         }
         async trigger(name, ...args) {
-          var e, promises3;
+          var e, promises2;
           try {
             if (name !== "debug") {
               this.trigger("debug", `Event triggered: ${name}`, args);
@@ -40893,7 +40909,7 @@ var require_light = __commonJS({
             this._events[name] = this._events[name].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises3 = this._events[name].map(async (listener) => {
+            promises2 = this._events[name].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -40916,7 +40932,7 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises3)).find(function(x) {
+            return (await Promise.all(promises2)).find(function(x) {
               return x != null;
             });
           } catch (error2) {
@@ -41817,18 +41833,18 @@ var require_light = __commonJS({
             var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
-              var finished2;
-              finished2 = () => {
+              var finished;
+              finished = () => {
                 var counts;
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
               return new this.Promise((resolve3, reject) => {
-                if (finished2()) {
+                if (finished()) {
                   return resolve3();
                 } else {
                   return this.on("done", () => {
-                    if (finished2()) {
+                    if (finished()) {
                       this.removeAllListeners("done");
                       return resolve3();
                     }
@@ -43889,7 +43905,7 @@ var InvalidTokenError = class extends Error {
 };
 InvalidTokenError.prototype.name = "InvalidTokenError";
 function b64DecodeUnicode(str) {
-  return decodeURIComponent(atob(str).replace(/(.)/g, (m8, p) => {
+  return decodeURIComponent(atob(str).replace(/(.)/g, (m6, p) => {
     let code = p.charCodeAt(0).toString(16).toUpperCase();
     if (code.length < 2) {
       code = "0" + code;
@@ -44210,18 +44226,13 @@ var AbortError = class extends Error {
   }
 };
 
-// require-builtin:util
-var m = __require("node:util");
-var util_default = m;
-var { MIMEParams, MIMEType, TextDecoder: TextDecoder2, TextEncoder: TextEncoder2, _errnoException, _exceptionWithHostPort, _extend, aborted, callbackify, debug: debug2, debuglog, deprecate, format, formatWithOptions, getSystemErrorMap, getSystemErrorName, inherits, inspect, isArray, isBoolean, isBuffer, isDate, isDeepStrictEqual, isError, isFunction, isNull, isNullOrUndefined, isNumber, isObject, isPrimitive, isRegExp, isString, isSymbol, isUndefined, log, parseArgs, parseEnv, promisify, stripVTControlCharacters, styleText, toUSVString, transferableAbortController, transferableAbortSignal, types } = m;
-
 // require-builtin:process
-var m2 = __require("node:process");
-var process_default = m2;
-var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version: version2, versions } = m2;
+var m = __require("node:process");
+var process_default = m;
+var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version: version2, versions } = m;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
-function log2(message, ...args) {
+function log(message, ...args) {
   process_default.stderr.write(`${util_default.format(message, ...args)}${EOL}`);
 }
 
@@ -44248,7 +44259,7 @@ var debugObj = Object.assign((namespace) => {
   enable,
   enabled,
   disable,
-  log: log2
+  log
 });
 function enable(namespaces) {
   enabledString = namespaces;
@@ -44357,14 +44368,14 @@ function disable() {
   return result;
 }
 function createDebugger(namespace) {
-  const newDebugger = Object.assign(debug3, {
+  const newDebugger = Object.assign(debug2, {
     enabled: enabled(namespace),
     destroy,
     log: debugObj.log,
     namespace,
     extend
   });
-  function debug3(...args) {
+  function debug2(...args) {
     if (!newDebugger.enabled) {
       return;
     }
@@ -44657,12 +44668,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient2, request2) {
     const policies = this.getOrderedPolicies();
-    const pipeline2 = policies.reduceRight((next, policy) => {
+    const pipeline = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient2.sendRequest(req));
-    return pipeline2(request2);
+    return pipeline(request2);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -44799,13 +44810,13 @@ function createEmptyPipeline() {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
-function isObject2(input) {
+function isObject(input) {
   return typeof input === "object" && input !== null && !Array.isArray(input) && !(input instanceof RegExp) && !(input instanceof Date);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
-function isError2(e) {
-  if (isObject2(e)) {
+function isError(e) {
+  if (isObject(e)) {
     const hasName = typeof e.name === "string";
     const hasMessage = typeof e.message === "string";
     return hasName && hasMessage;
@@ -44884,11 +44895,11 @@ var Sanitizer = class {
           message: value.message
         };
       }
-      if (key === "headers" && isObject2(value)) {
+      if (key === "headers" && isObject(value)) {
         return this.sanitizeHeaders(value);
       } else if (key === "url" && typeof value === "string") {
         return this.sanitizeUrl(value);
-      } else if (key === "query" && isObject2(value)) {
+      } else if (key === "query" && isObject(value)) {
         return this.sanitizeQuery(value);
       } else if (key === "body") {
         return void 0;
@@ -44896,7 +44907,7 @@ var Sanitizer = class {
         return void 0;
       } else if (key === "operationSpec") {
         return void 0;
-      } else if (Array.isArray(value) || isObject2(value)) {
+      } else if (Array.isArray(value) || isObject(value)) {
         if (seen.has(value)) {
           return "[Circular]";
         }
@@ -45017,26 +45028,21 @@ function isRestError(e) {
   if (e instanceof RestError) {
     return true;
   }
-  return isError2(e) && e.name === "RestError";
+  return isError(e) && e.name === "RestError";
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
-function uint8ArrayToString(bytes, format3) {
-  return Buffer.from(bytes).toString(format3);
+function uint8ArrayToString(bytes, format2) {
+  return Buffer.from(bytes).toString(format2);
 }
-function stringToUint8Array(value, format3) {
-  return Buffer.from(value, format3);
+function stringToUint8Array(value, format2) {
+  return Buffer.from(value, format2);
 }
 
 // require-builtin:zlib
-var m3 = __require("node:zlib");
-var zlib_default = m3;
-var { BrotliCompress, BrotliDecompress, Deflate, DeflateRaw, Gunzip, Gzip, Inflate, InflateRaw, Unzip, brotliCompress, brotliCompressSync, brotliDecompress, brotliDecompressSync, codes, constants, crc32, createBrotliCompress, createBrotliDecompress, createDeflate, createDeflateRaw, createGunzip, createGzip, createInflate, createInflateRaw, createUnzip, deflate, deflateRaw, deflateRawSync, deflateSync, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, unzip, unzipSync } = m3;
-
-// require-builtin:stream
-var m4 = __require("node:stream");
-var stream_default = m4;
-var { Duplex, PassThrough, Readable, Stream, Transform, Writable, _isArrayBufferView, _isUint8Array, _uint8ArrayToBuffer, addAbortSignal, compose, destroy: destroy2, duplexPair, finished, getDefaultHighWaterMark, isDestroyed, isDisturbed, isErrored, isReadable, isWritable, pipeline, promises: promises2, setDefaultHighWaterMark } = m4;
+var m2 = __require("node:zlib");
+var zlib_default = m2;
+var { BrotliCompress, BrotliDecompress, Deflate, DeflateRaw, Gunzip, Gzip, Inflate, InflateRaw, Unzip, brotliCompress, brotliCompressSync, brotliDecompress, brotliDecompressSync, codes, constants, crc32, createBrotliCompress, createBrotliDecompress, createDeflate, createDeflateRaw, createGunzip, createGzip, createInflate, createInflateRaw, createUnzip, deflate, deflateRaw, deflateRawSync, deflateSync, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, unzip, unzipSync } = m2;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
@@ -46266,7 +46272,7 @@ function delay2(timeInMs, options) {
 
 // node_modules/@azure/core-util/dist/esm/error.js
 function getErrorMessage(e) {
-  if (isError2(e)) {
+  if (isError(e)) {
     return e.message;
   } else {
     let stringified;
@@ -46284,18 +46290,18 @@ function getErrorMessage(e) {
 }
 
 // node_modules/@azure/core-util/dist/esm/index.js
-function isError3(e) {
-  return isError2(e);
+function isError2(e) {
+  return isError(e);
 }
 function randomUUID2() {
   return randomUUID();
 }
 var isNodeLike2 = isNodeLike;
-function uint8ArrayToString2(bytes, format3) {
-  return uint8ArrayToString(bytes, format3);
+function uint8ArrayToString2(bytes, format2) {
+  return uint8ArrayToString(bytes, format2);
 }
-function stringToUint8Array2(value, format3) {
-  return stringToUint8Array(value, format3);
+function stringToUint8Array2(value, format2) {
+  return stringToUint8Array(value, format2);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
@@ -46547,7 +46553,7 @@ function tryProcessError(span, error2) {
   try {
     span.setStatus({
       status: "error",
-      error: isError3(error2) ? error2 : void 0
+      error: isError2(error2) ? error2 : void 0
     });
     if (isRestError2(error2) && error2.statusCode) {
       span.setAttribute("http.status_code", error2.statusCode);
@@ -46623,31 +46629,31 @@ function wrapAbortSignalLikePolicy() {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline2 = createEmptyPipeline2();
+  const pipeline = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline2.addPolicy(agentPolicy2(options.agent));
+      pipeline.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline2.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline2.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline2.addPolicy(decompressResponsePolicy2());
+    pipeline.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline.addPolicy(decompressResponsePolicy2());
   }
-  pipeline2.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline2.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline2.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline2.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline2.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline2.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline2.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline2.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline2.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline2;
+  pipeline.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -46974,8 +46980,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline2) {
-  return pipeline2.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline) {
+  return pipeline.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-client/dist/esm/base64.js
@@ -48230,18 +48236,18 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline2 = createPipelineFromOptions2(options ?? {});
+  const pipeline = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline2.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline2.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline2.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline2;
+  return pipeline;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -54154,9 +54160,9 @@ var BuffersStream = class extends Readable {
 };
 
 // require-builtin:buffer
-var m5 = __require("node:buffer");
-var buffer_default = m5;
-var { Blob: Blob2, Buffer: Buffer2, File: File2, INSPECT_MAX_BYTES, SlowBuffer, atob: atob2, btoa: btoa2, constants: constants2, isAscii, isUtf8, kMaxLength, kStringMaxLength, resolveObjectURL, transcode } = m5;
+var m3 = __require("node:buffer");
+var buffer_default = m3;
+var { Blob: Blob2, Buffer: Buffer2, File: File2, INSPECT_MAX_BYTES, SlowBuffer, atob: atob2, btoa: btoa2, constants: constants2, isAscii, isUtf8, kMaxLength, kStringMaxLength, resolveObjectURL, transcode } = m3;
 
 // node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
 var maxBufferLength = buffer_default.constants.MAX_LENGTH;
@@ -54482,12 +54488,12 @@ var BufferScheduler = class {
 };
 
 // require-builtin:module
-var m6 = __require("node:module");
-var { Module, SourceMap, _cache, _debug, _extensions, _findPath, _initPaths, _load, _nodeModulePaths, _pathCache, _preloadModules, _resolveFilename, _resolveLookupPaths, builtinModules, createRequire, findSourceMap, globalPaths, isBuiltin, register, runMain, syncBuiltinESMExports } = m6;
+var m4 = __require("node:module");
+var { Module, SourceMap, _cache, _debug, _extensions, _findPath, _initPaths, _load, _nodeModulePaths, _pathCache, _preloadModules, _resolveFilename, _resolveLookupPaths, builtinModules, createRequire, findSourceMap, globalPaths, isBuiltin, register, runMain, syncBuiltinESMExports } = m4;
 
 // require-builtin:url
-var m7 = __require("node:url");
-var { URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m7;
+var m5 = __require("node:url");
+var { URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m5;
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
@@ -56564,12 +56570,12 @@ var NativeCRC64 = (() => {
     }
     Module2["castObject"] = castObject;
     Module2["NULL"] = wrapPointer(0);
-    function destroy3(obj) {
+    function destroy2(obj) {
       if (!obj["__destroy__"]) throw "Error: Cannot destroy object. (Did you create it yourself?)";
       obj["__destroy__"]();
       delete getCache(obj.__class__)[obj.ptr];
     }
-    Module2["destroy"] = destroy3;
+    Module2["destroy"] = destroy2;
     function compare(obj1, obj2) {
       return obj1.ptr === obj2.ptr;
     }
@@ -58858,11 +58864,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline2) {
-  if (!pipeline2 || typeof pipeline2 !== "object") {
+function isPipelineLike(pipeline) {
+  if (!pipeline || typeof pipeline !== "object") {
     return false;
   }
-  const castPipeline = pipeline2;
+  const castPipeline = pipeline;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -58901,11 +58907,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline2 = new Pipeline([], pipelineOptions);
-  pipeline2._credential = credential;
-  return pipeline2;
+  const pipeline = new Pipeline([], pipelineOptions);
+  pipeline._credential = credential;
+  return pipeline;
 }
-function processDownlevelPipeline(pipeline2) {
+function processDownlevelPipeline(pipeline) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -58915,8 +58921,8 @@ function processDownlevelPipeline(pipeline2) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline2.factories.length) {
-    const novelFactories = pipeline2.factories.filter((factory) => {
+  if (pipeline.factories.length) {
+    const novelFactories = pipeline.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -58929,14 +58935,14 @@ function processDownlevelPipeline(pipeline2) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline2) {
-  const { httpClient: v1Client, ...restOptions } = pipeline2.options;
-  let httpClient2 = pipeline2._coreHttpClient;
+function getCoreClientOptions(pipeline) {
+  const { httpClient: v1Client, ...restOptions } = pipeline.options;
+  let httpClient2 = pipeline._coreHttpClient;
   if (!httpClient2) {
     httpClient2 = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline2._coreHttpClient = httpClient2;
+    pipeline._coreHttpClient = httpClient2;
   }
-  let corePipeline = pipeline2._corePipeline;
+  let corePipeline = pipeline._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION3}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -58977,11 +58983,11 @@ function getCoreClientOptions(pipeline2) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline2);
+    const downlevelResults = processDownlevelPipeline(pipeline);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline2);
+    const credential = getCredentialFromPipeline(pipeline);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -58994,7 +59000,7 @@ function getCoreClientOptions(pipeline2) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline2._corePipeline = corePipeline;
+    pipeline._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -59003,12 +59009,12 @@ function getCoreClientOptions(pipeline2) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline2) {
-  if (pipeline2._credential) {
-    return pipeline2._credential;
+function getCredentialFromPipeline(pipeline) {
+  if (pipeline._credential) {
+    return pipeline._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline2.factories) {
+  for (const factory of pipeline.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -73100,13 +73106,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url2, pipeline2) {
+  constructor(url2, pipeline) {
     this.url = escapeURLPath(url2);
     this.accountName = getAccountNameFromUrl(url2);
-    this.pipeline = pipeline2;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline2));
+    this.pipeline = pipeline;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline2);
+    this.credential = getCredentialFromPipeline(pipeline);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -75456,9 +75462,9 @@ var AvroEnumType = class extends AvroType {
 };
 var AvroUnionType = class extends AvroType {
   _types;
-  constructor(types2) {
+  constructor(types) {
     super();
-    this._types = types2;
+    this._types = types;
   }
   async read(stream, options = {}) {
     const typeIndex = await AvroParser.readInt(stream, options);
@@ -76849,22 +76855,22 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline2;
+    let pipeline;
     let url2;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -76876,20 +76882,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -77903,21 +77909,21 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -77929,20 +77935,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     this.appendBlobContext = this.storageClientContext.appendBlob;
     this.blobClientConfig = options;
   }
@@ -78183,23 +78189,23 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -78211,20 +78217,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
     this.blobClientConfig = options;
@@ -78810,21 +78816,21 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
       options = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -78836,20 +78842,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     this.pageBlobContext = this.storageClientContext.pageBlob;
     this.blobClientConfig = options;
   }
@@ -80462,7 +80468,7 @@ function parse3(options) {
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format3) => format3.replace(
+        (format2) => format2.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options.mediaType.format}`
         )
@@ -80472,8 +80478,8 @@ function parse3(options) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format3 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format3}`;
+          const format2 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format2}`;
         }).join(",");
       }
     }
@@ -80720,8 +80726,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -80944,9 +80950,9 @@ var convertMarkedBigIntsReviver = (key, value, context5, userReviver) => {
 };
 var JSONParseV2 = (text, reviver) => {
   return JSON.parse(text, (key, value, context5) => {
-    const isNumber2 = typeof value === "number";
+    const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber2 && isOutOfBounds;
+    const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context5 && intRegex.test(context5.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context5.source);
@@ -81005,12 +81011,12 @@ var serializeBigInts = (text) => {
   return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
-      const isString2 = match[0] === '"';
-      const isNoise = isString2 && noiseValueWithQuotes.test(match);
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
       const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
     }
@@ -81097,7 +81103,7 @@ async function fetchWrapper(requestOptions) {
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
   }
-  const log3 = requestOptions.request?.log || console;
+  const log2 = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body2 = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
@@ -81155,7 +81161,7 @@ async function fetchWrapper(requestOptions) {
   if ("deprecation" in responseHeaders) {
     const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
     const deprecationLink = matches && matches.pop();
-    log3.warn(
+    log2.warn(
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }

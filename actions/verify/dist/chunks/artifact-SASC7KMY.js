@@ -1,18 +1,23 @@
 import { createRequire as __moamCreateRequire } from 'node:module';
 const require = __moamCreateRequire(import.meta.url);
 import {
-  BearerCredentialHandler,
-  EOL,
-  EventEmitter,
-  HttpClient,
-  HttpCodes,
+  promises_default,
+  realpath
+} from "./chunk-LJLLPWHZ.js";
+import {
+  BearerCredentialHandler
+} from "./chunk-7MXLXMXE.js";
+import {
   PassThrough,
   Readable,
   Transform,
-  __commonJS,
-  __export,
-  __require,
-  __toESM,
+  inspect,
+  stream_default,
+  util_default
+} from "./chunk-STSRKNPW.js";
+import {
+  EOL,
+  EventEmitter,
   basename,
   createHash,
   createHmac,
@@ -24,25 +29,32 @@ import {
   existsSync,
   extname,
   fs_default,
-  http_default,
-  https_default,
   info,
   join,
   lstatSync,
   normalize,
   os_default,
   promises,
-  promises_default,
   readFileSync,
-  realpath,
-  require_tunnel,
-  require_undici,
   resolve,
   setSecret,
   statSync,
-  stream_default,
   warning
-} from "./chunk-VP25TENX.js";
+} from "./chunk-ABEU76PN.js";
+import {
+  HttpClient,
+  HttpCodes,
+  require_tunnel,
+  require_undici
+} from "./chunk-45MXQJZW.js";
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM,
+  http_default,
+  https_default
+} from "./chunk-XT3TSCOP.js";
 
 // node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
 var require_json_typings = __commonJS({
@@ -1220,13 +1232,13 @@ var require_reflection_info = __commonJS({
     exports2.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m7, i) => m7.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = messageType.fields.find((m6, i) => m6.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
     exports2.readFieldOptions = readFieldOptions;
     function readFieldOption(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m7, i) => m7.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = messageType.fields.find((m6, i) => m6.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
       if (!options) {
         return void 0;
       }
@@ -2430,73 +2442,73 @@ var require_reflection_binary_writer = __commonJS({
        */
       scalarInfo(type, value) {
         let t = binary_format_contract_1.WireType.Varint;
-        let m7;
+        let m6;
         let i = value === void 0;
         let d = value === 0;
         switch (type) {
           case reflection_info_1.ScalarType.INT32:
-            m7 = "int32";
+            m6 = "int32";
             break;
           case reflection_info_1.ScalarType.STRING:
             d = i || !value.length;
             t = binary_format_contract_1.WireType.LengthDelimited;
-            m7 = "string";
+            m6 = "string";
             break;
           case reflection_info_1.ScalarType.BOOL:
             d = value === false;
-            m7 = "bool";
+            m6 = "bool";
             break;
           case reflection_info_1.ScalarType.UINT32:
-            m7 = "uint32";
+            m6 = "uint32";
             break;
           case reflection_info_1.ScalarType.DOUBLE:
             t = binary_format_contract_1.WireType.Bit64;
-            m7 = "double";
+            m6 = "double";
             break;
           case reflection_info_1.ScalarType.FLOAT:
             t = binary_format_contract_1.WireType.Bit32;
-            m7 = "float";
+            m6 = "float";
             break;
           case reflection_info_1.ScalarType.INT64:
             d = i || pb_long_1.PbLong.from(value).isZero();
-            m7 = "int64";
+            m6 = "int64";
             break;
           case reflection_info_1.ScalarType.UINT64:
             d = i || pb_long_1.PbULong.from(value).isZero();
-            m7 = "uint64";
+            m6 = "uint64";
             break;
           case reflection_info_1.ScalarType.FIXED64:
             d = i || pb_long_1.PbULong.from(value).isZero();
             t = binary_format_contract_1.WireType.Bit64;
-            m7 = "fixed64";
+            m6 = "fixed64";
             break;
           case reflection_info_1.ScalarType.BYTES:
             d = i || !value.byteLength;
             t = binary_format_contract_1.WireType.LengthDelimited;
-            m7 = "bytes";
+            m6 = "bytes";
             break;
           case reflection_info_1.ScalarType.FIXED32:
             t = binary_format_contract_1.WireType.Bit32;
-            m7 = "fixed32";
+            m6 = "fixed32";
             break;
           case reflection_info_1.ScalarType.SFIXED32:
             t = binary_format_contract_1.WireType.Bit32;
-            m7 = "sfixed32";
+            m6 = "sfixed32";
             break;
           case reflection_info_1.ScalarType.SFIXED64:
             d = i || pb_long_1.PbLong.from(value).isZero();
             t = binary_format_contract_1.WireType.Bit64;
-            m7 = "sfixed64";
+            m6 = "sfixed64";
             break;
           case reflection_info_1.ScalarType.SINT32:
-            m7 = "sint32";
+            m6 = "sint32";
             break;
           case reflection_info_1.ScalarType.SINT64:
             d = i || pb_long_1.PbLong.from(value).isZero();
-            m7 = "sint64";
+            m6 = "sint64";
             break;
         }
-        return [t, m7, i || d];
+        return [t, m6, i || d];
       }
     };
     exports2.ReflectionBinaryWriter = ReflectionBinaryWriter;
@@ -3124,25 +3136,25 @@ var require_reflection_info2 = __commonJS({
     var runtime_1 = require_commonjs();
     function normalizeMethodInfo(method, service) {
       var _a, _b, _c;
-      let m7 = method;
-      m7.service = service;
-      m7.localName = (_a = m7.localName) !== null && _a !== void 0 ? _a : runtime_1.lowerCamelCase(m7.name);
-      m7.serverStreaming = !!m7.serverStreaming;
-      m7.clientStreaming = !!m7.clientStreaming;
-      m7.options = (_b = m7.options) !== null && _b !== void 0 ? _b : {};
-      m7.idempotency = (_c = m7.idempotency) !== null && _c !== void 0 ? _c : void 0;
-      return m7;
+      let m6 = method;
+      m6.service = service;
+      m6.localName = (_a = m6.localName) !== null && _a !== void 0 ? _a : runtime_1.lowerCamelCase(m6.name);
+      m6.serverStreaming = !!m6.serverStreaming;
+      m6.clientStreaming = !!m6.clientStreaming;
+      m6.options = (_b = m6.options) !== null && _b !== void 0 ? _b : {};
+      m6.idempotency = (_c = m6.idempotency) !== null && _c !== void 0 ? _c : void 0;
+      return m6;
     }
     exports2.normalizeMethodInfo = normalizeMethodInfo;
     function readMethodOptions(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m7, i) => m7.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = service.methods.find((m6, i) => m6.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
       return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
     }
     exports2.readMethodOptions = readMethodOptions;
     function readMethodOption(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m7, i) => m7.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      const options = (_a = service.methods.find((m6, i) => m6.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
       if (!options) {
         return void 0;
       }
@@ -3209,11 +3221,11 @@ var require_rpc_error = __commonJS({
         if (this.serviceName && this.methodName) {
           l.push("Method: " + this.serviceName + "/" + this.methodName);
         }
-        let m7 = Object.entries(this.meta);
-        if (m7.length) {
+        let m6 = Object.entries(this.meta);
+        if (m6.length) {
           l.push("");
           l.push("Meta:");
-          for (let [k, v] of m7) {
+          for (let [k, v] of m6) {
             l.push(`  ${k}: ${v}`);
           }
         }
@@ -4364,8 +4376,8 @@ var require_package_version = __commonJS({
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports2, module) {
     var s = 1e3;
-    var m7 = s * 60;
-    var h = m7 * 60;
+    var m6 = s * 60;
+    var h = m6 * 60;
     var d = h * 24;
     var w = d * 7;
     var y = d * 365.25;
@@ -4420,7 +4432,7 @@ var require_ms = __commonJS({
         case "mins":
         case "min":
         case "m":
-          return n * m7;
+          return n * m6;
         case "seconds":
         case "second":
         case "secs":
@@ -4445,8 +4457,8 @@ var require_ms = __commonJS({
       if (msAbs >= h) {
         return Math.round(ms / h) + "h";
       }
-      if (msAbs >= m7) {
-        return Math.round(ms / m7) + "m";
+      if (msAbs >= m6) {
+        return Math.round(ms / m6) + "m";
       }
       if (msAbs >= s) {
         return Math.round(ms / s) + "s";
@@ -4461,8 +4473,8 @@ var require_ms = __commonJS({
       if (msAbs >= h) {
         return plural(ms, msAbs, h, "hour");
       }
-      if (msAbs >= m7) {
-        return plural(ms, msAbs, m7, "minute");
+      if (msAbs >= m6) {
+        return plural(ms, msAbs, m6, "minute");
       }
       if (msAbs >= s) {
         return plural(ms, msAbs, s, "second");
@@ -4508,11 +4520,11 @@ var require_common = __commonJS({
         let enableOverride = null;
         let namespacesCache;
         let enabledCache;
-        function debug3(...args) {
-          if (!debug3.enabled) {
+        function debug2(...args) {
+          if (!debug2.enabled) {
             return;
           }
-          const self2 = debug3;
+          const self2 = debug2;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms = curr - (prevTime || curr);
           self2.diff = ms;
@@ -4524,12 +4536,12 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format3) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format2) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter = createDebug.formatters[format3];
+            const formatter = createDebug.formatters[format2];
             if (typeof formatter === "function") {
               const val = args[index];
               match = formatter.call(self2, val);
@@ -4542,12 +4554,12 @@ var require_common = __commonJS({
           const logFn = self2.log || createDebug.log;
           logFn.apply(self2, args);
         }
-        debug3.namespace = namespace;
-        debug3.useColors = createDebug.useColors();
-        debug3.color = createDebug.selectColor(namespace);
-        debug3.extend = extend2;
-        debug3.destroy = createDebug.destroy;
-        Object.defineProperty(debug3, "enabled", {
+        debug2.namespace = namespace;
+        debug2.useColors = createDebug.useColors();
+        debug2.color = createDebug.selectColor(namespace);
+        debug2.extend = extend2;
+        debug2.destroy = createDebug.destroy;
+        Object.defineProperty(debug2, "enabled", {
           enumerable: true,
           configurable: false,
           get: () => {
@@ -4565,9 +4577,9 @@ var require_common = __commonJS({
           }
         });
         if (typeof createDebug.init === "function") {
-          createDebug.init(debug3);
+          createDebug.init(debug2);
         }
-        return debug3;
+        return debug2;
       }
       function extend2(namespace, delimiter2) {
         const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
@@ -4755,11 +4767,11 @@ var require_browser = __commonJS({
       if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
         return false;
       }
-      let m7;
+      let m6;
       return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
       typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
       // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m7 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m7[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && (m6 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m6[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
@@ -4944,7 +4956,7 @@ var require_node = __commonJS({
     var tty = __require("tty");
     var util = __require("util");
     exports2.init = init;
-    exports2.log = log3;
+    exports2.log = log2;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
@@ -5079,7 +5091,7 @@ var require_node = __commonJS({
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
-    function log3(...args) {
+    function log2(...args) {
       return process.stderr.write(util.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
@@ -5092,11 +5104,11 @@ var require_node = __commonJS({
     function load() {
       return process.env.DEBUG;
     }
-    function init(debug3) {
-      debug3.inspectOpts = {};
+    function init(debug2) {
+      debug2.inspectOpts = {};
       const keys = Object.keys(exports2.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
-        debug3.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
+        debug2.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
     module.exports = require_common()(exports2);
@@ -5127,18 +5139,18 @@ var require_src = __commonJS({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m7, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m7, k);
-      if (!desc || ("get" in desc ? !m7.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m7[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m7, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m7[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5197,18 +5209,18 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m7, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m7, k);
-      if (!desc || ("get" in desc ? !m7.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m7[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m7, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m7[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5224,8 +5236,8 @@ var require_dist = __commonJS({
       __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar = exports2 && exports2.__exportStar || function(m7, exports3) {
-      for (var p in m7) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m7, p);
+    var __exportStar = exports2 && exports2.__exportStar || function(m6, exports3) {
+      for (var p in m6) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m6, p);
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
@@ -5359,7 +5371,7 @@ var require_parse_proxy_response = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseProxyResponse = void 0;
     var debug_1 = __importDefault(require_src());
-    var debug3 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
+    var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
       return new Promise((resolve3, reject) => {
         let buffersLength = 0;
@@ -5378,12 +5390,12 @@ var require_parse_proxy_response = __commonJS({
         }
         function onend() {
           cleanup();
-          debug3("onend");
+          debug2("onend");
           reject(new Error("Proxy connection ended before receiving CONNECT response"));
         }
         function onerror(err) {
           cleanup();
-          debug3("onerror %o", err);
+          debug2("onerror %o", err);
           reject(err);
         }
         function ondata(b) {
@@ -5392,7 +5404,7 @@ var require_parse_proxy_response = __commonJS({
           const buffered = Buffer.concat(buffers, buffersLength);
           const endOfHeaders = buffered.indexOf("\r\n\r\n");
           if (endOfHeaders === -1) {
-            debug3("have not received end of HTTP headers yet...");
+            debug2("have not received end of HTTP headers yet...");
             read2();
             return;
           }
@@ -5425,7 +5437,7 @@ var require_parse_proxy_response = __commonJS({
               headers[key] = value;
             }
           }
-          debug3("got proxy server response: %o %o", firstLine, headers);
+          debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
           resolve3({
             connect: {
@@ -5449,18 +5461,18 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m7, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m7, k);
-      if (!desc || ("get" in desc ? !m7.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m7[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m7, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m7[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5488,7 +5500,7 @@ var require_dist2 = __commonJS({
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
-    var debug3 = (0, debug_1.default)("https-proxy-agent");
+    var debug2 = (0, debug_1.default)("https-proxy-agent");
     var setServernameFromNonIpHost = (options) => {
       if (options.servername === void 0 && options.host && !net.isIP(options.host)) {
         return {
@@ -5504,7 +5516,7 @@ var require_dist2 = __commonJS({
         this.options = { path: void 0 };
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug3("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
+        debug2("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -5526,10 +5538,10 @@ var require_dist2 = __commonJS({
         }
         let socket;
         if (proxy.protocol === "https:") {
-          debug3("Creating `tls.Socket`: %o", this.connectOpts);
+          debug2("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
-          debug3("Creating `net.Socket`: %o", this.connectOpts);
+          debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         const headers = typeof this.proxyHeaders === "function" ? this.proxyHeaders() : { ...this.proxyHeaders };
@@ -5557,7 +5569,7 @@ var require_dist2 = __commonJS({
         if (connect.statusCode === 200) {
           req.once("socket", resume);
           if (opts.secureEndpoint) {
-            debug3("Upgrading socket connection to TLS");
+            debug2("Upgrading socket connection to TLS");
             return tls.connect({
               ...omit2(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
@@ -5569,7 +5581,7 @@ var require_dist2 = __commonJS({
         const fakeSocket = new net.Socket({ writable: false });
         fakeSocket.readable = true;
         req.once("socket", (s) => {
-          debug3("Replaying proxy buffer for failed request");
+          debug2("Replaying proxy buffer for failed request");
           (0, assert_1.default)(s.listenerCount("data") > 0);
           s.push(buffered);
           s.push(null);
@@ -5599,18 +5611,18 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m7, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m7, k);
-      if (!desc || ("get" in desc ? !m7.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m7[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m7, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m7[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -5637,13 +5649,13 @@ var require_dist3 = __commonJS({
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
-    var debug3 = (0, debug_1.default)("http-proxy-agent");
+    var debug2 = (0, debug_1.default)("http-proxy-agent");
     var HttpProxyAgent2 = class extends agent_base_1.Agent {
       constructor(proxy, opts) {
         super(opts);
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug3("Creating new HttpProxyAgent instance: %o", this.proxy.href);
+        debug2("Creating new HttpProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -5689,21 +5701,21 @@ var require_dist3 = __commonJS({
         }
         let first;
         let endOfHeaders;
-        debug3("Regenerating stored HTTP header string for request");
+        debug2("Regenerating stored HTTP header string for request");
         req._implicitHeader();
         if (req.outputData && req.outputData.length > 0) {
-          debug3("Patching connection write() output buffer with updated header");
+          debug2("Patching connection write() output buffer with updated header");
           first = req.outputData[0].data;
           endOfHeaders = first.indexOf("\r\n\r\n") + 4;
           req.outputData[0].data = req._header + first.substring(endOfHeaders);
-          debug3("Output buffer: %o", req.outputData[0].data);
+          debug2("Output buffer: %o", req.outputData[0].data);
         }
         let socket;
         if (this.proxy.protocol === "https:") {
-          debug3("Creating `tls.Socket`: %o", this.connectOpts);
+          debug2("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(this.connectOpts);
         } else {
-          debug3("Creating `net.Socket`: %o", this.connectOpts);
+          debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         await (0, events_1.once)(socket, "connect");
@@ -5775,8 +5787,8 @@ var require_balanced_match = __commonJS({
       };
     }
     function maybeMatch(reg, str) {
-      var m7 = str.match(reg);
-      return m7 ? m7[0] : null;
+      var m6 = str.match(reg);
+      return m6 ? m6[0] : null;
     }
     balanced.range = range2;
     function range2(a, b, str) {
@@ -5904,19 +5916,19 @@ var require_brace_expansion = __commonJS({
       var parts = [];
       var carry = "";
       for (; ; ) {
-        var m7 = balancedWithBudget(str, str, budget);
+        var m6 = balancedWithBudget(str, str, budget);
         if (budget.remaining < 0) {
           return void 0;
         }
-        if (!m7) {
+        if (!m6) {
           var tail = str.split(",");
           tail[0] = carry + tail[0];
           pushAll(parts, tail);
           return parts;
         }
-        var pre = m7.pre;
-        var body2 = m7.body;
-        var post = m7.post;
+        var pre = m6.pre;
+        var body2 = m6.body;
+        var post = m6.post;
         var p = pre.split(",");
         p[0] = carry + p[0];
         p[p.length - 1] += "{" + body2 + "}";
@@ -6049,18 +6061,18 @@ var require_brace_expansion = __commonJS({
       var firstGroup = true;
       var masked = str;
       for (; ; ) {
-        const m7 = balancedWithBudget(str, masked, budget);
-        if (!m7) {
+        const m6 = balancedWithBudget(str, masked, budget);
+        if (!m6) {
           return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
         }
-        if (m7.unmatched) {
+        if (m6.unmatched) {
           masked = maskUnmatchedOpens(masked, budget);
         }
-        const pre = m7.pre;
+        const pre = m6.pre;
         var literal = function() {
           return combine(
             acc,
-            pre + "{" + m7.body + "}" + m7.post,
+            pre + "{" + m6.body + "}" + m6.post,
             [""],
             max,
             maxLength,
@@ -6071,30 +6083,30 @@ var require_brace_expansion = __commonJS({
         if (/\$$/.test(pre)) {
           acc = combine(
             acc,
-            pre + "{" + m7.body + "}",
+            pre + "{" + m6.body + "}",
             [""],
             max,
             maxLength,
-            dropEmpties && !m7.post.length,
+            dropEmpties && !m6.post.length,
             budget
           );
           firstGroup = false;
-          if (!m7.post.length) break;
-          str = m7.post;
-          masked = masked.slice(m7.end + 1);
+          if (!m6.post.length) break;
+          str = m6.post;
+          masked = masked.slice(m6.end + 1);
           continue;
         }
-        var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m7.body);
+        var isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m6.body);
         var isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(
-          m7.body
+          m6.body
         );
         var isSequence = isNumericSequence || isAlphaSequence;
-        var isOptions = m7.body.indexOf(",") >= 0;
+        var isOptions = m6.body.indexOf(",") >= 0;
         if (!isSequence && !isOptions) {
-          if (rewrites < maxRewrites && commaSetFollows(m7.post, budget)) {
+          if (rewrites < maxRewrites && commaSetFollows(m6.post, budget)) {
             rewrites++;
-            str = m7.pre + "{" + m7.body + escClose + m7.post;
-            masked = masked.slice(0, m7.end) + escClose + masked.slice(m7.end + 1);
+            str = m6.pre + "{" + m6.body + escClose + m6.post;
+            masked = masked.slice(0, m6.end) + escClose + masked.slice(m6.end + 1);
             isTop = true;
             continue;
           }
@@ -6107,7 +6119,7 @@ var require_brace_expansion = __commonJS({
         var values;
         if (isSequence) {
           values = expandSequence(
-            m7.body,
+            m6.body,
             isAlphaSequence,
             max,
             maxLength,
@@ -6117,7 +6129,7 @@ var require_brace_expansion = __commonJS({
             return literal();
           }
         } else {
-          var n = parseCommaParts(m7.body, budget);
+          var n = parseCommaParts(m6.body, budget);
           if (!n) {
             return literal();
           }
@@ -6142,20 +6154,20 @@ var require_brace_expansion = __commonJS({
                 [""],
                 max,
                 maxLength,
-                dropEmpties && !m7.post.length,
+                dropEmpties && !m6.post.length,
                 budget
               );
               if (budget.remaining < 0) {
                 return literal();
               }
               acc = single;
-              if (!m7.post.length) break;
-              str = m7.post;
-              masked = masked.slice(m7.end + 1);
+              if (!m6.post.length) break;
+              str = m6.post;
+              masked = masked.slice(m6.end + 1);
               continue;
             }
           }
-          var dropsEmpties = dropEmpties && !m7.post.length && !pre;
+          var dropsEmpties = dropEmpties && !m6.post.length && !pre;
           for (var d = 0; dropsEmpties && d < acc.length; d++) {
             if (acc[d]) {
               dropsEmpties = false;
@@ -6194,16 +6206,16 @@ var require_brace_expansion = __commonJS({
           values,
           max,
           maxLength,
-          dropEmpties && !m7.post.length,
+          dropEmpties && !m6.post.length,
           budget
         );
         if (budget.remaining < 0) {
           return literal();
         }
         acc = next;
-        if (!m7.post.length) break;
-        str = m7.post;
-        masked = masked.slice(m7.end + 1);
+        if (!m6.post.length) break;
+        str = m6.post;
+        masked = masked.slice(m6.end + 1);
       }
       return acc;
     }
@@ -6256,19 +6268,19 @@ var require_minimatch = __commonJS({
         return minimatch;
       }
       const orig = minimatch;
-      const m7 = (p, pattern, options) => orig(p, pattern, ext(def, options));
-      m7.Minimatch = class Minimatch extends orig.Minimatch {
+      const m6 = (p, pattern, options) => orig(p, pattern, ext(def, options));
+      m6.Minimatch = class Minimatch extends orig.Minimatch {
         constructor(pattern, options) {
           super(pattern, ext(def, options));
         }
       };
-      m7.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
-      m7.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
-      m7.defaults = (options) => orig.defaults(ext(def, options));
-      m7.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
-      m7.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
-      m7.match = (list, pattern, options) => orig.match(list, pattern, ext(def, options));
-      return m7;
+      m6.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
+      m6.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
+      m6.defaults = (options) => orig.defaults(ext(def, options));
+      m6.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
+      m6.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
+      m6.match = (list, pattern, options) => orig.match(list, pattern, ext(def, options));
+      return m6;
     };
     minimatch.braceExpand = (pattern, options) => braceExpand(pattern, options);
     var braceExpand = (pattern, options = {}) => {
@@ -6465,14 +6477,14 @@ var require_minimatch = __commonJS({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m7 = this._matchOne(
+          const m6 = this._matchOne(
             file.slice(0, fileIndex + body2.length),
             body2,
             partial,
             fileIndex,
             0
           );
-          if (m7 && globStarDepth < this.maxGlobstarRecursion) {
+          if (m6 && globStarDepth < this.maxGlobstarRecursion) {
             const sub = this._matchGlobStarBodySections(
               file,
               bodySegments,
@@ -6990,7 +7002,7 @@ var require_readdir_glob = __commonJS({
         if (this.options.pattern) {
           const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
           this.matchers = matchers.map(
-            (m7) => new Minimatch(m7, {
+            (m6) => new Minimatch(m6, {
               dot: this.options.dot,
               noglobstar: this.options.noglobstar,
               matchBase: this.options.matchBase,
@@ -7025,11 +7037,11 @@ var require_readdir_glob = __commonJS({
         setTimeout(() => this._next(), 0);
       }
       _shouldSkipDirectory(relative) {
-        return this.skipMatchers.some((m7) => m7.match(relative));
+        return this.skipMatchers.some((m6) => m6.match(relative));
       }
       _fileMatches(relative, isDirectory) {
         const file = relative + (isDirectory ? "/" : "");
-        return (this.matchers.length === 0 || this.matchers.some((m7) => m7.match(file))) && !this.ignoreMatchers.some((m7) => m7.match(file)) && (!this.options.nodir || !isDirectory);
+        return (this.matchers.length === 0 || this.matchers.some((m6) => m6.match(file))) && !this.ignoreMatchers.some((m6) => m6.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
         if (!this.paused && !this.aborted) {
@@ -8242,7 +8254,7 @@ var require_async = __commonJS({
       function groupBySeries(coll, iteratee, callback) {
         return groupByLimit$1(coll, 1, iteratee, callback);
       }
-      var log3 = consoleFunc("log");
+      var log2 = consoleFunc("log");
       function mapValuesLimit(obj, limit, iteratee, callback) {
         callback = once(callback);
         var newObj = {};
@@ -8767,7 +8779,7 @@ var require_async = __commonJS({
         groupBy,
         groupByLimit: groupByLimit$1,
         groupBySeries,
-        log: log3,
+        log: log2,
         map: map$1,
         mapLimit: mapLimit$1,
         mapSeries: mapSeries$1,
@@ -8896,7 +8908,7 @@ var require_async = __commonJS({
       exports3.groupByLimit = groupByLimit$1;
       exports3.groupBySeries = groupBySeries;
       exports3.inject = reduce$1;
-      exports3.log = log3;
+      exports3.log = log2;
       exports3.map = map$1;
       exports3.mapLimit = mapLimit$1;
       exports3.mapSeries = mapSeries$1;
@@ -9378,14 +9390,14 @@ var require_graceful_fs = __commonJS({
         }
       });
     }
-    var debug3 = noop3;
+    var debug2 = noop3;
     if (util.debuglog)
-      debug3 = util.debuglog("gfs4");
+      debug2 = util.debuglog("gfs4");
     else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
-      debug3 = function() {
-        var m7 = util.format.apply(util, arguments);
-        m7 = "GFS4: " + m7.split(/\n/).join("\nGFS4: ");
-        console.error(m7);
+      debug2 = function() {
+        var m6 = util.format.apply(util, arguments);
+        m6 = "GFS4: " + m6.split(/\n/).join("\nGFS4: ");
+        console.error(m6);
       };
     if (!fs[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
@@ -9417,7 +9429,7 @@ var require_graceful_fs = __commonJS({
       })(fs.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug3(fs[gracefulQueue]);
+          debug2(fs[gracefulQueue]);
           __require("assert").equal(fs[gracefulQueue].length, 0);
         });
       }
@@ -9670,7 +9682,7 @@ var require_graceful_fs = __commonJS({
       return fs2;
     }
     function enqueue(elem) {
-      debug3("ENQUEUE", elem[0].name, elem[1]);
+      debug2("ENQUEUE", elem[0].name, elem[1]);
       fs[gracefulQueue].push(elem);
       retry2();
     }
@@ -9697,10 +9709,10 @@ var require_graceful_fs = __commonJS({
       var startTime = elem[3];
       var lastTime = elem[4];
       if (startTime === void 0) {
-        debug3("RETRY", fn.name, args);
+        debug2("RETRY", fn.name, args);
         fn.apply(null, args);
       } else if (Date.now() - startTime >= 6e4) {
-        debug3("TIMEOUT", fn.name, args);
+        debug2("TIMEOUT", fn.name, args);
         var cb = args.pop();
         if (typeof cb === "function")
           cb.call(null, err);
@@ -9709,7 +9721,7 @@ var require_graceful_fs = __commonJS({
         var sinceStart = Math.max(lastTime - startTime, 1);
         var desiredDelay = Math.min(sinceStart * 1.2, 100);
         if (sinceAttempt >= desiredDelay) {
-          debug3("RETRY", fn.name, args);
+          debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
           fs[gracefulQueue].push(elem);
@@ -9857,66 +9869,66 @@ var require_safe_buffer = __commonJS({
 // node_modules/core-util-is/lib/util.js
 var require_util = __commonJS({
   "node_modules/core-util-is/lib/util.js"(exports2) {
-    function isArray2(arg) {
+    function isArray(arg) {
       if (Array.isArray) {
         return Array.isArray(arg);
       }
       return objectToString(arg) === "[object Array]";
     }
-    exports2.isArray = isArray2;
-    function isBoolean2(arg) {
+    exports2.isArray = isArray;
+    function isBoolean(arg) {
       return typeof arg === "boolean";
     }
-    exports2.isBoolean = isBoolean2;
-    function isNull2(arg) {
+    exports2.isBoolean = isBoolean;
+    function isNull(arg) {
       return arg === null;
     }
-    exports2.isNull = isNull2;
-    function isNullOrUndefined2(arg) {
+    exports2.isNull = isNull;
+    function isNullOrUndefined(arg) {
       return arg == null;
     }
-    exports2.isNullOrUndefined = isNullOrUndefined2;
-    function isNumber2(arg) {
+    exports2.isNullOrUndefined = isNullOrUndefined;
+    function isNumber(arg) {
       return typeof arg === "number";
     }
-    exports2.isNumber = isNumber2;
-    function isString2(arg) {
+    exports2.isNumber = isNumber;
+    function isString(arg) {
       return typeof arg === "string";
     }
-    exports2.isString = isString2;
-    function isSymbol2(arg) {
+    exports2.isString = isString;
+    function isSymbol(arg) {
       return typeof arg === "symbol";
     }
-    exports2.isSymbol = isSymbol2;
-    function isUndefined2(arg) {
+    exports2.isSymbol = isSymbol;
+    function isUndefined(arg) {
       return arg === void 0;
     }
-    exports2.isUndefined = isUndefined2;
-    function isRegExp2(re) {
+    exports2.isUndefined = isUndefined;
+    function isRegExp(re) {
       return objectToString(re) === "[object RegExp]";
     }
-    exports2.isRegExp = isRegExp2;
-    function isObject3(arg) {
+    exports2.isRegExp = isRegExp;
+    function isObject2(arg) {
       return typeof arg === "object" && arg !== null;
     }
-    exports2.isObject = isObject3;
-    function isDate2(d) {
+    exports2.isObject = isObject2;
+    function isDate(d) {
       return objectToString(d) === "[object Date]";
     }
-    exports2.isDate = isDate2;
-    function isError4(e) {
+    exports2.isDate = isDate;
+    function isError3(e) {
       return objectToString(e) === "[object Error]" || e instanceof Error;
     }
-    exports2.isError = isError4;
-    function isFunction2(arg) {
+    exports2.isError = isError3;
+    function isFunction(arg) {
       return typeof arg === "function";
     }
-    exports2.isFunction = isFunction2;
-    function isPrimitive2(arg) {
+    exports2.isFunction = isFunction;
+    function isPrimitive(arg) {
       return arg === null || typeof arg === "boolean" || typeof arg === "number" || typeof arg === "string" || typeof arg === "symbol" || // ES6 symbol
       typeof arg === "undefined";
     }
-    exports2.isPrimitive = isPrimitive2;
+    exports2.isPrimitive = isPrimitive;
     exports2.isBuffer = __require("buffer").Buffer.isBuffer;
     function objectToString(o) {
       return Object.prototype.toString.call(o);
@@ -9928,7 +9940,7 @@ var require_util = __commonJS({
 var require_inherits_browser = __commonJS({
   "node_modules/inherits/inherits_browser.js"(exports2, module) {
     if (typeof Object.create === "function") {
-      module.exports = function inherits2(ctor, superCtor) {
+      module.exports = function inherits(ctor, superCtor) {
         if (superCtor) {
           ctor.super_ = superCtor;
           ctor.prototype = Object.create(superCtor.prototype, {
@@ -9942,7 +9954,7 @@ var require_inherits_browser = __commonJS({
         }
       };
     } else {
-      module.exports = function inherits2(ctor, superCtor) {
+      module.exports = function inherits(ctor, superCtor) {
         if (superCtor) {
           ctor.super_ = superCtor;
           var TempCtor = function() {
@@ -10885,7 +10897,7 @@ var require_stream_readable = __commonJS({
     "use strict";
     var pna = require_process_nextick_args();
     module.exports = Readable2;
-    var isArray2 = require_isarray();
+    var isArray = require_isarray();
     var Duplex;
     Readable2.ReadableState = ReadableState;
     var EE = __require("events").EventEmitter;
@@ -10905,11 +10917,11 @@ var require_stream_readable = __commonJS({
     var util = Object.create(require_util());
     util.inherits = require_inherits();
     var debugUtil = __require("util");
-    var debug3 = void 0;
+    var debug2 = void 0;
     if (debugUtil && debugUtil.debuglog) {
-      debug3 = debugUtil.debuglog("stream");
+      debug2 = debugUtil.debuglog("stream");
     } else {
-      debug3 = function() {
+      debug2 = function() {
       };
     }
     var BufferList = require_BufferList();
@@ -10920,7 +10932,7 @@ var require_stream_readable = __commonJS({
     function prependListener(emitter, event, fn) {
       if (typeof emitter.prependListener === "function") return emitter.prependListener(event, fn);
       if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);
-      else if (isArray2(emitter._events[event])) emitter._events[event].unshift(fn);
+      else if (isArray(emitter._events[event])) emitter._events[event].unshift(fn);
       else emitter._events[event] = [fn, emitter._events[event]];
     }
     function ReadableState(options, stream) {
@@ -11109,13 +11121,13 @@ var require_stream_readable = __commonJS({
       return state3.length;
     }
     Readable2.prototype.read = function(n) {
-      debug3("read", n);
+      debug2("read", n);
       n = parseInt(n, 10);
       var state3 = this._readableState;
       var nOrig = n;
       if (n !== 0) state3.emittedReadable = false;
       if (n === 0 && state3.needReadable && (state3.length >= state3.highWaterMark || state3.ended)) {
-        debug3("read: emitReadable", state3.length, state3.ended);
+        debug2("read: emitReadable", state3.length, state3.ended);
         if (state3.length === 0 && state3.ended) endReadable(this);
         else emitReadable(this);
         return null;
@@ -11126,16 +11138,16 @@ var require_stream_readable = __commonJS({
         return null;
       }
       var doRead = state3.needReadable;
-      debug3("need readable", doRead);
+      debug2("need readable", doRead);
       if (state3.length === 0 || state3.length - n < state3.highWaterMark) {
         doRead = true;
-        debug3("length less than watermark", doRead);
+        debug2("length less than watermark", doRead);
       }
       if (state3.ended || state3.reading) {
         doRead = false;
-        debug3("reading or ended", doRead);
+        debug2("reading or ended", doRead);
       } else if (doRead) {
-        debug3("do read");
+        debug2("do read");
         state3.reading = true;
         state3.sync = true;
         if (state3.length === 0) state3.needReadable = true;
@@ -11175,14 +11187,14 @@ var require_stream_readable = __commonJS({
       var state3 = stream._readableState;
       state3.needReadable = false;
       if (!state3.emittedReadable) {
-        debug3("emitReadable", state3.flowing);
+        debug2("emitReadable", state3.flowing);
         state3.emittedReadable = true;
         if (state3.sync) pna.nextTick(emitReadable_, stream);
         else emitReadable_(stream);
       }
     }
     function emitReadable_(stream) {
-      debug3("emit readable");
+      debug2("emit readable");
       stream.emit("readable");
       flow(stream);
     }
@@ -11195,7 +11207,7 @@ var require_stream_readable = __commonJS({
     function maybeReadMore_(stream, state3) {
       var len = state3.length;
       while (!state3.reading && !state3.flowing && !state3.ended && state3.length < state3.highWaterMark) {
-        debug3("maybeReadMore read 0");
+        debug2("maybeReadMore read 0");
         stream.read(0);
         if (len === state3.length)
           break;
@@ -11221,14 +11233,14 @@ var require_stream_readable = __commonJS({
           break;
       }
       state3.pipesCount += 1;
-      debug3("pipe count=%d opts=%j", state3.pipesCount, pipeOpts);
+      debug2("pipe count=%d opts=%j", state3.pipesCount, pipeOpts);
       var doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process.stdout && dest !== process.stderr;
       var endFn = doEnd ? onend : unpipe;
       if (state3.endEmitted) pna.nextTick(endFn);
       else src.once("end", endFn);
       dest.on("unpipe", onunpipe);
       function onunpipe(readable, unpipeInfo) {
-        debug3("onunpipe");
+        debug2("onunpipe");
         if (readable === src) {
           if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
             unpipeInfo.hasUnpiped = true;
@@ -11237,14 +11249,14 @@ var require_stream_readable = __commonJS({
         }
       }
       function onend() {
-        debug3("onend");
+        debug2("onend");
         dest.end();
       }
       var ondrain = pipeOnDrain(src);
       dest.on("drain", ondrain);
       var cleanedUp = false;
       function cleanup() {
-        debug3("cleanup");
+        debug2("cleanup");
         dest.removeListener("close", onclose);
         dest.removeListener("finish", onfinish);
         dest.removeListener("drain", ondrain);
@@ -11259,12 +11271,12 @@ var require_stream_readable = __commonJS({
       var increasedAwaitDrain = false;
       src.on("data", ondata);
       function ondata(chunk) {
-        debug3("ondata");
+        debug2("ondata");
         increasedAwaitDrain = false;
         var ret = dest.write(chunk);
         if (false === ret && !increasedAwaitDrain) {
           if ((state3.pipesCount === 1 && state3.pipes === dest || state3.pipesCount > 1 && indexOf(state3.pipes, dest) !== -1) && !cleanedUp) {
-            debug3("false write response, pause", state3.awaitDrain);
+            debug2("false write response, pause", state3.awaitDrain);
             state3.awaitDrain++;
             increasedAwaitDrain = true;
           }
@@ -11272,7 +11284,7 @@ var require_stream_readable = __commonJS({
         }
       }
       function onerror(er) {
-        debug3("onerror", er);
+        debug2("onerror", er);
         unpipe();
         dest.removeListener("error", onerror);
         if (EElistenerCount(dest, "error") === 0) dest.emit("error", er);
@@ -11284,18 +11296,18 @@ var require_stream_readable = __commonJS({
       }
       dest.once("close", onclose);
       function onfinish() {
-        debug3("onfinish");
+        debug2("onfinish");
         dest.removeListener("close", onclose);
         unpipe();
       }
       dest.once("finish", onfinish);
       function unpipe() {
-        debug3("unpipe");
+        debug2("unpipe");
         src.unpipe(dest);
       }
       dest.emit("pipe", src);
       if (!state3.flowing) {
-        debug3("pipe resume");
+        debug2("pipe resume");
         src.resume();
       }
       return dest;
@@ -11303,7 +11315,7 @@ var require_stream_readable = __commonJS({
     function pipeOnDrain(src) {
       return function() {
         var state3 = src._readableState;
-        debug3("pipeOnDrain", state3.awaitDrain);
+        debug2("pipeOnDrain", state3.awaitDrain);
         if (state3.awaitDrain) state3.awaitDrain--;
         if (state3.awaitDrain === 0 && EElistenerCount(src, "data")) {
           state3.flowing = true;
@@ -11363,13 +11375,13 @@ var require_stream_readable = __commonJS({
     };
     Readable2.prototype.addListener = Readable2.prototype.on;
     function nReadingNextTick(self2) {
-      debug3("readable nexttick read 0");
+      debug2("readable nexttick read 0");
       self2.read(0);
     }
     Readable2.prototype.resume = function() {
       var state3 = this._readableState;
       if (!state3.flowing) {
-        debug3("resume");
+        debug2("resume");
         state3.flowing = true;
         resume(this, state3);
       }
@@ -11383,7 +11395,7 @@ var require_stream_readable = __commonJS({
     }
     function resume_(stream, state3) {
       if (!state3.reading) {
-        debug3("resume read 0");
+        debug2("resume read 0");
         stream.read(0);
       }
       state3.resumeScheduled = false;
@@ -11393,9 +11405,9 @@ var require_stream_readable = __commonJS({
       if (state3.flowing && !state3.reading) stream.read(0);
     }
     Readable2.prototype.pause = function() {
-      debug3("call pause flowing=%j", this._readableState.flowing);
+      debug2("call pause flowing=%j", this._readableState.flowing);
       if (false !== this._readableState.flowing) {
-        debug3("pause");
+        debug2("pause");
         this._readableState.flowing = false;
         this.emit("pause");
       }
@@ -11403,7 +11415,7 @@ var require_stream_readable = __commonJS({
     };
     function flow(stream) {
       var state3 = stream._readableState;
-      debug3("flow", state3.flowing);
+      debug2("flow", state3.flowing);
       while (state3.flowing && stream.read() !== null) {
       }
     }
@@ -11412,7 +11424,7 @@ var require_stream_readable = __commonJS({
       var state3 = this._readableState;
       var paused = false;
       stream.on("end", function() {
-        debug3("wrapped end");
+        debug2("wrapped end");
         if (state3.decoder && !state3.ended) {
           var chunk = state3.decoder.end();
           if (chunk && chunk.length) _this.push(chunk);
@@ -11420,7 +11432,7 @@ var require_stream_readable = __commonJS({
         _this.push(null);
       });
       stream.on("data", function(chunk) {
-        debug3("wrapped data");
+        debug2("wrapped data");
         if (state3.decoder) chunk = state3.decoder.write(chunk);
         if (state3.objectMode && (chunk === null || chunk === void 0)) return;
         else if (!state3.objectMode && (!chunk || !chunk.length)) return;
@@ -11443,7 +11455,7 @@ var require_stream_readable = __commonJS({
         stream.on(kProxyEvents[n], this.emit.bind(this, kProxyEvents[n]));
       }
       this._read = function(n2) {
-        debug3("wrapped _read", n2);
+        debug2("wrapped _read", n2);
         if (paused) {
           paused = false;
           stream.resume();
@@ -11945,11 +11957,11 @@ var require_baseGetTag = __commonJS({
 // node_modules/lodash/isObject.js
 var require_isObject = __commonJS({
   "node_modules/lodash/isObject.js"(exports2, module) {
-    function isObject3(value) {
+    function isObject2(value) {
       var type = typeof value;
       return value != null && (type == "object" || type == "function");
     }
-    module.exports = isObject3;
+    module.exports = isObject2;
   }
 });
 
@@ -11957,19 +11969,19 @@ var require_isObject = __commonJS({
 var require_isFunction = __commonJS({
   "node_modules/lodash/isFunction.js"(exports2, module) {
     var baseGetTag = require_baseGetTag();
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     var asyncTag = "[object AsyncFunction]";
     var funcTag = "[object Function]";
     var genTag = "[object GeneratorFunction]";
     var proxyTag = "[object Proxy]";
-    function isFunction2(value) {
-      if (!isObject3(value)) {
+    function isFunction(value) {
+      if (!isObject2(value)) {
         return false;
       }
       var tag = baseGetTag(value);
       return tag == funcTag || tag == genTag || tag == asyncTag || tag == proxyTag;
     }
-    module.exports = isFunction2;
+    module.exports = isFunction;
   }
 });
 
@@ -12022,9 +12034,9 @@ var require_toSource = __commonJS({
 // node_modules/lodash/_baseIsNative.js
 var require_baseIsNative = __commonJS({
   "node_modules/lodash/_baseIsNative.js"(exports2, module) {
-    var isFunction2 = require_isFunction();
+    var isFunction = require_isFunction();
     var isMasked = require_isMasked();
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     var toSource = require_toSource();
     var reRegExpChar = /[\\^$.*+?()[\]{}|]/g;
     var reIsHostCtor = /^\[object .+?Constructor\]$/;
@@ -12036,10 +12048,10 @@ var require_baseIsNative = __commonJS({
       "^" + funcToString.call(hasOwnProperty).replace(reRegExpChar, "\\$&").replace(/hasOwnProperty|(function).*?(?=\\\()| for .+?(?=\\\])/g, "$1.*?") + "$"
     );
     function baseIsNative(value) {
-      if (!isObject3(value) || isMasked(value)) {
+      if (!isObject2(value) || isMasked(value)) {
         return false;
       }
-      var pattern = isFunction2(value) ? reIsNative : reIsHostCtor;
+      var pattern = isFunction(value) ? reIsNative : reIsHostCtor;
       return pattern.test(toSource(value));
     }
     module.exports = baseIsNative;
@@ -12175,10 +12187,10 @@ var require_isLength = __commonJS({
 // node_modules/lodash/isArrayLike.js
 var require_isArrayLike = __commonJS({
   "node_modules/lodash/isArrayLike.js"(exports2, module) {
-    var isFunction2 = require_isFunction();
+    var isFunction = require_isFunction();
     var isLength = require_isLength();
     function isArrayLike(value) {
-      return value != null && isLength(value.length) && !isFunction2(value);
+      return value != null && isLength(value.length) && !isFunction(value);
     }
     module.exports = isArrayLike;
   }
@@ -12204,9 +12216,9 @@ var require_isIterateeCall = __commonJS({
     var eq = require_eq();
     var isArrayLike = require_isArrayLike();
     var isIndex = require_isIndex();
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     function isIterateeCall(value, index, object) {
-      if (!isObject3(object)) {
+      if (!isObject2(object)) {
         return false;
       }
       var type = typeof index;
@@ -12276,8 +12288,8 @@ var require_isArguments = __commonJS({
 // node_modules/lodash/isArray.js
 var require_isArray = __commonJS({
   "node_modules/lodash/isArray.js"(exports2, module) {
-    var isArray2 = Array.isArray;
-    module.exports = isArray2;
+    var isArray = Array.isArray;
+    module.exports = isArray;
   }
 });
 
@@ -12301,8 +12313,8 @@ var require_isBuffer = __commonJS({
     var moduleExports = freeModule && freeModule.exports === freeExports;
     var Buffer3 = moduleExports ? root.Buffer : void 0;
     var nativeIsBuffer = Buffer3 ? Buffer3.isBuffer : void 0;
-    var isBuffer2 = nativeIsBuffer || stubFalse;
-    module.exports = isBuffer2;
+    var isBuffer = nativeIsBuffer || stubFalse;
+    module.exports = isBuffer;
   }
 });
 
@@ -12368,9 +12380,9 @@ var require_nodeUtil = __commonJS({
     var freeProcess = moduleExports && freeGlobal.process;
     var nodeUtil = (function() {
       try {
-        var types2 = freeModule && freeModule.require && freeModule.require("util").types;
-        if (types2) {
-          return types2;
+        var types = freeModule && freeModule.require && freeModule.require("util").types;
+        if (types) {
+          return types;
         }
         return freeProcess && freeProcess.binding && freeProcess.binding("util");
       } catch (e) {
@@ -12397,14 +12409,14 @@ var require_arrayLikeKeys = __commonJS({
   "node_modules/lodash/_arrayLikeKeys.js"(exports2, module) {
     var baseTimes = require_baseTimes();
     var isArguments = require_isArguments();
-    var isArray2 = require_isArray();
-    var isBuffer2 = require_isBuffer();
+    var isArray = require_isArray();
+    var isBuffer = require_isBuffer();
     var isIndex = require_isIndex();
     var isTypedArray = require_isTypedArray();
     var objectProto = Object.prototype;
     var hasOwnProperty = objectProto.hasOwnProperty;
     function arrayLikeKeys(value, inherited) {
-      var isArr = isArray2(value), isArg = !isArr && isArguments(value), isBuff = !isArr && !isArg && isBuffer2(value), isType = !isArr && !isArg && !isBuff && isTypedArray(value), skipIndexes = isArr || isArg || isBuff || isType, result = skipIndexes ? baseTimes(value.length, String) : [], length = result.length;
+      var isArr = isArray(value), isArg = !isArr && isArguments(value), isBuff = !isArr && !isArg && isBuffer(value), isType = !isArr && !isArg && !isBuff && isTypedArray(value), skipIndexes = isArr || isArg || isBuff || isType, result = skipIndexes ? baseTimes(value.length, String) : [], length = result.length;
       for (var key in value) {
         if ((inherited || hasOwnProperty.call(value, key)) && !(skipIndexes && // Safari 9 has enumerable `arguments.length` in strict mode.
         (key == "length" || // Node.js 0.10 has enumerable non-index properties on buffers.
@@ -12451,13 +12463,13 @@ var require_nativeKeysIn = __commonJS({
 // node_modules/lodash/_baseKeysIn.js
 var require_baseKeysIn = __commonJS({
   "node_modules/lodash/_baseKeysIn.js"(exports2, module) {
-    var isObject3 = require_isObject();
+    var isObject2 = require_isObject();
     var isPrototype = require_isPrototype();
     var nativeKeysIn = require_nativeKeysIn();
     var objectProto = Object.prototype;
     var hasOwnProperty = objectProto.hasOwnProperty;
     function baseKeysIn(object) {
-      if (!isObject3(object)) {
+      if (!isObject2(object)) {
         return nativeKeysIn(object);
       }
       var isProto = isPrototype(object), result = [];
@@ -12647,8 +12659,8 @@ var require_inspect = __commonJS({
   "node_modules/readable-stream/lib/ours/util/inspect.js"(exports2, module) {
     "use strict";
     module.exports = {
-      format(format3, ...args) {
-        return format3.replace(/%([sdifj])/g, function(...[_unused, type]) {
+      format(format2, ...args) {
+        return format2.replace(/%([sdifj])/g, function(...[_unused, type]) {
           const replacement = args.shift();
           if (type === "f") {
             return replacement.toFixed(6);
@@ -12697,7 +12709,7 @@ var require_inspect = __commonJS({
 var require_errors = __commonJS({
   "node_modules/readable-stream/lib/ours/errors.js"(exports2, module) {
     "use strict";
-    var { format: format3, inspect: inspect2 } = require_inspect();
+    var { format: format2, inspect: inspect2 } = require_inspect();
     var { AggregateError: CustomAggregateError } = require_primordials();
     var AggregateError2 = globalThis.AggregateError || CustomAggregateError;
     var kIsNodeError = /* @__PURE__ */ Symbol("kIsNodeError");
@@ -12747,7 +12759,7 @@ var require_errors = __commonJS({
       if (args.length === 0) {
         return msg;
       }
-      return format3(msg, ...args);
+      return format2(msg, ...args);
     }
     function E(code, message, Base) {
       if (!Base) {
@@ -12825,13 +12837,13 @@ var require_errors = __commonJS({
           msg += `"${name}" ${name.includes(".") ? "property" : "argument"} `;
         }
         msg += "must be ";
-        const types2 = [];
+        const types = [];
         const instances = [];
         const other = [];
         for (const value of expected) {
           assert2(typeof value === "string", "All expected entries have to be of type string");
           if (kTypes.includes(value)) {
-            types2.push(value.toLowerCase());
+            types.push(value.toLowerCase());
           } else if (classRegExp.test(value)) {
             instances.push(value);
           } else {
@@ -12840,23 +12852,23 @@ var require_errors = __commonJS({
           }
         }
         if (instances.length > 0) {
-          const pos = types2.indexOf("object");
+          const pos = types.indexOf("object");
           if (pos !== -1) {
-            types2.splice(types2, pos, 1);
+            types.splice(types, pos, 1);
             instances.push("Object");
           }
         }
-        if (types2.length > 0) {
-          switch (types2.length) {
+        if (types.length > 0) {
+          switch (types.length) {
             case 1:
-              msg += `of type ${types2[0]}`;
+              msg += `of type ${types[0]}`;
               break;
             case 2:
-              msg += `one of type ${types2[0]} or ${types2[1]}`;
+              msg += `one of type ${types[0]} or ${types[1]}`;
               break;
             default: {
-              const last = types2.pop();
-              msg += `one of type ${types2.join(", ")}, or ${last}`;
+              const last = types.pop();
+              msg += `one of type ${types.join(", ")}, or ${last}`;
             }
           }
           if (instances.length > 0 || other.length > 0) {
@@ -13334,7 +13346,7 @@ var require_event_target_shim = __commonJS({
     var CAPTURE = 1;
     var BUBBLE = 2;
     var ATTRIBUTE = 3;
-    function isObject3(x) {
+    function isObject2(x) {
       return x !== null && typeof x === "object";
     }
     function getListeners(eventTarget) {
@@ -13360,7 +13372,7 @@ var require_event_target_shim = __commonJS({
           return null;
         },
         set(listener) {
-          if (typeof listener !== "function" && !isObject3(listener)) {
+          if (typeof listener !== "function" && !isObject2(listener)) {
             listener = null;
           }
           const listeners = getListeners(this);
@@ -13431,11 +13443,11 @@ var require_event_target_shim = __commonJS({
         return defineCustomEventTarget(arguments[0]);
       }
       if (arguments.length > 0) {
-        const types2 = new Array(arguments.length);
+        const types = new Array(arguments.length);
         for (let i = 0; i < arguments.length; ++i) {
-          types2[i] = arguments[i];
+          types[i] = arguments[i];
         }
-        return defineCustomEventTarget(types2);
+        return defineCustomEventTarget(types);
       }
       throw new TypeError("Cannot call a class as a function");
     }
@@ -13451,11 +13463,11 @@ var require_event_target_shim = __commonJS({
         if (listener == null) {
           return;
         }
-        if (typeof listener !== "function" && !isObject3(listener)) {
+        if (typeof listener !== "function" && !isObject2(listener)) {
           throw new TypeError("'listener' should be a function or an object.");
         }
         const listeners = getListeners(this);
-        const optionsIsObj = isObject3(options);
+        const optionsIsObj = isObject2(options);
         const capture = optionsIsObj ? Boolean(options.capture) : Boolean(options);
         const listenerType = capture ? CAPTURE : BUBBLE;
         const newNode = {
@@ -13492,7 +13504,7 @@ var require_event_target_shim = __commonJS({
           return;
         }
         const listeners = getListeners(this);
-        const capture = isObject3(options) ? Boolean(options.capture) : Boolean(options);
+        const capture = isObject2(options) ? Boolean(options.capture) : Boolean(options);
         const listenerType = capture ? CAPTURE : BUBBLE;
         let prev = null;
         let node = listeners.get(eventName);
@@ -13601,11 +13613,11 @@ var require_abort_controller = __commonJS({
        * Returns `true` if this `AbortSignal`'s `AbortController` has signaled to abort, and `false` otherwise.
        */
       get aborted() {
-        const aborted2 = abortedFlags.get(this);
-        if (typeof aborted2 !== "boolean") {
+        const aborted = abortedFlags.get(this);
+        if (typeof aborted !== "boolean") {
           throw new TypeError(`Expected 'this' to be an 'AbortSignal' object, but got ${this === null ? "null" : typeof this}`);
         }
-        return aborted2;
+        return aborted;
       }
     };
     eventTargetShim.defineEventAttribute(AbortSignal2.prototype, "abort");
@@ -13684,7 +13696,7 @@ var require_util2 = __commonJS({
   "node_modules/readable-stream/lib/ours/util.js"(exports2, module) {
     "use strict";
     var bufferModule = __require("buffer");
-    var { format: format3, inspect: inspect2 } = require_inspect();
+    var { format: format2, inspect: inspect2 } = require_inspect();
     var {
       codes: { ERR_INVALID_ARG_TYPE }
     } = require_errors();
@@ -13749,7 +13761,7 @@ var require_util2 = __commonJS({
         return function() {
         };
       },
-      format: format3,
+      format: format2,
       inspect: inspect2,
       types: {
         isAsyncFunction(fn) {
@@ -15582,8 +15594,8 @@ var require_readable2 = __commonJS({
     var { Buffer: Buffer3 } = __require("buffer");
     var { addAbortSignal } = require_add_abort_signal();
     var eos = require_end_of_stream();
-    var debug3 = require_util2().debuglog("stream", (fn) => {
-      debug3 = fn;
+    var debug2 = require_util2().debuglog("stream", (fn) => {
+      debug2 = fn;
     });
     var BufferList = require_buffer_list();
     var destroyImpl = require_destroy2();
@@ -15739,7 +15751,7 @@ var require_readable2 = __commonJS({
       return readableAddChunk(this, chunk, encoding, true);
     };
     function readableAddChunk(stream, chunk, encoding, addToFront) {
-      debug3("readableAddChunk", chunk);
+      debug2("readableAddChunk", chunk);
       const state3 = stream._readableState;
       let err;
       if ((state3.state & kObjectMode) === 0) {
@@ -15853,7 +15865,7 @@ var require_readable2 = __commonJS({
       return state3.ended ? state3.length : 0;
     }
     Readable2.prototype.read = function(n) {
-      debug3("read", n);
+      debug2("read", n);
       if (n === void 0) {
         n = NaN;
       } else if (!NumberIsInteger(n)) {
@@ -15864,7 +15876,7 @@ var require_readable2 = __commonJS({
       if (n > state3.highWaterMark) state3.highWaterMark = computeNewHighWaterMark(n);
       if (n !== 0) state3.state &= ~kEmittedReadable;
       if (n === 0 && state3.needReadable && ((state3.highWaterMark !== 0 ? state3.length >= state3.highWaterMark : state3.length > 0) || state3.ended)) {
-        debug3("read: emitReadable", state3.length, state3.ended);
+        debug2("read: emitReadable", state3.length, state3.ended);
         if (state3.length === 0 && state3.ended) endReadable(this);
         else emitReadable(this);
         return null;
@@ -15875,16 +15887,16 @@ var require_readable2 = __commonJS({
         return null;
       }
       let doRead = (state3.state & kNeedReadable) !== 0;
-      debug3("need readable", doRead);
+      debug2("need readable", doRead);
       if (state3.length === 0 || state3.length - n < state3.highWaterMark) {
         doRead = true;
-        debug3("length less than watermark", doRead);
+        debug2("length less than watermark", doRead);
       }
       if (state3.ended || state3.reading || state3.destroyed || state3.errored || !state3.constructed) {
         doRead = false;
-        debug3("reading, ended or constructing", doRead);
+        debug2("reading, ended or constructing", doRead);
       } else if (doRead) {
-        debug3("do read");
+        debug2("do read");
         state3.state |= kReading | kSync;
         if (state3.length === 0) state3.state |= kNeedReadable;
         try {
@@ -15920,7 +15932,7 @@ var require_readable2 = __commonJS({
       return ret;
     };
     function onEofChunk(stream, state3) {
-      debug3("onEofChunk");
+      debug2("onEofChunk");
       if (state3.ended) return;
       if (state3.decoder) {
         const chunk = state3.decoder.end();
@@ -15940,17 +15952,17 @@ var require_readable2 = __commonJS({
     }
     function emitReadable(stream) {
       const state3 = stream._readableState;
-      debug3("emitReadable", state3.needReadable, state3.emittedReadable);
+      debug2("emitReadable", state3.needReadable, state3.emittedReadable);
       state3.needReadable = false;
       if (!state3.emittedReadable) {
-        debug3("emitReadable", state3.flowing);
+        debug2("emitReadable", state3.flowing);
         state3.emittedReadable = true;
         process2.nextTick(emitReadable_, stream);
       }
     }
     function emitReadable_(stream) {
       const state3 = stream._readableState;
-      debug3("emitReadable_", state3.destroyed, state3.length, state3.ended);
+      debug2("emitReadable_", state3.destroyed, state3.length, state3.ended);
       if (!state3.destroyed && !state3.errored && (state3.length || state3.ended)) {
         stream.emit("readable");
         state3.emittedReadable = false;
@@ -15967,7 +15979,7 @@ var require_readable2 = __commonJS({
     function maybeReadMore_(stream, state3) {
       while (!state3.reading && !state3.ended && (state3.length < state3.highWaterMark || state3.flowing && state3.length === 0)) {
         const len = state3.length;
-        debug3("maybeReadMore read 0");
+        debug2("maybeReadMore read 0");
         stream.read(0);
         if (len === state3.length)
           break;
@@ -15987,14 +15999,14 @@ var require_readable2 = __commonJS({
         }
       }
       state3.pipes.push(dest);
-      debug3("pipe count=%d opts=%j", state3.pipes.length, pipeOpts);
+      debug2("pipe count=%d opts=%j", state3.pipes.length, pipeOpts);
       const doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== process2.stdout && dest !== process2.stderr;
       const endFn = doEnd ? onend : unpipe;
       if (state3.endEmitted) process2.nextTick(endFn);
       else src.once("end", endFn);
       dest.on("unpipe", onunpipe);
       function onunpipe(readable, unpipeInfo) {
-        debug3("onunpipe");
+        debug2("onunpipe");
         if (readable === src) {
           if (unpipeInfo && unpipeInfo.hasUnpiped === false) {
             unpipeInfo.hasUnpiped = true;
@@ -16003,13 +16015,13 @@ var require_readable2 = __commonJS({
         }
       }
       function onend() {
-        debug3("onend");
+        debug2("onend");
         dest.end();
       }
       let ondrain;
       let cleanedUp = false;
       function cleanup() {
-        debug3("cleanup");
+        debug2("cleanup");
         dest.removeListener("close", onclose);
         dest.removeListener("finish", onfinish);
         if (ondrain) {
@@ -16026,11 +16038,11 @@ var require_readable2 = __commonJS({
       function pause() {
         if (!cleanedUp) {
           if (state3.pipes.length === 1 && state3.pipes[0] === dest) {
-            debug3("false write response, pause", 0);
+            debug2("false write response, pause", 0);
             state3.awaitDrainWriters = dest;
             state3.multiAwaitDrain = false;
           } else if (state3.pipes.length > 1 && state3.pipes.includes(dest)) {
-            debug3("false write response, pause", state3.awaitDrainWriters.size);
+            debug2("false write response, pause", state3.awaitDrainWriters.size);
             state3.awaitDrainWriters.add(dest);
           }
           src.pause();
@@ -16042,15 +16054,15 @@ var require_readable2 = __commonJS({
       }
       src.on("data", ondata);
       function ondata(chunk) {
-        debug3("ondata");
+        debug2("ondata");
         const ret = dest.write(chunk);
-        debug3("dest.write", ret);
+        debug2("dest.write", ret);
         if (ret === false) {
           pause();
         }
       }
       function onerror(er) {
-        debug3("onerror", er);
+        debug2("onerror", er);
         unpipe();
         dest.removeListener("error", onerror);
         if (dest.listenerCount("error") === 0) {
@@ -16069,20 +16081,20 @@ var require_readable2 = __commonJS({
       }
       dest.once("close", onclose);
       function onfinish() {
-        debug3("onfinish");
+        debug2("onfinish");
         dest.removeListener("close", onclose);
         unpipe();
       }
       dest.once("finish", onfinish);
       function unpipe() {
-        debug3("unpipe");
+        debug2("unpipe");
         src.unpipe(dest);
       }
       dest.emit("pipe", src);
       if (dest.writableNeedDrain === true) {
         pause();
       } else if (!state3.flowing) {
-        debug3("pipe resume");
+        debug2("pipe resume");
         src.resume();
       }
       return dest;
@@ -16091,10 +16103,10 @@ var require_readable2 = __commonJS({
       return function pipeOnDrainFunctionResult() {
         const state3 = src._readableState;
         if (state3.awaitDrainWriters === dest) {
-          debug3("pipeOnDrain", 1);
+          debug2("pipeOnDrain", 1);
           state3.awaitDrainWriters = null;
         } else if (state3.multiAwaitDrain) {
-          debug3("pipeOnDrain", state3.awaitDrainWriters.size);
+          debug2("pipeOnDrain", state3.awaitDrainWriters.size);
           state3.awaitDrainWriters.delete(dest);
         }
         if ((!state3.awaitDrainWriters || state3.awaitDrainWriters.size === 0) && src.listenerCount("data")) {
@@ -16136,7 +16148,7 @@ var require_readable2 = __commonJS({
           state3.readableListening = state3.needReadable = true;
           state3.flowing = false;
           state3.emittedReadable = false;
-          debug3("on readable", state3.length, state3.reading);
+          debug2("on readable", state3.length, state3.reading);
           if (state3.length) {
             emitReadable(this);
           } else if (!state3.reading) {
@@ -16174,13 +16186,13 @@ var require_readable2 = __commonJS({
       }
     }
     function nReadingNextTick(self2) {
-      debug3("readable nexttick read 0");
+      debug2("readable nexttick read 0");
       self2.read(0);
     }
     Readable2.prototype.resume = function() {
       const state3 = this._readableState;
       if (!state3.flowing) {
-        debug3("resume");
+        debug2("resume");
         state3.flowing = !state3.readableListening;
         resume(this, state3);
       }
@@ -16194,7 +16206,7 @@ var require_readable2 = __commonJS({
       }
     }
     function resume_(stream, state3) {
-      debug3("resume", state3.reading);
+      debug2("resume", state3.reading);
       if (!state3.reading) {
         stream.read(0);
       }
@@ -16204,9 +16216,9 @@ var require_readable2 = __commonJS({
       if (state3.flowing && !state3.reading) stream.read(0);
     }
     Readable2.prototype.pause = function() {
-      debug3("call pause flowing=%j", this._readableState.flowing);
+      debug2("call pause flowing=%j", this._readableState.flowing);
       if (this._readableState.flowing !== false) {
-        debug3("pause");
+        debug2("pause");
         this._readableState.flowing = false;
         this.emit("pause");
       }
@@ -16215,7 +16227,7 @@ var require_readable2 = __commonJS({
     };
     function flow(stream) {
       const state3 = stream._readableState;
-      debug3("flow", state3.flowing);
+      debug2("flow", state3.flowing);
       while (state3.flowing && stream.read() !== null) ;
     }
     Readable2.prototype.wrap = function(stream) {
@@ -16464,14 +16476,14 @@ var require_readable2 = __commonJS({
     }
     function endReadable(stream) {
       const state3 = stream._readableState;
-      debug3("endReadable", state3.endEmitted);
+      debug2("endReadable", state3.endEmitted);
       if (!state3.endEmitted) {
         state3.ended = true;
         process2.nextTick(endReadableNT, state3, stream);
       }
     }
     function endReadableNT(state3, stream) {
-      debug3("endReadableNT", state3.endEmitted, state3.length);
+      debug2("endReadableNT", state3.endEmitted, state3.length);
       if (!state3.errored && !state3.closeEmitted && !state3.endEmitted && state3.length === 0) {
         state3.endEmitted = true;
         stream.emit("end");
@@ -18365,7 +18377,7 @@ var require_operators = __commonJS({
     var staticCompose = require_compose();
     var { addAbortSignalNoValidate } = require_add_abort_signal();
     var { isWritable, isNodeStream } = require_utils();
-    var { deprecate: deprecate2 } = require_util2();
+    var { deprecate } = require_util2();
     var {
       ArrayPrototypePush,
       Boolean: Boolean2,
@@ -18735,7 +18747,7 @@ var require_operators = __commonJS({
       }.call(this);
     }
     module.exports.streamReturningOperators = {
-      asIndexedPairs: deprecate2(asIndexedPairs, "readable.asIndexedPairs will be removed in a future version."),
+      asIndexedPairs: deprecate(asIndexedPairs, "readable.asIndexedPairs will be removed in a future version."),
       drop,
       filter,
       flatMap,
@@ -18998,10 +19010,10 @@ var require_isFlattenable = __commonJS({
   "node_modules/lodash/_isFlattenable.js"(exports2, module) {
     var Symbol2 = require_Symbol();
     var isArguments = require_isArguments();
-    var isArray2 = require_isArray();
+    var isArray = require_isArray();
     var spreadableSymbol = Symbol2 ? Symbol2.isConcatSpreadable : void 0;
     function isFlattenable(value) {
-      return isArray2(value) || isArguments(value) || !!(spreadableSymbol && value && value[spreadableSymbol]);
+      return isArray(value) || isArguments(value) || !!(spreadableSymbol && value && value[spreadableSymbol]);
     }
     module.exports = isFlattenable;
   }
@@ -19938,8 +19950,8 @@ var require_ast = __commonJS({
     exports2.AST = void 0;
     var brace_expressions_js_1 = require_brace_expressions();
     var unescape_js_1 = require_unescape();
-    var types2 = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-    var isExtglobType = (c) => types2.has(c);
+    var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
+    var isExtglobType = (c) => types.has(c);
     var isExtglobAST = (c) => isExtglobType(c.type);
     var adoptionMap = /* @__PURE__ */ new Map([
       ["!", ["@"]],
@@ -20253,8 +20265,8 @@ var require_ast = __commonJS({
         this.#toString = void 0;
       }
       #canUsurpType(c) {
-        const m7 = usurpMap.get(this.type);
-        return !!m7?.has(c);
+        const m6 = usurpMap.get(this.type);
+        return !!m6?.has(c);
       }
       #canUsurp(child) {
         if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
@@ -20267,9 +20279,9 @@ var require_ast = __commonJS({
         return this.#canUsurpType(gc.type);
       }
       #usurp(child) {
-        const m7 = usurpMap.get(this.type);
+        const m6 = usurpMap.get(this.type);
         const gc = child.#parts[0];
-        const nt = m7?.get(gc.type);
+        const nt = m6?.get(gc.type);
         if (!nt)
           return false;
         this.#parts = gc.#parts;
@@ -20658,8 +20670,8 @@ var require_commonjs3 = __commonJS({
         return exports2.minimatch;
       }
       const orig = exports2.minimatch;
-      const m7 = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-      return Object.assign(m7, {
+      const m6 = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+      return Object.assign(m6, {
         Minimatch: class Minimatch extends orig.Minimatch {
           constructor(pattern, options = {}) {
             super(pattern, ext(def, options));
@@ -21182,8 +21194,8 @@ var require_commonjs3 = __commonJS({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m7 = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
-          if (m7 && globStarDepth < this.maxGlobstarRecursion) {
+          const m6 = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
+          if (m6 && globStarDepth < this.maxGlobstarRecursion) {
             const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
             if (sub !== false)
               return sub;
@@ -21239,17 +21251,17 @@ var require_commonjs3 = __commonJS({
           return exports2.GLOBSTAR;
         if (pattern === "")
           return "";
-        let m7;
+        let m6;
         let fastTest = null;
-        if (m7 = pattern.match(starRE)) {
+        if (m6 = pattern.match(starRE)) {
           fastTest = options.dot ? starTestDot : starTest;
-        } else if (m7 = pattern.match(starDotExtRE)) {
-          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m7[1]);
-        } else if (m7 = pattern.match(qmarksRE)) {
-          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m7);
-        } else if (m7 = pattern.match(starDotStarRE)) {
+        } else if (m6 = pattern.match(starDotExtRE)) {
+          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m6[1]);
+        } else if (m6 = pattern.match(qmarksRE)) {
+          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m6);
+        } else if (m6 = pattern.match(starDotStarRE)) {
           fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-        } else if (m7 = pattern.match(dotStarRE)) {
+        } else if (m6 = pattern.match(dotStarRE)) {
           fastTest = dotStarTest;
         }
         const re = ast_js_1.AST.fromGlob(pattern, this.options).toMMPattern();
@@ -22389,10 +22401,10 @@ var require_commonjs4 = __commonJS({
           context: context5
         };
         const cb = (v2, updateCache = false) => {
-          const { aborted: aborted2 } = ac.signal;
+          const { aborted } = ac.signal;
           const ignoreAbort = options.ignoreFetchAbort && v2 !== void 0;
           if (options.status) {
-            if (aborted2 && !updateCache) {
+            if (aborted && !updateCache) {
               options.status.fetchAborted = true;
               options.status.fetchError = ac.signal.reason;
               if (ignoreAbort)
@@ -22401,7 +22413,7 @@ var require_commonjs4 = __commonJS({
               options.status.fetchResolved = true;
             }
           }
-          if (aborted2 && !ignoreAbort && !updateCache) {
+          if (aborted && !ignoreAbort && !updateCache) {
             return fetchFail(ac.signal.reason);
           }
           const bf2 = p;
@@ -22428,8 +22440,8 @@ var require_commonjs4 = __commonJS({
           return fetchFail(er);
         };
         const fetchFail = (er) => {
-          const { aborted: aborted2 } = ac.signal;
-          const allowStaleAborted = aborted2 && options.allowStaleOnFetchAbort;
+          const { aborted } = ac.signal;
+          const allowStaleAborted = aborted && options.allowStaleOnFetchAbort;
           const allowStale = allowStaleAborted || options.allowStaleOnFetchRejection;
           const noDelete = allowStale || options.noDeleteOnFetchRejection;
           const bf2 = p;
@@ -23662,18 +23674,18 @@ var require_commonjs5 = __commonJS({
 var require_commonjs6 = __commonJS({
   "node_modules/path-scurry/dist/commonjs/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m7, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m7, k);
-      if (!desc || ("get" in desc ? !m7.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m7[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m7, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m7[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -25655,18 +25667,18 @@ var require_ignore = __commonJS({
             globParts.shift();
           }
           const p = new pattern_js_1.Pattern(parsed, globParts, 0, this.platform);
-          const m7 = new minimatch_1.Minimatch(p.globString(), this.mmopts);
+          const m6 = new minimatch_1.Minimatch(p.globString(), this.mmopts);
           const children = globParts[globParts.length - 1] === "**";
           const absolute = p.isAbsolute();
           if (absolute)
-            this.absolute.push(m7);
+            this.absolute.push(m6);
           else
-            this.relative.push(m7);
+            this.relative.push(m6);
           if (children) {
             if (absolute)
-              this.absoluteChildren.push(m7);
+              this.absoluteChildren.push(m6);
             else
-              this.relativeChildren.push(m7);
+              this.relativeChildren.push(m6);
           }
         }
       }
@@ -25675,12 +25687,12 @@ var require_ignore = __commonJS({
         const fullpaths = `${fullpath}/`;
         const relative = p.relative() || ".";
         const relatives = `${relative}/`;
-        for (const m7 of this.relative) {
-          if (m7.match(relative) || m7.match(relatives))
+        for (const m6 of this.relative) {
+          if (m6.match(relative) || m6.match(relatives))
             return true;
         }
-        for (const m7 of this.absolute) {
-          if (m7.match(fullpath) || m7.match(fullpaths))
+        for (const m6 of this.absolute) {
+          if (m6.match(fullpath) || m6.match(fullpaths))
             return true;
         }
         return false;
@@ -25688,12 +25700,12 @@ var require_ignore = __commonJS({
       childrenIgnored(p) {
         const fullpath = p.fullpath() + "/";
         const relative = (p.relative() || ".") + "/";
-        for (const m7 of this.relativeChildren) {
-          if (m7.match(relative))
+        for (const m6 of this.relativeChildren) {
+          if (m6.match(relative))
             return true;
         }
-        for (const m7 of this.absoluteChildren) {
-          if (m7.match(fullpath))
+        for (const m6 of this.absoluteChildren) {
+          if (m6.match(fullpath))
             return true;
         }
         return false;
@@ -25968,8 +25980,8 @@ var require_walker = __commonJS({
         if (opts.ignore || !this.includeChildMatches) {
           this.#ignore = makeIgnore(opts.ignore ?? [], opts);
           if (!this.includeChildMatches && typeof this.#ignore.add !== "function") {
-            const m7 = "cannot ignore child matches, ignore lacks add() method.";
-            throw new Error(m7);
+            const m6 = "cannot ignore child matches, ignore lacks add() method.";
+            throw new Error(m6);
           }
         }
         this.maxDepth = opts.maxDepth || Infinity;
@@ -26104,11 +26116,11 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m7, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m7))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
           tasks++;
-          this.match(m7, absolute, ifDir).then(() => next());
+          this.match(m6, absolute, ifDir).then(() => next());
         }
         for (const t of processor.subwalkTargets()) {
           if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
@@ -26131,11 +26143,11 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m7, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m7))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
           tasks++;
-          this.match(m7, absolute, ifDir).then(() => next());
+          this.match(m6, absolute, ifDir).then(() => next());
         }
         for (const [target2, patterns] of processor.subwalks.entries()) {
           tasks++;
@@ -26163,10 +26175,10 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m7, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m7))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
-          this.matchSync(m7, absolute, ifDir);
+          this.matchSync(m6, absolute, ifDir);
         }
         for (const t of processor.subwalkTargets()) {
           if (this.maxDepth !== Infinity && t.depth() >= this.maxDepth) {
@@ -26185,10 +26197,10 @@ var require_walker = __commonJS({
           if (--tasks === 0)
             cb();
         };
-        for (const [m7, absolute, ifDir] of processor.matches.entries()) {
-          if (this.#ignored(m7))
+        for (const [m6, absolute, ifDir] of processor.matches.entries()) {
+          if (this.#ignored(m6))
             continue;
-          this.matchSync(m7, absolute, ifDir);
+          this.matchSync(m6, absolute, ifDir);
         }
         for (const [target2, patterns] of processor.subwalks.entries()) {
           tasks++;
@@ -26412,9 +26424,9 @@ var require_glob = __commonJS({
           debug: !!this.opts.debug
         };
         const mms = this.pattern.map((p) => new minimatch_1.Minimatch(p, mmo));
-        const [matchSet, globParts] = mms.reduce((set, m7) => {
-          set[0].push(...m7.set);
-          set[1].push(...m7.globParts);
+        const [matchSet, globParts] = mms.reduce((set, m6) => {
+          set[0].push(...m6.set);
+          set[1].push(...m6.globParts);
           return set;
         }, [[], []]);
         this.patterns = matchSet.map((set, i) => {
@@ -26905,17 +26917,17 @@ var require_core = __commonJS({
     var async = require_async();
     var path = __require("path");
     var util = require_archiver_utils();
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var ArchiverError = require_error();
     var Transform2 = require_ours().Transform;
     var win32 = process.platform === "win32";
-    var Archiver = function(format3, options) {
+    var Archiver = function(format2, options) {
       if (!(this instanceof Archiver)) {
-        return new Archiver(format3, options);
+        return new Archiver(format2, options);
       }
-      if (typeof format3 !== "string") {
-        options = format3;
-        format3 = "zip";
+      if (typeof format2 !== "string") {
+        options = format2;
+        format2 = "zip";
       }
       options = this.options = util.defaults(options, {
         highWaterMark: 1024 * 1024,
@@ -26943,7 +26955,7 @@ var require_core = __commonJS({
       };
       this._streams = [];
     };
-    inherits2(Archiver, Transform2);
+    inherits(Archiver, Transform2);
     Archiver.prototype._abort = function() {
       this._state.aborted = true;
       this._queue.kill();
@@ -27368,12 +27380,12 @@ var require_core = __commonJS({
         });
       });
     };
-    Archiver.prototype.setFormat = function(format3) {
+    Archiver.prototype.setFormat = function(format2) {
       if (this._format) {
         this.emit("error", new ArchiverError("FORMATSET"));
         return this;
       }
-      this._format = format3;
+      this._format = format2;
       return this;
     };
     Archiver.prototype.setModule = function(module2) {
@@ -27713,7 +27725,7 @@ var require_constants = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
 var require_zip_archive_entry = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var normalizePath = require_normalize_path();
     var ArchiveEntry = require_archive_entry();
     var GeneralPurposeBit = require_general_purpose_bit();
@@ -27743,7 +27755,7 @@ var require_zip_archive_entry = __commonJS({
         this.setName(name);
       }
     };
-    inherits2(ZipArchiveEntry, ArchiveEntry);
+    inherits(ZipArchiveEntry, ArchiveEntry);
     ZipArchiveEntry.prototype.getCentralDirectoryExtra = function() {
       return this.getExtra();
     };
@@ -27910,7 +27922,7 @@ var require_util4 = __commonJS({
 // node_modules/compress-commons/lib/archivers/archive-output-stream.js
 var require_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/archive-output-stream.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var isStream = require_is_stream();
     var Transform2 = require_ours().Transform;
     var ArchiveEntry = require_archive_entry();
@@ -27927,7 +27939,7 @@ var require_archive_output_stream = __commonJS({
         processing: false
       };
     };
-    inherits2(ArchiveOutputStream, Transform2);
+    inherits(ArchiveOutputStream, Transform2);
     ArchiveOutputStream.prototype._appendBuffer = function(zae, source, callback) {
     };
     ArchiveOutputStream.prototype._appendStream = function(zae, source, callback) {
@@ -28190,7 +28202,7 @@ var require_lib = __commonJS({
 // node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
 var require_zip_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var crc322 = require_crc32();
     var { CRC32Stream } = require_lib();
     var { DeflateCRC32Stream } = require_lib();
@@ -28219,7 +28231,7 @@ var require_zip_archive_output_stream = __commonJS({
         forceLocalTime: options.forceLocalTime
       };
     };
-    inherits2(ZipArchiveOutputStream, ArchiveOutputStream);
+    inherits(ZipArchiveOutputStream, ArchiveOutputStream);
     ZipArchiveOutputStream.prototype._afterAppend = function(ae) {
       this._entries.push(ae);
       if (ae.getGeneralPurposeBit().usesDataDescriptor()) {
@@ -28487,7 +28499,7 @@ var require_compress_commons = __commonJS({
 // node_modules/zip-stream/index.js
 var require_zip_stream = __commonJS({
   "node_modules/zip-stream/index.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var ZipArchiveOutputStream = require_compress_commons().ZipArchiveOutputStream;
     var ZipArchiveEntry = require_compress_commons().ZipArchiveEntry;
     var util = require_archiver_utils();
@@ -28510,7 +28522,7 @@ var require_zip_stream = __commonJS({
         this.setComment(options.comment);
       }
     };
-    inherits2(ZipStream, ZipArchiveOutputStream);
+    inherits(ZipStream, ZipArchiveOutputStream);
     ZipStream.prototype._normalizeFileData = function(data) {
       data = util.defaults(data, {
         type: "file",
@@ -28724,7 +28736,7 @@ var require_fast_fifo = __commonJS({
 // node_modules/b4a/index.js
 var require_b4a = __commonJS({
   "node_modules/b4a/index.js"(exports2, module) {
-    function isBuffer2(value) {
+    function isBuffer(value) {
       return Buffer.isBuffer(value) || value instanceof Uint8Array;
     }
     function isEncoding(encoding) {
@@ -28840,7 +28852,7 @@ var require_b4a = __commonJS({
       return toBuffer(buffer).writeUInt32LE(value, offset);
     }
     module.exports = {
-      isBuffer: isBuffer2,
+      isBuffer,
       isEncoding,
       alloc,
       allocUnsafe,
@@ -29159,7 +29171,7 @@ var require_streamx = __commonJS({
   "node_modules/streamx/index.js"(exports2, module) {
     var { EventEmitter: EventEmitter2 } = require_default();
     var FIFO = require_fast_fifo();
-    var TextDecoder3 = require_text_decoder();
+    var TextDecoder2 = require_text_decoder();
     var StreamError = require_errors2();
     var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
     var MAX = (1 << 29) - 1;
@@ -29778,7 +29790,7 @@ var require_streamx = __commonJS({
         return out;
       }
       setEncoding(encoding) {
-        const dec = new TextDecoder3(encoding);
+        const dec = new TextDecoder2(encoding);
         const map = this._readableState.map || echo;
         this._readableState.map = mapOrSkip;
         return this;
@@ -31442,7 +31454,7 @@ var require_dist4 = __commonJS({
 // node_modules/archiver/lib/plugins/json.js
 var require_json = __commonJS({
   "node_modules/archiver/lib/plugins/json.js"(exports2, module) {
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     var Transform2 = require_ours().Transform;
     var crc322 = require_dist4();
     var util = require_archiver_utils();
@@ -31458,7 +31470,7 @@ var require_json = __commonJS({
       };
       this.files = [];
     };
-    inherits2(Json, Transform2);
+    inherits(Json, Transform2);
     Json.prototype._transform = function(chunk, encoding, callback) {
       callback(null, chunk);
     };
@@ -31498,33 +31510,33 @@ var require_archiver = __commonJS({
   "node_modules/archiver/index.js"(exports2, module) {
     var Archiver = require_core();
     var formats = {};
-    var vending = function(format3, options) {
-      return vending.create(format3, options);
+    var vending = function(format2, options) {
+      return vending.create(format2, options);
     };
-    vending.create = function(format3, options) {
-      if (formats[format3]) {
-        var instance = new Archiver(format3, options);
-        instance.setFormat(format3);
-        instance.setModule(new formats[format3](options));
+    vending.create = function(format2, options) {
+      if (formats[format2]) {
+        var instance = new Archiver(format2, options);
+        instance.setFormat(format2);
+        instance.setModule(new formats[format2](options));
         return instance;
       } else {
-        throw new Error("create(" + format3 + "): format not registered");
+        throw new Error("create(" + format2 + "): format not registered");
       }
     };
-    vending.registerFormat = function(format3, module2) {
-      if (formats[format3]) {
-        throw new Error("register(" + format3 + "): format already registered");
+    vending.registerFormat = function(format2, module2) {
+      if (formats[format2]) {
+        throw new Error("register(" + format2 + "): format already registered");
       }
       if (typeof module2 !== "function") {
-        throw new Error("register(" + format3 + "): format module invalid");
+        throw new Error("register(" + format2 + "): format module invalid");
       }
       if (typeof module2.prototype.append !== "function" || typeof module2.prototype.finalize !== "function") {
-        throw new Error("register(" + format3 + "): format module missing methods");
+        throw new Error("register(" + format2 + "): format module missing methods");
       }
-      formats[format3] = module2;
+      formats[format2] = module2;
     };
-    vending.isRegisteredFormat = function(format3) {
-      if (formats[format3]) {
+    vending.isRegisteredFormat = function(format2) {
+      if (formats[format2]) {
         return true;
       }
       return false;
@@ -31621,18 +31633,18 @@ var require_proxy = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m7, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m7, k);
-      if (!desc || ("get" in desc ? !m7.__esModule : desc.writable || desc.configurable)) {
+      var desc = Object.getOwnPropertyDescriptor(m6, k);
+      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m7[k];
+          return m6[k];
         } };
       }
       Object.defineProperty(o, k2, desc);
-    }) : (function(o, m7, k, k2) {
+    }) : (function(o, m6, k, k2) {
       if (k2 === void 0) k2 = k;
-      o[k2] = m7[k];
+      o[k2] = m6[k];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
@@ -32464,7 +32476,7 @@ var require_for_each = __commonJS({
         }
       }
     };
-    function isArray2(x) {
+    function isArray(x) {
       return toStr.call(x) === "[object Array]";
     }
     module.exports = function forEach(list, iterator2, thisArg) {
@@ -32475,7 +32487,7 @@ var require_for_each = __commonJS({
       if (arguments.length >= 3) {
         receiver = thisArg;
       }
-      if (isArray2(list)) {
+      if (isArray(list)) {
         forEachArray(list, iterator2, receiver);
       } else if (typeof list === "string") {
         forEachString(list, iterator2, receiver);
@@ -33780,16 +33792,16 @@ var require_implementation2 = __commonJS({
         }
       };
       keysShim = function keys(object) {
-        var isObject3 = object !== null && typeof object === "object";
-        var isFunction2 = toStr.call(object) === "[object Function]";
+        var isObject2 = object !== null && typeof object === "object";
+        var isFunction = toStr.call(object) === "[object Function]";
         var isArguments = isArgs(object);
-        var isString2 = isObject3 && toStr.call(object) === "[object String]";
+        var isString = isObject2 && toStr.call(object) === "[object String]";
         var theKeys = [];
-        if (!isObject3 && !isFunction2 && !isArguments) {
+        if (!isObject2 && !isFunction && !isArguments) {
           throw new TypeError("Object.keys called on a non-object");
         }
-        var skipProto = hasProtoEnumBug && isFunction2;
-        if (isString2 && object.length > 0 && !has.call(object, 0)) {
+        var skipProto = hasProtoEnumBug && isFunction;
+        if (isString && object.length > 0 && !has.call(object, 0)) {
           for (var i = 0; i < object.length; ++i) {
             theKeys.push(String(i));
           }
@@ -33874,7 +33886,7 @@ var require_define_properties = __commonJS({
     var toStr = Object.prototype.toString;
     var concat2 = Array.prototype.concat;
     var defineDataProperty = require_define_data_property();
-    var isFunction2 = function(fn) {
+    var isFunction = function(fn) {
       return typeof fn === "function" && toStr.call(fn) === "[object Function]";
     };
     var supportsDescriptors = require_has_property_descriptors()();
@@ -33884,7 +33896,7 @@ var require_define_properties = __commonJS({
           if (object[name] === value) {
             return;
           }
-        } else if (!isFunction2(predicate) || !predicate()) {
+        } else if (!isFunction(predicate) || !predicate()) {
           return;
         }
       }
@@ -34117,7 +34129,7 @@ var require_object_inspect = __commonJS({
     var utilInspect = require_util_inspect();
     var getStringWidth = require_stringWidth();
     var inspectCustom = utilInspect.custom;
-    var inspectSymbol = isSymbol2(inspectCustom) ? inspectCustom : null;
+    var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
     var quotes = {
       __proto__: null,
       "double": '"',
@@ -34186,7 +34198,7 @@ var require_object_inspect = __commonJS({
         depth = 0;
       }
       if (depth >= maxDepth && maxDepth > 0 && typeof obj === "object") {
-        return isArray2(obj) ? "[Array]" : "[Object]";
+        return isArray(obj) ? "[Array]" : "[Object]";
       }
       var indent = getIndent(hasBreakLength && (typeof opts.indent === "undefined" || opts.indent === null) ? { indent: 2 } : opts, depth);
       var layout = hasBreakLength ? {
@@ -34234,7 +34246,7 @@ var require_object_inspect = __commonJS({
           layout.state.currentDepth = previousDepth;
         }
       }
-      if (typeof obj === "function" && !isRegExp2(obj)) {
+      if (typeof obj === "function" && !isRegExp(obj)) {
         var name = nameOf(obj);
         var fnDepth = enter();
         var keys = arrObjKeys(obj, inspect2);
@@ -34244,7 +34256,7 @@ var require_object_inspect = __commonJS({
         }
         return "[Function" + (name ? ": " + name : " (anonymous)") + "]" + (keys.length > 0 ? " { " + $join.call(keys, ", ") + " }" : "");
       }
-      if (isSymbol2(obj)) {
+      if (isSymbol(obj)) {
         var symString = hasShammedSymbols ? $replace.call(String(obj), /^(Symbol\(.*\))_[^)]*$/, "$1") : symToString.call(obj);
         return typeof obj === "object" && !hasShammedSymbols ? markBoxed(symString) : symString;
       }
@@ -34261,7 +34273,7 @@ var require_object_inspect = __commonJS({
         s += "</" + $toLowerCase.call(String(obj.nodeName)) + ">";
         return s;
       }
-      if (isArray2(obj)) {
+      if (isArray(obj)) {
         if (obj.length === 0) {
           return "[]";
         }
@@ -34275,7 +34287,7 @@ var require_object_inspect = __commonJS({
         }
         return "[ " + $join.call(xs, ", ") + " ]";
       }
-      if (isError4(obj)) {
+      if (isError3(obj)) {
         var errorDepth = enter();
         var parts = arrObjKeys(obj, inspect2);
         if (!("cause" in Error.prototype) && "cause" in obj && !isEnumerable.call(obj, "cause")) {
@@ -34358,16 +34370,16 @@ var require_object_inspect = __commonJS({
       if (isWeakRef(obj)) {
         return weakCollectionOf("WeakRef");
       }
-      if (isNumber2(obj)) {
+      if (isNumber(obj)) {
         return markBoxed(inspect2(Number(obj)));
       }
       if (isBigInt(obj)) {
         return markBoxed(inspect2(bigIntValueOf.call(obj)));
       }
-      if (isBoolean2(obj)) {
+      if (isBoolean(obj)) {
         return markBoxed(booleanValueOf.call(obj));
       }
-      if (isString2(obj)) {
+      if (isString(obj)) {
         return markBoxed(inspect2(String(obj)));
       }
       if (typeof window !== "undefined" && obj === window) {
@@ -34376,7 +34388,7 @@ var require_object_inspect = __commonJS({
       if (typeof globalThis !== "undefined" && obj === globalThis || typeof global !== "undefined" && obj === global) {
         return "{ [object globalThis] }";
       }
-      if (!isDate2(obj) && !isRegExp2(obj)) {
+      if (!isDate(obj) && !isRegExp(obj)) {
         var objectDepth = enter();
         var ys = arrObjKeys(obj, inspect2, maxCollectionLength);
         leaveIfEmpty(ys, objectDepth);
@@ -34409,28 +34421,28 @@ var require_object_inspect = __commonJS({
     function canTrustToString(obj) {
       return !toStringTag || !(typeof obj === "object" && (toStringTag in obj || typeof obj[toStringTag] !== "undefined"));
     }
-    function isArray2(obj) {
+    function isArray(obj) {
       return toStr(obj) === "[object Array]" && canTrustToString(obj);
     }
-    function isDate2(obj) {
+    function isDate(obj) {
       return toStr(obj) === "[object Date]" && canTrustToString(obj);
     }
-    function isRegExp2(obj) {
+    function isRegExp(obj) {
       return toStr(obj) === "[object RegExp]" && canTrustToString(obj);
     }
-    function isError4(obj) {
+    function isError3(obj) {
       return toStr(obj) === "[object Error]" && canTrustToString(obj);
     }
-    function isString2(obj) {
+    function isString(obj) {
       return toStr(obj) === "[object String]" && canTrustToString(obj);
     }
-    function isNumber2(obj) {
+    function isNumber(obj) {
       return toStr(obj) === "[object Number]" && canTrustToString(obj);
     }
-    function isBoolean2(obj) {
+    function isBoolean(obj) {
       return toStr(obj) === "[object Boolean]" && canTrustToString(obj);
     }
-    function isSymbol2(obj) {
+    function isSymbol(obj) {
       if (hasShammedSymbols) {
         return obj && typeof obj === "object" && obj instanceof Symbol;
       }
@@ -34491,9 +34503,9 @@ var require_object_inspect = __commonJS({
       if (f.name) {
         return f.name;
       }
-      var m7 = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
-      if (m7) {
-        return m7[1];
+      var m6 = $match.call(functionToString.call(f), /^function\s*([\w$]+)/);
+      if (m6) {
+        return m6[1];
       }
       return null;
     }
@@ -34559,7 +34571,7 @@ var require_object_inspect = __commonJS({
         setSize.call(x);
         try {
           mapSize.call(x);
-        } catch (m7) {
+        } catch (m6) {
           return true;
         }
         return x instanceof Set;
@@ -34763,7 +34775,7 @@ var require_object_inspect = __commonJS({
       return lineJoiner + $join.call(xs, "," + lineJoiner) + "\n" + indent.prev;
     }
     function arrObjKeys(obj, inspect2, maxLength) {
-      var isArr = isArray2(obj);
+      var isArr = isArray(obj);
       var limit = typeof maxLength === "number" ? maxLength : Infinity;
       var typedLength = !isArr && limit !== Infinity && isTypedArray(obj) ? getTypedArrayLength(obj) : null;
       if (typeof typedLength !== "number" || typedLength <= limit) {
@@ -34836,7 +34848,7 @@ var require_isPropertyKey = __commonJS({
 var require_isObject2 = __commonJS({
   "node_modules/es-object-atoms/isObject.js"(exports2, module) {
     "use strict";
-    module.exports = function isObject3(x) {
+    module.exports = function isObject2(x) {
       return !!x && (typeof x === "function" || typeof x === "object");
     };
   }
@@ -34849,9 +34861,9 @@ var require_Get = __commonJS({
     var $TypeError = require_type();
     var inspect2 = require_object_inspect();
     var isPropertyKey = require_isPropertyKey();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     module.exports = function Get(O, P) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       if (!isPropertyKey(P)) {
@@ -34997,10 +35009,10 @@ var require_HasOwnProperty = __commonJS({
     "use strict";
     var $TypeError = require_type();
     var hasOwn = require_hasown();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var isPropertyKey = require_isPropertyKey();
     module.exports = function HasOwnProperty(O, P) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isPropertyKey(P)) {
@@ -35307,7 +35319,7 @@ var require_safe_array_concat = __commonJS({
     var isConcatSpreadable = hasSymbols && Symbol.isConcatSpreadable;
     var empty = [];
     var $concatApply = isConcatSpreadable ? callBind.apply($concat, empty) : null;
-    var isArray2 = isConcatSpreadable ? (
+    var isArray = isConcatSpreadable ? (
       /** @type {(value: unknown) => value is unknown[]} */
       require_isarray2()
     ) : null;
@@ -35318,7 +35330,7 @@ var require_safe_array_concat = __commonJS({
           if (!empty[isConcatSpreadable]) {
             empty[isConcatSpreadable] = true;
           }
-          var arr = isArray2(arg) ? $slice(arg) : [arg];
+          var arr = isArray(arg) ? $slice(arg) : [arg];
           arr[isConcatSpreadable] = true;
           arguments[i] = arr;
         }
@@ -35453,7 +35465,7 @@ var require_Set2 = __commonJS({
   "node_modules/es-abstract/2025/Set.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var isPropertyKey = require_isPropertyKey();
     var SameValue = require_SameValue();
     var noThrowOnStrictViolation = (function() {
@@ -35465,7 +35477,7 @@ var require_Set2 = __commonJS({
       }
     })();
     module.exports = function Set2(O, P, V, Throw) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isPropertyKey(P)) {
@@ -35646,7 +35658,7 @@ var require_is_symbol = __commonJS({
         }
         return isSymString($symToStr(value));
       };
-      module.exports = function isSymbol2(value) {
+      module.exports = function isSymbol(value) {
         if (typeof value === "symbol") {
           return true;
         }
@@ -35660,7 +35672,7 @@ var require_is_symbol = __commonJS({
         }
       };
     } else {
-      module.exports = function isSymbol2(value) {
+      module.exports = function isSymbol(value) {
         return false;
       };
     }
@@ -35674,7 +35686,7 @@ var require_is_symbol = __commonJS({
 var require_isPrimitive = __commonJS({
   "node_modules/es-to-primitive/helpers/isPrimitive.js"(exports2, module) {
     "use strict";
-    module.exports = function isPrimitive2(value) {
+    module.exports = function isPrimitive(value) {
       return value === null || typeof value !== "function" && typeof value !== "object";
     };
   }
@@ -35740,10 +35752,10 @@ var require_es2015 = __commonJS({
     "use strict";
     var hasSymbols = typeof Symbol === "function" && typeof Symbol.iterator === "symbol";
     var isCallable = require_is_callable();
-    var isDate2 = require_is_date_object();
-    var isSymbol2 = require_is_symbol();
+    var isDate = require_is_date_object();
+    var isSymbol = require_is_symbol();
     var $TypeError = require_type();
-    var isPrimitive2 = require_isPrimitive();
+    var isPrimitive = require_isPrimitive();
     function OrdinaryToPrimitive(O, hint) {
       if (typeof O === "undefined" || O === null) {
         throw new $TypeError("Cannot call method on " + O);
@@ -35757,7 +35769,7 @@ var require_es2015 = __commonJS({
         method = O[methodNames[i]];
         if (isCallable(method)) {
           result = method.call(O);
-          if (isPrimitive2(result)) {
+          if (isPrimitive(result)) {
             return (
               /** @type {primitiveES6} */
               result
@@ -35769,7 +35781,7 @@ var require_es2015 = __commonJS({
     }
     var GetMethod = require_GetMethod();
     module.exports = function ToPrimitive(input) {
-      if (isPrimitive2(input)) {
+      if (isPrimitive(input)) {
         return (
           /** @type {primitiveES6} */
           input
@@ -35791,13 +35803,13 @@ var require_es2015 = __commonJS({
             input,
             Symbol.toPrimitive
           );
-        } else if (isSymbol2(input)) {
+        } else if (isSymbol(input)) {
           exoticToPrim = Symbol.prototype.valueOf;
         }
       }
       if (typeof exoticToPrim !== "undefined") {
         var result = exoticToPrim.call(input, hint);
-        if (isPrimitive2(result)) {
+        if (isPrimitive(result)) {
           return (
             /** @type {primitiveES6} */
             result
@@ -35805,7 +35817,7 @@ var require_es2015 = __commonJS({
         }
         throw new $TypeError("unable to convert exotic object to primitive");
       }
-      if (hint === "default" && (isDate2(input) || isSymbol2(input))) {
+      if (hint === "default" && (isDate(input) || isSymbol(input))) {
         hint = /** @type {const} */
         "string";
       }
@@ -35980,7 +35992,7 @@ var require_modulo = __commonJS({
 var require_isPrimitive2 = __commonJS({
   "node_modules/es-abstract/helpers/isPrimitive.js"(exports2, module) {
     "use strict";
-    module.exports = function isPrimitive2(value) {
+    module.exports = function isPrimitive(value) {
       return value === null || typeof value !== "function" && typeof value !== "object";
     };
   }
@@ -36149,11 +36161,11 @@ var require_ToNumber = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var $TypeError = require_type();
     var $Number = GetIntrinsic("%Number%");
-    var isPrimitive2 = require_isPrimitive2();
+    var isPrimitive = require_isPrimitive2();
     var ToPrimitive = require_ToPrimitive();
     var StringToNumber = require_StringToNumber();
     module.exports = function ToNumber(argument) {
-      var value = isPrimitive2(argument) ? argument : ToPrimitive(argument, $Number);
+      var value = isPrimitive(argument) ? argument : ToPrimitive(argument, $Number);
       if (typeof value === "symbol") {
         throw new $TypeError("Cannot convert a Symbol value to a number");
       }
@@ -36886,7 +36898,7 @@ var require_DefineOwnProperty = __commonJS({
     var hasPropertyDescriptors = require_has_property_descriptors();
     var $defineProperty = require_es_define_property();
     var hasArrayLengthDefineBug = hasPropertyDescriptors.hasArrayLengthDefineBug();
-    var isArray2 = hasArrayLengthDefineBug && require_IsArray();
+    var isArray = hasArrayLengthDefineBug && require_IsArray();
     var callBound = require_call_bound();
     var $isEnumerable = callBound("Object.prototype.propertyIsEnumerable");
     module.exports = function DefineOwnProperty(IsDataDescriptor, SameValue, FromPropertyDescriptor, O, P, desc) {
@@ -36904,7 +36916,7 @@ var require_DefineOwnProperty = __commonJS({
         O[P] = V;
         return SameValue(O[P], V);
       }
-      if (hasArrayLengthDefineBug && P === "length" && "[[Value]]" in desc && isArray2(O) && O.length !== desc["[[Value]]"]) {
+      if (hasArrayLengthDefineBug && P === "length" && "[[Value]]" in desc && isArray(O) && O.length !== desc["[[Value]]"]) {
         O.length = desc["[[Value]]"];
         return O.length === desc["[[Value]]"];
       }
@@ -37008,11 +37020,11 @@ var require_ToPropertyDescriptor = __commonJS({
     "use strict";
     var hasOwn = require_hasown();
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var IsCallable = require_IsCallable();
     var ToBoolean = require_ToBoolean();
     module.exports = function ToPropertyDescriptor(Obj) {
-      if (!isObject3(Obj)) {
+      if (!isObject2(Obj)) {
         throw new $TypeError("ToPropertyDescriptor requires an object");
       }
       var desc = {};
@@ -37055,7 +37067,7 @@ var require_DefinePropertyOrThrow = __commonJS({
   "node_modules/es-abstract/2025/DefinePropertyOrThrow.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var isPropertyDescriptor = require_property_descriptor();
     var DefineOwnProperty = require_DefineOwnProperty();
     var FromPropertyDescriptor = require_FromPropertyDescriptor();
@@ -37064,7 +37076,7 @@ var require_DefinePropertyOrThrow = __commonJS({
     var SameValue = require_SameValue();
     var ToPropertyDescriptor = require_ToPropertyDescriptor();
     module.exports = function DefinePropertyOrThrow(O, P, desc) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       if (!isPropertyKey(P)) {
@@ -37132,17 +37144,17 @@ var require_SpeciesConstructor = __commonJS({
     var GetIntrinsic = require_get_intrinsic();
     var $species = GetIntrinsic("%Symbol.species%", true);
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var IsConstructor = require_IsConstructor();
     module.exports = function SpeciesConstructor(O, defaultConstructor) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: Type(O) is not Object");
       }
       var C = O.constructor;
       if (typeof C === "undefined") {
         return defaultConstructor;
       }
-      if (!isObject3(C)) {
+      if (!isObject2(C)) {
         throw new $TypeError("O.constructor is not an Object");
       }
       var S = $species ? C[$species] : void 0;
@@ -37238,7 +37250,7 @@ var require_is_string = __commonJS({
     var $toString = callBound("Object.prototype.toString");
     var strClass = "[object String]";
     var hasToStringTag = require_shams2()();
-    module.exports = function isString2(value) {
+    module.exports = function isString(value) {
       if (typeof value === "string") {
         return true;
       }
@@ -37296,7 +37308,7 @@ var require_is_boolean_object = __commonJS({
     };
     var boolClass = "[object Boolean]";
     var hasToStringTag = require_shams2()();
-    module.exports = function isBoolean2(value) {
+    module.exports = function isBoolean(value) {
       if (typeof value === "boolean") {
         return true;
       }
@@ -37357,25 +37369,25 @@ var require_is_bigint = __commonJS({
 var require_which_boxed_primitive = __commonJS({
   "node_modules/which-boxed-primitive/index.js"(exports2, module) {
     "use strict";
-    var isString2 = require_is_string();
-    var isNumber2 = require_is_number_object();
-    var isBoolean2 = require_is_boolean_object();
-    var isSymbol2 = require_is_symbol();
+    var isString = require_is_string();
+    var isNumber = require_is_number_object();
+    var isBoolean = require_is_boolean_object();
+    var isSymbol = require_is_symbol();
     var isBigInt = require_is_bigint();
     module.exports = function whichBoxedPrimitive(value) {
       if (value == null || typeof value !== "object" && typeof value !== "function") {
         return null;
       }
-      if (isString2(value)) {
+      if (isString(value)) {
         return "String";
       }
-      if (isNumber2(value)) {
+      if (isNumber(value)) {
         return "Number";
       }
-      if (isBoolean2(value)) {
+      if (isBoolean(value)) {
         return "Boolean";
       }
-      if (isSymbol2(value)) {
+      if (isSymbol(value)) {
         return "Symbol";
       }
       if (isBigInt(value)) {
@@ -37874,8 +37886,8 @@ var require_which_builtin_type = __commonJS({
     var whichBoxedPrimitive = require_which_boxed_primitive();
     var whichCollection = require_which_collection();
     var whichTypedArray = require_which_typed_array();
-    var isArray2 = require_isarray2();
-    var isDate2 = require_is_date_object();
+    var isArray = require_isarray2();
+    var isDate = require_is_date_object();
     var isRegex = require_is_regex();
     var isWeakRef = require_is_weakref();
     var isFinalizationRegistry = require_is_finalizationregistry();
@@ -37910,10 +37922,10 @@ var require_which_builtin_type = __commonJS({
       if (which) {
         return which;
       }
-      if (isArray2(value)) {
+      if (isArray(value)) {
         return "Array";
       }
-      if (isDate2(value)) {
+      if (isDate(value)) {
         return "Date";
       }
       if (isRegex(value)) {
@@ -37963,13 +37975,13 @@ var require_implementation5 = __commonJS({
     "use strict";
     var GetIntrinsic = require_get_intrinsic();
     var IsCallable = require_IsCallable2();
-    var isObject3 = require_isObject3();
+    var isObject2 = require_isObject3();
     var whichBuiltinType = require_which_builtin_type();
     var $TypeError = require_type();
     var gPO = require_get_proto();
     var $Object = require_es_object_atoms();
     module.exports = function getPrototypeOf(O) {
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Reflect.getPrototypeOf called on non-object");
       }
       if (gPO) {
@@ -38297,7 +38309,7 @@ var require_ValidateTypedArray = __commonJS({
   "node_modules/es-abstract/2025/ValidateTypedArray.js"(exports2, module) {
     "use strict";
     var $TypeError = require_type();
-    var isObject3 = require_isObject2();
+    var isObject2 = require_isObject2();
     var IsTypedArrayOutOfBounds = require_IsTypedArrayOutOfBounds();
     var MakeTypedArrayWithBufferWitnessRecord = require_MakeTypedArrayWithBufferWitnessRecord();
     var isTypedArray = require_is_typed_array();
@@ -38305,7 +38317,7 @@ var require_ValidateTypedArray = __commonJS({
       if (order !== "SEQ-CST" && order !== "UNORDERED") {
         throw new $TypeError("Assertion failed: `order` must be ~SEQ-CST~ or ~UNORDERED~");
       }
-      if (!isObject3(O)) {
+      if (!isObject2(O)) {
         throw new $TypeError("Assertion failed: `O` must be an Object");
       }
       if (!isTypedArray(O)) {
@@ -38583,25 +38595,25 @@ var require_traverse = __commonJS({
     function toS(obj) {
       return Object.prototype.toString.call(obj);
     }
-    function isDate2(obj) {
+    function isDate(obj) {
       return toS(obj) === "[object Date]";
     }
-    function isRegExp2(obj) {
+    function isRegExp(obj) {
       return toS(obj) === "[object RegExp]";
     }
-    function isError4(obj) {
+    function isError3(obj) {
       return toS(obj) === "[object Error]";
     }
-    function isBoolean2(obj) {
+    function isBoolean(obj) {
       return toS(obj) === "[object Boolean]";
     }
-    function isNumber2(obj) {
+    function isNumber(obj) {
       return toS(obj) === "[object Number]";
     }
-    function isString2(obj) {
+    function isString(obj) {
       return toS(obj) === "[object String]";
     }
-    var isArray2 = Array.isArray || function isArray3(xs) {
+    var isArray = Array.isArray || function isArray2(xs) {
       return Object.prototype.toString.call(xs) === "[object Array]";
     };
     function forEach(xs, fn) {
@@ -38730,22 +38742,22 @@ var require_traverse = __commonJS({
       return dst;
     }
     function isStringCharacter(obj, key) {
-      return isString2(obj) && isIndex(key) && Number(key) < obj.length;
+      return isString(obj) && isIndex(key) && Number(key) < obj.length;
     }
     function copy(src, options) {
       if (typeof src === "object" && src !== null) {
         var dst;
-        if (isArray2(src)) {
+        if (isArray(src)) {
           dst = [];
-        } else if (isDate2(src)) {
+        } else if (isDate(src)) {
           dst = new Date(src.getTime ? src.getTime() : src);
-        } else if (isRegExp2(src)) {
+        } else if (isRegExp(src)) {
           dst = new RegExp(src);
-        } else if (isBoolean2(src)) {
+        } else if (isBoolean(src)) {
           dst = copyBoxed(src, Boolean.prototype.valueOf);
-        } else if (isNumber2(src)) {
+        } else if (isNumber(src)) {
           dst = copyBoxed(src, Number.prototype.valueOf);
-        } else if (isString2(src)) {
+        } else if (isString(src)) {
           dst = copyBoxed(src, String.prototype.valueOf);
         } else {
           var ta = whichTypedArray(src);
@@ -38763,7 +38775,7 @@ var require_traverse = __commonJS({
             dst = new T();
           }
         }
-        if (isError4(src)) {
+        if (isError3(src)) {
           defineDataProperty(dst, "message", src.message);
         }
         var iteratorFunction = options.includeSymbols ? ownEnumerableKeys : objectKeys;
@@ -38821,7 +38833,7 @@ var require_traverse = __commonJS({
             }
           },
           remove: function(stopHere) {
-            if (isArray2(state3.parent.node) && isIndex(originalKey)) {
+            if (isArray(state3.parent.node) && isIndex(originalKey)) {
               var index = Number(originalKey);
               var at = countBelow(splicedSiblings, index);
               while (splicedSiblings[at] === index) {
@@ -39890,7 +39902,7 @@ var require_entry = __commonJS({
   "node_modules/unzip-stream/lib/entry.js"(exports2, module) {
     "use strict";
     var stream = __require("stream");
-    var inherits2 = __require("util").inherits;
+    var inherits = __require("util").inherits;
     function Entry() {
       if (!(this instanceof Entry)) {
         return new Entry();
@@ -39900,7 +39912,7 @@ var require_entry = __commonJS({
       this.type = null;
       this.isDirectory = false;
     }
-    inherits2(Entry, stream.PassThrough);
+    inherits(Entry, stream.PassThrough);
     Entry.prototype.autodrain = function() {
       return this.pipe(new stream.Transform({ transform: function(d, e, cb) {
         cb();
@@ -43893,7 +43905,7 @@ var InvalidTokenError = class extends Error {
 };
 InvalidTokenError.prototype.name = "InvalidTokenError";
 function b64DecodeUnicode(str) {
-  return decodeURIComponent(atob(str).replace(/(.)/g, (m7, p) => {
+  return decodeURIComponent(atob(str).replace(/(.)/g, (m6, p) => {
     let code = p.charCodeAt(0).toString(16).toUpperCase();
     if (code.length < 2) {
       code = "0" + code;
@@ -44214,18 +44226,13 @@ var AbortError = class extends Error {
   }
 };
 
-// require-builtin:util
-var m = __require("node:util");
-var util_default = m;
-var { MIMEParams, MIMEType, TextDecoder: TextDecoder2, TextEncoder: TextEncoder2, _errnoException, _exceptionWithHostPort, _extend, aborted, callbackify, debug: debug2, debuglog, deprecate, format, formatWithOptions, getSystemErrorMap, getSystemErrorName, inherits, inspect, isArray, isBoolean, isBuffer, isDate, isDeepStrictEqual, isError, isFunction, isNull, isNullOrUndefined, isNumber, isObject, isPrimitive, isRegExp, isString, isSymbol, isUndefined, log, parseArgs, parseEnv, promisify, stripVTControlCharacters, styleText, toUSVString, transferableAbortController, transferableAbortSignal, types } = m;
-
 // require-builtin:process
-var m2 = __require("node:process");
-var process_default = m2;
-var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version: version2, versions } = m2;
+var m = __require("node:process");
+var process_default = m;
+var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version: version2, versions } = m;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
-function log2(message, ...args) {
+function log(message, ...args) {
   process_default.stderr.write(`${util_default.format(message, ...args)}${EOL}`);
 }
 
@@ -44252,7 +44259,7 @@ var debugObj = Object.assign((namespace) => {
   enable,
   enabled,
   disable,
-  log: log2
+  log
 });
 function enable(namespaces) {
   enabledString = namespaces;
@@ -44361,14 +44368,14 @@ function disable() {
   return result;
 }
 function createDebugger(namespace) {
-  const newDebugger = Object.assign(debug3, {
+  const newDebugger = Object.assign(debug2, {
     enabled: enabled(namespace),
     destroy,
     log: debugObj.log,
     namespace,
     extend
   });
-  function debug3(...args) {
+  function debug2(...args) {
     if (!newDebugger.enabled) {
       return;
     }
@@ -44803,13 +44810,13 @@ function createEmptyPipeline() {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
-function isObject2(input) {
+function isObject(input) {
   return typeof input === "object" && input !== null && !Array.isArray(input) && !(input instanceof RegExp) && !(input instanceof Date);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
-function isError2(e) {
-  if (isObject2(e)) {
+function isError(e) {
+  if (isObject(e)) {
     const hasName = typeof e.name === "string";
     const hasMessage = typeof e.message === "string";
     return hasName && hasMessage;
@@ -44888,11 +44895,11 @@ var Sanitizer = class {
           message: value.message
         };
       }
-      if (key === "headers" && isObject2(value)) {
+      if (key === "headers" && isObject(value)) {
         return this.sanitizeHeaders(value);
       } else if (key === "url" && typeof value === "string") {
         return this.sanitizeUrl(value);
-      } else if (key === "query" && isObject2(value)) {
+      } else if (key === "query" && isObject(value)) {
         return this.sanitizeQuery(value);
       } else if (key === "body") {
         return void 0;
@@ -44900,7 +44907,7 @@ var Sanitizer = class {
         return void 0;
       } else if (key === "operationSpec") {
         return void 0;
-      } else if (Array.isArray(value) || isObject2(value)) {
+      } else if (Array.isArray(value) || isObject(value)) {
         if (seen.has(value)) {
           return "[Circular]";
         }
@@ -45021,21 +45028,21 @@ function isRestError(e) {
   if (e instanceof RestError) {
     return true;
   }
-  return isError2(e) && e.name === "RestError";
+  return isError(e) && e.name === "RestError";
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
-function uint8ArrayToString(bytes, format3) {
-  return Buffer.from(bytes).toString(format3);
+function uint8ArrayToString(bytes, format2) {
+  return Buffer.from(bytes).toString(format2);
 }
-function stringToUint8Array(value, format3) {
-  return Buffer.from(value, format3);
+function stringToUint8Array(value, format2) {
+  return Buffer.from(value, format2);
 }
 
 // require-builtin:zlib
-var m3 = __require("node:zlib");
-var zlib_default = m3;
-var { BrotliCompress, BrotliDecompress, Deflate, DeflateRaw, Gunzip, Gzip, Inflate, InflateRaw, Unzip, brotliCompress, brotliCompressSync, brotliDecompress, brotliDecompressSync, codes, constants, crc32, createBrotliCompress, createBrotliDecompress, createDeflate, createDeflateRaw, createGunzip, createGzip, createInflate, createInflateRaw, createUnzip, deflate, deflateRaw, deflateRawSync, deflateSync, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, unzip, unzipSync } = m3;
+var m2 = __require("node:zlib");
+var zlib_default = m2;
+var { BrotliCompress, BrotliDecompress, Deflate, DeflateRaw, Gunzip, Gzip, Inflate, InflateRaw, Unzip, brotliCompress, brotliCompressSync, brotliDecompress, brotliDecompressSync, codes, constants, crc32, createBrotliCompress, createBrotliDecompress, createDeflate, createDeflateRaw, createGunzip, createGzip, createInflate, createInflateRaw, createUnzip, deflate, deflateRaw, deflateRawSync, deflateSync, gunzip, gunzipSync, gzip, gzipSync, inflate, inflateRaw, inflateRawSync, inflateSync, unzip, unzipSync } = m2;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
@@ -46265,7 +46272,7 @@ function delay2(timeInMs, options) {
 
 // node_modules/@azure/core-util/dist/esm/error.js
 function getErrorMessage(e) {
-  if (isError2(e)) {
+  if (isError(e)) {
     return e.message;
   } else {
     let stringified;
@@ -46283,18 +46290,18 @@ function getErrorMessage(e) {
 }
 
 // node_modules/@azure/core-util/dist/esm/index.js
-function isError3(e) {
-  return isError2(e);
+function isError2(e) {
+  return isError(e);
 }
 function randomUUID2() {
   return randomUUID();
 }
 var isNodeLike2 = isNodeLike;
-function uint8ArrayToString2(bytes, format3) {
-  return uint8ArrayToString(bytes, format3);
+function uint8ArrayToString2(bytes, format2) {
+  return uint8ArrayToString(bytes, format2);
 }
-function stringToUint8Array2(value, format3) {
-  return stringToUint8Array(value, format3);
+function stringToUint8Array2(value, format2) {
+  return stringToUint8Array(value, format2);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/proxyPolicy.js
@@ -46546,7 +46553,7 @@ function tryProcessError(span, error2) {
   try {
     span.setStatus({
       status: "error",
-      error: isError3(error2) ? error2 : void 0
+      error: isError2(error2) ? error2 : void 0
     });
     if (isRestError2(error2) && error2.statusCode) {
       span.setAttribute("http.status_code", error2.statusCode);
@@ -54153,9 +54160,9 @@ var BuffersStream = class extends Readable {
 };
 
 // require-builtin:buffer
-var m4 = __require("node:buffer");
-var buffer_default = m4;
-var { Blob: Blob2, Buffer: Buffer2, File: File2, INSPECT_MAX_BYTES, SlowBuffer, atob: atob2, btoa: btoa2, constants: constants2, isAscii, isUtf8, kMaxLength, kStringMaxLength, resolveObjectURL, transcode } = m4;
+var m3 = __require("node:buffer");
+var buffer_default = m3;
+var { Blob: Blob2, Buffer: Buffer2, File: File2, INSPECT_MAX_BYTES, SlowBuffer, atob: atob2, btoa: btoa2, constants: constants2, isAscii, isUtf8, kMaxLength, kStringMaxLength, resolveObjectURL, transcode } = m3;
 
 // node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
 var maxBufferLength = buffer_default.constants.MAX_LENGTH;
@@ -54481,12 +54488,12 @@ var BufferScheduler = class {
 };
 
 // require-builtin:module
-var m5 = __require("node:module");
-var { Module, SourceMap, _cache, _debug, _extensions, _findPath, _initPaths, _load, _nodeModulePaths, _pathCache, _preloadModules, _resolveFilename, _resolveLookupPaths, builtinModules, createRequire, findSourceMap, globalPaths, isBuiltin, register, runMain, syncBuiltinESMExports } = m5;
+var m4 = __require("node:module");
+var { Module, SourceMap, _cache, _debug, _extensions, _findPath, _initPaths, _load, _nodeModulePaths, _pathCache, _preloadModules, _resolveFilename, _resolveLookupPaths, builtinModules, createRequire, findSourceMap, globalPaths, isBuiltin, register, runMain, syncBuiltinESMExports } = m4;
 
 // require-builtin:url
-var m6 = __require("node:url");
-var { URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m6;
+var m5 = __require("node:url");
+var { URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m5;
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
@@ -75455,9 +75462,9 @@ var AvroEnumType = class extends AvroType {
 };
 var AvroUnionType = class extends AvroType {
   _types;
-  constructor(types2) {
+  constructor(types) {
     super();
-    this._types = types2;
+    this._types = types;
   }
   async read(stream, options = {}) {
     const typeIndex = await AvroParser.readInt(stream, options);
@@ -80461,7 +80468,7 @@ function parse3(options) {
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
-        (format3) => format3.replace(
+        (format2) => format2.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
           `application/vnd$1$2.${options.mediaType.format}`
         )
@@ -80471,8 +80478,8 @@ function parse3(options) {
       if (options.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
         headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format3 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format3}`;
+          const format2 = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format2}`;
         }).join(",");
       }
     }
@@ -80719,8 +80726,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject2 = val !== null && typeof val === "object";
+    const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -80943,9 +80950,9 @@ var convertMarkedBigIntsReviver = (key, value, context5, userReviver) => {
 };
 var JSONParseV2 = (text, reviver) => {
   return JSON.parse(text, (key, value, context5) => {
-    const isNumber2 = typeof value === "number";
+    const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber2 && isOutOfBounds;
+    const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context5 && intRegex.test(context5.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context5.source);
@@ -81004,12 +81011,12 @@ var serializeBigInts = (text) => {
   return text.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
-      const isString2 = match[0] === '"';
-      const isNoise = isString2 && noiseValueWithQuotes.test(match);
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
       const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
     }
@@ -81096,7 +81103,7 @@ async function fetchWrapper(requestOptions) {
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
   }
-  const log3 = requestOptions.request?.log || console;
+  const log2 = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body2 = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
@@ -81154,7 +81161,7 @@ async function fetchWrapper(requestOptions) {
   if ("deprecation" in responseHeaders) {
     const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
     const deprecationLink = matches && matches.pop();
-    log3.warn(
+    log2.warn(
       `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
     );
   }
