@@ -46,13 +46,15 @@ const lazyOidc = {
   name: 'lazy-oidc',
   setup(b) {
     b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) => {
-      if (!/[\\/]@actions[\\/]core[\\/]lib[\\/]/.test(args.importer)) return undefined;
-      return { path: path.join(path.dirname(args.importer), 'oidc-utils.js'), namespace: 'lazy-oidc' };
+      // The shim's own import of the real module resolves normally.
+      if (args.namespace === 'lazy-oidc' || !/[\\/]@actions[\\/]core[\\/]lib[\\/]/.test(args.importer)) return undefined;
+      // Named relative to the repository so the bundle is the same from any checkout.
+      return { path: path.relative(root, path.join(path.dirname(args.importer), 'oidc-utils.js')), namespace: 'lazy-oidc' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, (args) => ({
-      contents: `export class OidcClient {\n  static async getIDToken(audience) {\n    const real = await import(${JSON.stringify(args.path)});\n    return real.OidcClient.getIDToken(audience);\n  }\n}\n`,
+      contents: 'export class OidcClient {\n  static async getIDToken(audience) {\n    const real = await import("./oidc-utils.js");\n    return real.OidcClient.getIDToken(audience);\n  }\n}\n',
       loader: 'js',
-      resolveDir: path.dirname(args.path),
+      resolveDir: path.join(root, path.dirname(args.path)),
     }));
   },
 };

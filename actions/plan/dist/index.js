@@ -16,7 +16,7 @@ import {
   spawn,
   summary,
   warning
-} from "./chunks/chunk-FN76FBIM.js";
+} from "./chunks/chunk-AD5IOWIE.js";
 import {
   __require
 } from "./chunks/chunk-5YBMRFBJ.js";

@@ -25,7 +25,7 @@ import {
   summary,
   verify,
   warning
-} from "./chunks/chunk-L4KLP7U5.js";
+} from "./chunks/chunk-GR2QTIDG.js";
 import {
   __require,
   __toESM,
@@ -2332,7 +2332,7 @@ async function fetchTextHttp(url2) {
   }
   return body;
 }
-var toolCache = () => import("./chunks/tool-cache-LYJ5QRFV.js");
+var toolCache = () => import("./chunks/tool-cache-QSHHG6L2.js");
 var lazyToolCache = {
   find: async (toolName, versionSpec, arch) => (await toolCache()).find(toolName, versionSpec, arch),
   downloadTool: async (url2, dest) => (await toolCache()).downloadTool(url2, dest),

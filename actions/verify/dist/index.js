@@ -33,7 +33,7 @@ import {
   spawn,
   summary,
   warning
-} from "./chunks/chunk-ABEU76PN.js";
+} from "./chunks/chunk-7I4EIGS3.js";
 import {
   __require,
   __toESM,
@@ -2463,7 +2463,7 @@ async function fetchTextHttp(url2) {
   }
   return body;
 }
-var toolCache = () => import("./chunks/tool-cache-JXNQNWWE.js");
+var toolCache = () => import("./chunks/tool-cache-2DYWNXHB.js");
 var lazyToolCache = {
   find: async (toolName, versionSpec, arch) => (await toolCache()).find(toolName, versionSpec, arch),
   downloadTool: async (url2, dest) => (await toolCache()).downloadTool(url2, dest),
@@ -3646,7 +3646,7 @@ function localStore(dir, why) {
   };
 }
 function githubArtifactStore(opts) {
-  const load = opts.load ?? (() => import("./chunks/artifact-SASC7KMY.js"));
+  const load = opts.load ?? (() => import("./chunks/artifact-42RJFRNI.js"));
   const client = async () => new (await load()).DefaultArtifactClient();
   const replace = async (artifact, files, root) => {
     const c = await client();

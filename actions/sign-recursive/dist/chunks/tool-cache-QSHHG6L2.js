@@ -25,7 +25,7 @@ import {
   statSync,
   which,
   writeFileSync
-} from "./chunk-L4KLP7U5.js";
+} from "./chunk-GR2QTIDG.js";
 import {
   HttpClient
 } from "./chunk-MZQPUHFR.js";

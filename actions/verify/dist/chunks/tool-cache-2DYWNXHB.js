@@ -29,7 +29,7 @@ import {
   statSync,
   which,
   writeFileSync
-} from "./chunk-ABEU76PN.js";
+} from "./chunk-7I4EIGS3.js";
 import {
   HttpClient
 } from "./chunk-45MXQJZW.js";

@@ -31,7 +31,7 @@ import {
   statSync,
   which,
   writeFileSync
-} from "./chunk-ABEU76PN.js";
+} from "./chunk-7I4EIGS3.js";
 import {
   HttpClient
 } from "./chunk-45MXQJZW.js";

@@ -947,10 +947,10 @@ function prepareKeyValueMessage(key, value) {
   return `${key}<<${delimiter2}${EOL}${convertedValue}${EOL}${delimiter2}`;
 }
 
-// lazy-oidc:/work/main/node_modules/@actions/core/lib/oidc-utils.js
+// lazy-oidc:node_modules/@actions/core/lib/oidc-utils.js
 var OidcClient = class {
   static async getIDToken(audience) {
-    const real = await import("./oidc-utils-A6RD273H.js");
+    const real = await import("./oidc-utils-P6DDJGJ3.js");
     return real.OidcClient.getIDToken(audience);
   }
 };

@@ -42,7 +42,7 @@ import {
   setSecret,
   statSync,
   warning
-} from "./chunk-ABEU76PN.js";
+} from "./chunk-7I4EIGS3.js";
 import {
   HttpClient,
   HttpCodes,

@@ -2,7 +2,7 @@ import { createRequire as __moamCreateRequire } from 'node:module';
 const require = __moamCreateRequire(import.meta.url);
 import {
   __require
-} from "./chunk-XT3TSCOP.js";
+} from "./chunk-5YBMRFBJ.js";
 
 // require-builtin:os
 var m = __require("node:os");
@@ -15,7 +15,6 @@ var { Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, Diffie
 
 // require-builtin:fs
 var m3 = __require("node:fs");
-var fs_default = m3;
 var { Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access, accessSync, appendFile, appendFileSync, chmod, chmodSync, chown, chownSync, close, closeSync, constants: constants3, copyFile, copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod, lchmodSync, lchown, lchownSync, link, linkSync, lstat, lstatSync, lutimes, lutimesSync, mkdir, mkdirSync, mkdtemp, mkdtempSync, open, openAsBlob, openSync, opendir, opendirSync, promises, read, readFile, readFileSync, readSync, readdir, readdirSync, readlink, readlinkSync, readv, readvSync, realpath, realpathSync, rename, renameSync, rm, rmSync, rmdir, rmdirSync, stat, statSync, statfs, statfsSync, symlink, symlinkSync, truncate, truncateSync, unlink, unlinkSync, unwatchFile, utimes, utimesSync, watch, watchFile, write, writeFile, writeFileSync, writeSync, writev, writevSync } = m3;
 
 // require-builtin:path
@@ -947,10 +946,10 @@ function prepareKeyValueMessage(key, value) {
   return `${key}<<${delimiter2}${EOL}${convertedValue}${EOL}${delimiter2}`;
 }
 
-// lazy-oidc:/work/main/node_modules/@actions/core/lib/oidc-utils.js
+// lazy-oidc:node_modules/@actions/core/lib/oidc-utils.js
 var OidcClient = class {
   static async getIDToken(audience) {
-    const real = await import("./oidc-utils-A6RD273H.js");
+    const real = await import("./oidc-utils-56JYMMBI.js");
     return real.OidcClient.getIDToken(audience);
   }
 };
@@ -1331,32 +1330,21 @@ function getIDToken(aud) {
 
 export {
   os_default,
-  EOL,
   arch,
   platform,
   createHash,
-  createHmac,
   randomUUID,
-  fs_default,
-  createReadStream,
   createWriteStream,
   existsSync,
-  lstatSync,
-  promises,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
   path_default,
-  basename,
   dirname,
-  extname,
   join,
-  normalize,
-  resolve,
   summary,
-  EventEmitter,
   execSync,
   spawn,
   ok,
@@ -1370,7 +1358,6 @@ export {
   setFailed,
   isDebug,
   debug,
-  error,
   warning,
   info,
   group,

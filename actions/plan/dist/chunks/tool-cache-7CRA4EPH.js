@@ -22,7 +22,7 @@ import {
   statSync,
   which,
   writeFileSync
-} from "./chunk-FN76FBIM.js";
+} from "./chunk-AD5IOWIE.js";
 import {
   HttpClient
 } from "./chunk-EXY4XMX2.js";

@@ -6,7 +6,7 @@ import {
 import {
   debug,
   setSecret
-} from "./chunk-ABEU76PN.js";
+} from "./chunk-7I4EIGS3.js";
 import {
   HttpClient
 } from "./chunk-45MXQJZW.js";
