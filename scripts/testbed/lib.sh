@@ -135,6 +135,11 @@ http_code() {
 ensure_daemon() {
 	local name=$1 exe=$2 changed=$3 check=$4 timeout=$5 arg=${DAEMON_ARG:-}
 	shift 5
+	# Started from another checkout (its ARG is another path): it holds the port, so it goes first.
+	if [[ -n $arg ]] && ! daemon_pid "$name" "$exe" "$arg" >/dev/null && daemon_pid "$name" "$exe" >/dev/null; then
+		log "$name: running from another checkout or with other arguments, restarting"
+		stop_daemon "$name" "$exe"
+	fi
 	if daemon_pid "$name" "$exe" "$arg" >/dev/null; then
 		if ((changed)); then
 			log "$name: configuration changed, restarting"
