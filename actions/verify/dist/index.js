@@ -614,7 +614,6 @@ function parseManifestJson(bytes) {
 }
 
 // packages/core/src/oci/index-entries.ts
-var INDEX_MEDIA_TYPES = [...INDEX_MEDIA_TYPE_SET];
 function isIndexMediaType(mediaType) {
   return INDEX_MEDIA_TYPE_SET.has(mediaType);
 }
@@ -2028,7 +2027,6 @@ function createRegistryClient(deps) {
 }
 
 // packages/core/src/cosign/args.ts
-var import_semver = __toESM(require_semver(), 1);
 function verifyArgs(o) {
   const args = ["verify"];
   if (o.key !== void 0) {
@@ -2242,26 +2240,26 @@ function hasTopLevelAlternation(re) {
 }
 
 // packages/core/src/cosign/version.ts
-var import_semver2 = __toESM(require_semver(), 1);
+var import_semver = __toESM(require_semver(), 1);
 var COSIGN_VERSION_INPUT = "cosign-version";
 var SUPPORTED_COSIGN_MAJORS = [2, 3];
 var VERSION_FIX = "give a released cosign version such as 3.0.6 or v3.0.6 (see https://github.com/sigstore/cosign/releases)";
 function parseCosignVersion(value, input = COSIGN_VERSION_INPUT) {
   const raw = value.trim();
   if (raw === "") throw new InputError(input, "is empty", VERSION_FIX);
-  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(raw) || import_semver2.default.valid(raw.replace(/^v/, "")) === null) {
+  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(raw) || import_semver.default.valid(raw.replace(/^v/, "")) === null) {
     const why = /^(latest|main|\*|x)$/i.test(raw) || /[~^<>=x*]/i.test(raw) ? `"${raw}" is not an exact version (ranges and "latest" are not pinned)` : `"${raw}" is not a version`;
     throw new InputError(input, why, VERSION_FIX);
   }
   const version = raw.replace(/^v/, "");
-  const major = import_semver2.default.major(version);
+  const major = import_semver.default.major(version);
   if (major < SUPPORTED_COSIGN_MAJORS[0]) {
     throw new InputError(input, `cosign ${version} is too old: cosign 1.x uses different flags and its keyless signatures do not verify with current Sigstore roots`, "use cosign 2.x or 3.x");
   }
   return version;
 }
 function assertSupportedMajor(version, input = COSIGN_VERSION_INPUT) {
-  const major = import_semver2.default.major(version);
+  const major = import_semver.default.major(version);
   if (major < SUPPORTED_COSIGN_MAJORS[0] || major > SUPPORTED_COSIGN_MAJORS[SUPPORTED_COSIGN_MAJORS.length - 1]) {
     throw new InputError(
       input,

@@ -1,4 +1,3 @@
-import semver from 'semver';
 
 /*
  * Pure builders for cosign's argv, per cosign version.
@@ -151,17 +150,6 @@ export function verifyArgs(o: VerifyArgsOptions): string[] {
   return args;
 }
 
-export type TriangulateType = 'signature' | 'attestation' | 'sbom' | 'digest';
-
-/**
- * argv for `cosign triangulate --type <type> <ref>`: prints where cosign stores that artifact for a digest
- * (the `sha256-<hex>.sig` tag for legacy signatures). Bundle signatures (cosign 3) are OCI 1.1 referrers,
- * not tags, so counting them needs the referrers API instead.
- */
-export function triangulateArgs(o: { ref: string; type?: TriangulateType }): string[] {
-  return ['triangulate', `--type=${o.type ?? 'signature'}`, '--', o.ref];
-}
-
 /**
  * Environment for a cosign run: secrets travel here, never on argv. Returns the variables and the
  * values to mask in logs (pass them as ExecOptions.secrets).
@@ -178,10 +166,4 @@ export function cosignEnv(o: { keyPassword?: string; identityToken?: string }): 
     secrets.push(o.identityToken);
   }
   return { env, secrets };
-}
-
-/** True for cosign versions whose default `sign` output is a Sigstore bundle (3.x). */
-export function defaultsToBundle(version: string): boolean {
-  const v = semver.valid(version.trim().replace(/^v/, ''));
-  return v !== null && semver.gte(v, '3.0.0');
 }

@@ -115,11 +115,6 @@ export class HttpStatusError extends Error {
   }
 }
 
-/** 5xx that a server may cure (500, 502, 503, 504), 408, 429 and connection-level failures are worth retrying; other answers (404, 403, 501, ...) are not. */
-export function isTransientDownloadError(error: unknown): boolean {
-  return classifyDownloadFailure(error, Date.now()).retry;
-}
-
 const DEFAULT_RETRY = { attempts: 3, delaysMs: [2_000, 8_000] } as const;
 
 interface DownloadRetry {

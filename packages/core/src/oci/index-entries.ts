@@ -12,8 +12,6 @@ export interface PlatformEntry {
   attestation?: { digest: Digest; size: number };
 }
 
-export const INDEX_MEDIA_TYPES: readonly string[] = [...INDEX_MEDIA_TYPE_SET];
-
 export function isIndexMediaType(mediaType: string): boolean {
   return INDEX_MEDIA_TYPE_SET.has(mediaType);
 }

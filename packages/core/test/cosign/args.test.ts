@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SignArgsOptions, type TriangulateType, type VerifyArgsOptions, cosignEnv, defaultsToBundle, signArgs, triangulateArgs, verifyArgs } from '../../src/cosign/args.ts';
+import { type SignArgsOptions, type VerifyArgsOptions, cosignEnv, signArgs, verifyArgs } from '../../src/cosign/args.ts';
 
 const REF = 'ghcr.io/octo-org/app@sha256:2e36f5b0089e53f38aa1f9a1ae5795bf030b410e0a66c48dafba3e36139155e8';
 const ISSUER = 'https://token.actions.githubusercontent.com';
@@ -112,28 +112,9 @@ describe('verifyArgs: the whole argv', () => {
   });
 });
 
-describe('triangulateArgs: the whole argv', () => {
-  it.each<{ name: string; input: { ref: string; type?: TriangulateType }; argv: string[] }>([
-    { name: 'the .sig tag of a digest', input: { ref: REF }, argv: ['triangulate', '--type=signature', '--', REF] },
-    { name: 'the attestation tag', input: { ref: REF, type: 'attestation' }, argv: ['triangulate', '--type=attestation', '--', REF] },
-  ])('$name', ({ input, argv }) => {
-    expect(triangulateArgs(input)).toEqual(argv);
-  });
-});
-
-describe('cosignEnv and defaultsToBundle', () => {
+describe('cosignEnv', () => {
   it('keeps secrets off argv: the password and token travel in the environment', () => {
     expect(cosignEnv({ keyPassword: 'pw-123', identityToken: 'eyJtoken' })).toEqual({ env: { COSIGN_PASSWORD: 'pw-123', SIGSTORE_ID_TOKEN: 'eyJtoken' }, secrets: ['pw-123', 'eyJtoken'] });
     expect(cosignEnv({ keyPassword: '' })).toEqual({ env: { COSIGN_PASSWORD: '' }, secrets: [] });
-  });
-
-  it.each([
-    ['2.5.0', false],
-    ['3.0.1', true],
-    ['v3.1.3', true],
-    ['3.0.0-rc.1', false],
-    ['latest', false],
-  ])('%s defaults to bundles: %s', (version, bundle) => {
-    expect(defaultsToBundle(version)).toBe(bundle);
   });
 });
