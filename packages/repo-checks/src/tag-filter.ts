@@ -1,36 +1,19 @@
-/** GitHub Actions filter patterns (on.push.tags), so tests can ask which tags a release workflow reacts to. */
+/**
+ * GitHub Actions filter patterns (on.push.tags), so tests can ask which tags a release workflow reacts to. The
+ * matching is the workflow executor's (packages/testkit), so the checks and the local runs cannot disagree; a
+ * check is stricter about one thing: an unterminated [ in our own workflows is a mistake, not a literal.
+ */
+import { filterMatches, filterRegExp } from '@moam/testkit';
 
-/** A filter pattern as a RegExp: * ** ? + [] and a leading ! are understood. */
+/** A filter pattern as a RegExp: * ** ? + [] and \ escapes (a leading ! is tagMatches' business). */
 export function filterPatternToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        out += '.*';
-        i++;
-      } else out += '[^/]*';
-    } else if (c === '?' || c === '+') {
-      out += c;
-    } else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end < 0) throw new Error(`unterminated [ in ${pattern}`);
-      out += pattern.slice(i, end + 1);
-      i = end;
-    } else if (c === '\\' && i + 1 < pattern.length) {
-      out += `\\${pattern[++i]}`;
-    } else out += c.replace(/[.^$|(){}]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
+  const open = pattern.replace(/\\./g, '').lastIndexOf('[');
+  if (open >= 0 && pattern.replace(/\\./g, '').indexOf(']', open) < 0) throw new Error(`unterminated [ in ${pattern}`);
+  return filterRegExp(pattern);
 }
 
 /** Whether a pushed tag matches a list of filter patterns (later !patterns exclude, as GitHub evaluates them). */
 export function tagMatches(patterns: readonly string[], tag: string): boolean {
-  let matched = false;
-  for (const p of patterns) {
-    if (p.startsWith('!')) {
-      if (filterPatternToRegExp(p.slice(1)).test(tag)) matched = false;
-    } else if (filterPatternToRegExp(p).test(tag)) matched = true;
-  }
-  return matched;
+  for (const p of patterns) filterPatternToRegExp(p.replace(/^!/, ''));
+  return filterMatches(patterns, tag);
 }
