@@ -299,4 +299,10 @@ describe('tag filters', () => {
     expect(filterPatternToRegExp('v**').test('v1/x')).toBe(true);
     expect(tagMatches(['v*', '!v1'], 'v1')).toBe(false);
   });
+
+  it('refuses an unterminated [ in our own patterns (GitHub would read it as a literal)', () => {
+    expect(() => filterPatternToRegExp('v[0-9')).toThrow(/unterminated \[ in v\[0-9/);
+    expect(() => tagMatches(['v*', '!v[0-9'], 'v1')).toThrow(/unterminated/);
+    expect(filterPatternToRegExp('v\\[0-9').test('v[0-9')).toBe(true);
+  });
 });
