@@ -14,8 +14,16 @@ export interface ReleaseMetadata {
  * The OCI metadata every job of one run computes identically: build legs and merge derive `created` from
  * SOURCE_DATE_EPOCH or the commit time, never from the clock, so re-runs give the same labels and index digest.
  */
-export async function releaseMetadata(opts: { env: NodeJS.ProcessEnv; exec: Exec; workspace: string; /** Default: what a build leg labels with. */ version?: string }): Promise<ReleaseMetadata> {
-  const ctx = readGitHubContext(opts.env);
+export async function releaseMetadata(opts: {
+  env: NodeJS.ProcessEnv;
+  exec: Exec;
+  workspace: string;
+  /** The GitHub context already read for this step (default: read from env). */
+  github?: GitHubContext;
+  /** Default: what a build leg labels with. */
+  version?: string;
+}): Promise<ReleaseMetadata> {
+  const ctx = opts.github ?? readGitHubContext(opts.env);
   const commitTime = opts.env.SOURCE_DATE_EPOCH ? undefined : await resolveCommitTime(opts.exec, opts.workspace);
   const version = opts.version ?? legVersion(opts.env, ctx);
   const meta = computeOciMetadata(ctx, {

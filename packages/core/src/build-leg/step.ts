@@ -12,8 +12,8 @@ export type BuildStepResult = BuildResult & { inputs: BuildByDigestInputs };
  * Labels and annotations every leg of a run computes identically (from the commit, never the clock; user values
  * win), plus where this leg ran: signed into the manifest so verify can require GitHub-hosted builds.
  */
-export async function legMetadata(ctx: Pick<ActionContext, 'env' | 'exec' | 'workspace' | 'log' | 'run'>, inputs: BuildByDigestInputs): Promise<ComputedMetadata> {
-  const release = await releaseMetadata({ env: ctx.env, exec: ctx.exec, workspace: ctx.workspace });
+export async function legMetadata(ctx: Pick<ActionContext, 'env' | 'exec' | 'workspace' | 'log' | 'run' | 'github'>, inputs: BuildByDigestInputs): Promise<ComputedMetadata> {
+  const release = await releaseMetadata({ env: ctx.env, exec: ctx.exec, workspace: ctx.workspace, github: ctx.github });
   for (const note of release.meta.notes) ctx.log.info(note);
   const runner: Record<string, string> = ctx.run.runnerEnvironment ? { [RUNNER_ENVIRONMENT_ANNOTATION]: ctx.run.runnerEnvironment } : {};
   return {

@@ -11,7 +11,7 @@ import { type MergeResult, mergeManifest } from './run.ts';
  */
 export async function runMerge(ctx: ActionContext, inputs: MergeInputs): Promise<MergeResult> {
   const plan = tagPlanFor(ctx.env, ctx.github, inputs);
-  const metadata = await releaseMetadata({ env: ctx.env, exec: ctx.exec, workspace: ctx.workspace, version: plan.version });
+  const metadata = await releaseMetadata({ env: ctx.env, exec: ctx.exec, workspace: ctx.workspace, github: ctx.github, version: plan.version });
   for (const note of metadata.meta.notes) ctx.log.info(note);
   const annotations = mergeUserMetadata(metadata.meta.annotations, inputs.annotations);
   return mergeManifest(inputs, plan, annotations, ctx);
