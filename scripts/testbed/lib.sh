@@ -160,5 +160,11 @@ ensure_daemon() {
 		tail -n 40 "$LOG_DIR/$name.log" >&2 || true
 		die "$name did not become healthy"
 	fi
+	# A stray copy still holding the address answers the health check while the new one exits (EADDRINUSE).
+	sleep 1
+	if ! daemon_pid "$name" "$exe" "$arg" >/dev/null; then
+		tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+		die "$name exited right after starting, while something else answers on its address (a copy started outside this test bed's PID file?). Stop that process and run up again"
+	fi
 	log "$name: healthy"
 }

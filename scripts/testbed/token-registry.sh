@@ -277,7 +277,8 @@ token_registry_start() {
 token_registry_stop() {
 	mkdir -p "$RUN_DIR"
 	stop_daemon registry-token "$REGISTRY_BIN"
-	stop_daemon token-service "$(tr_node || echo /usr/bin/node)" "$TR_MAIN"
+	# Whichever checkout started it: the PID file names the test bed's one token service.
+	stop_daemon token-service "$(tr_node || echo /usr/bin/node)"
 }
 
 ########################################################################
